@@ -1,0 +1,281 @@
+/*
+ * wir.h - the write-intent registry, C API.
+ *
+ * A task declares the paths it will write before it starts. The registry, a
+ * SQLite file shared by every process on the machine, admits the claim if no
+ * claim held by another task overlaps it, and otherwise refuses it with a
+ * report naming who holds what. Claims end on release, when their lease
+ * lapses without a heartbeat, or when their owning process is found dead.
+ *
+ * Paths
+ *   Paths are canonicalised before use: relative paths resolve against the
+ *   caller's working directory, "." / ".." / repeated slashes fold, symlinks
+ *   resolve for the part of the path that exists, a trailing slash is
+ *   ignored. Two paths overlap when they are equal or one is an ancestor
+ *   directory of the other, component-wise ("/data" overlaps "/data/x" but
+ *   not "/data.db"; "/" overlaps everything). Paths must be valid UTF-8, at
+ *   most WIR_PATH_MAX bytes, and may not be empty.
+ *
+ * Memory
+ *   Objects the library returns (wir_registry, wir_claim) are freed with the
+ *   library's own functions (wir_close, wir_claim_free), never with free().
+ *   Strings and structs returned by accessors are borrowed: they stay valid
+ *   until the object they came from is freed. Strings passed in are copied;
+ *   the caller keeps ownership of them.
+ *
+ * Threading
+ *   One wir_registry may be used by many threads at once; calls on it are
+ *   serialised internally. Many processes may open the same registry file.
+ *   A wir_claim may be handed between threads but must not be used by two
+ *   threads at the same time. Error messages are per thread: wir_errmsg()
+ *   returns the message of the calling thread's most recent call.
+ *   A handle must not be used in a child after fork(): calls there return
+ *   WIR_EFORK; open a new handle in the child.
+ *
+ * Stability
+ *   Functions, status codes and struct fields declared here keep their
+ *   meaning within a major version. New status codes, functions, policies
+ *   and option fields may be added; callers should treat unknown negative
+ *   status codes as errors. Option structs carry a version field: always
+ *   initialise them with their *_INIT macro.
+ */
+#ifndef WIR_H
+#define WIR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define WIR_API __attribute__((visibility("default")))
+#else
+#define WIR_API
+#endif
+
+/* ---- Version ------------------------------------------------------------ */
+
+#define WIR_VERSION_MAJOR 0
+#define WIR_VERSION_MINOR 1
+#define WIR_VERSION_PATCH 0
+/** MAJOR * 1000000 + MINOR * 1000 + PATCH. */
+#define WIR_VERSION_NUMBER \
+    (WIR_VERSION_MAJOR * 1000000 + WIR_VERSION_MINOR * 1000 + WIR_VERSION_PATCH)
+
+/** The version of the library loaded at run time, as WIR_VERSION_NUMBER.
+ *  Thread-safe. */
+WIR_API int wir_version_number(void);
+
+/** The run-time version as "MAJOR.MINOR.PATCH"; static storage, never freed.
+ *  Thread-safe. */
+WIR_API const char *wir_version(void);
+
+/* ---- Status codes ------------------------------------------------------- */
+/* Every function that can fail returns one of these. New codes may be added. */
+
+#define WIR_OK          0   /* success */
+#define WIR_EINVAL     -1   /* an argument is invalid (NULL, empty, out of range, not UTF-8) */
+#define WIR_ENOMEM     -2   /* out of memory */
+#define WIR_ECONFLICT  -3   /* refused: overlaps a claim held by another task */
+#define WIR_ETIMEDOUT  -4   /* gave up waiting (queue policy) */
+#define WIR_ELOST      -5   /* the claim is no longer held: released, expired or reaped */
+#define WIR_EKEY       -6   /* the claim's secret key does not match */
+#define WIR_ENOTFOUND  -7   /* no claim with that task id is in flight */
+#define WIR_EEXIST     -8   /* the task id is in flight under another owner */
+#define WIR_ESTALE     -9   /* the fencing token does not hold that path */
+#define WIR_EBUSY     -10   /* the registry stayed locked beyond the busy timeout */
+#define WIR_EIO       -11   /* the registry file cannot be opened, read or written */
+#define WIR_ECORRUPT  -12   /* the registry file is not a database, or is damaged */
+#define WIR_ESCHEMA   -13   /* not a wir registry, or written by a newer wir */
+#define WIR_EPATH     -14   /* a path cannot be resolved (symlink loop, too long) */
+#define WIR_EFORK     -15   /* the handle was opened in another process (fork) */
+#define WIR_ENOTSUP   -16   /* not supported by this version (e.g. a policy) */
+#define WIR_EINTERNAL -17   /* a bug in wir; the message says where */
+
+/** Static text describing a status code (e.g. "claim conflicts with another
+ *  task"). Never NULL, never freed. Thread-safe. */
+WIR_API const char *wir_errstr(int status);
+
+/** The message of the calling thread's most recent wir call: for a failed call
+ *  it names the argument, path, task or file involved; after a successful
+ *  call it is "not an error". Borrowed: valid until the calling thread makes
+ *  its next wir call. Never NULL. Thread-safe (the message is per thread). */
+WIR_API const char *wir_errmsg(void);
+
+/* ---- Limits and enumerations -------------------------------------------- */
+
+/** Longest accepted path, task id or key, in bytes (without the NUL). */
+#define WIR_PATH_MAX     4096
+#define WIR_TASK_ID_MAX   256
+/** Default lease: 10 minutes. Longest lease: 366 days. */
+#define WIR_TTL_DEFAULT_MS 600000
+#define WIR_TTL_MAX_MS     31622400000LL
+
+/** Claim policies: what happens when a claim overlaps one held by another task. */
+#define WIR_POLICY_DEFAULT 0  /* the registry's default (refuse) */
+#define WIR_POLICY_REFUSE  1  /* fail with WIR_ECONFLICT and a report */
+#define WIR_POLICY_QUEUE   2  /* wait for the holders (not yet supported: WIR_ENOTSUP) */
+#define WIR_POLICY_WARN    3  /* admit and report (not yet supported: WIR_ENOTSUP) */
+
+/** How a task ended, recorded in the registry's history by wir_release. */
+#define WIR_OUTCOME_COMPLETED 0
+#define WIR_OUTCOME_FAILED    1
+#define WIR_OUTCOME_CANCELLED 2
+
+/* ---- Registry handles --------------------------------------------------- */
+
+/** An open registry. Opaque; thread-safe. */
+typedef struct wir_registry wir_registry;
+
+/** Opens (creating if missing) a registry file.
+ *  @param[out] out   receives the handle; set to NULL on failure. Not NULL.
+ *  @param path       the registry file, or NULL for the default: $WIR_REGISTRY,
+ *                    else $XDG_STATE_HOME/wir/registry.db, else
+ *                    ~/.local/state/wir/registry.db. Missing parent directories
+ *                    are created with mode 0700 and the file with mode 0600.
+ *  @return WIR_OK; WIR_EINVAL (out NULL, path empty or not UTF-8); WIR_EIO (the
+ *          file or its directory cannot be created or opened, e.g. the path is a
+ *          directory); WIR_ECORRUPT (not a SQLite database); WIR_ESCHEMA (another
+ *          program's database, or a newer wir's registry: the file is left
+ *          untouched); WIR_EBUSY (locked by another process beyond the busy
+ *          timeout); WIR_ENOMEM.
+ *  The handle is freed with wir_close. Thread-safe. */
+WIR_API int wir_open(wir_registry **out, const char *path);
+
+/** Closes a registry handle and frees it. NULL is a no-op. Claims made through
+ *  the handle stay held (release them first, or let their leases lapse).
+ *  Using the handle afterwards is undefined, as with free(). Must not race
+ *  with other calls on the same handle. */
+WIR_API void wir_close(wir_registry *reg);
+
+/** The canonical path of the registry file. Borrowed: valid until wir_close.
+ *  NULL if reg is NULL. Thread-safe. */
+WIR_API const char *wir_registry_path(const wir_registry *reg);
+
+/* ---- Claims ------------------------------------------------------------- */
+/* The claim object's type is wir_claim_t: in C a typedef and a function share
+ * one namespace, and the function wir_claim keeps the plain name. */
+
+/** A claim: admitted (it holds its paths until released or lost) or refused
+ *  (it carries the conflict report). Opaque; freed with wir_claim_free. */
+typedef struct wir_claim wir_claim_t;
+
+/** One overlapping pair in a conflict report. Owned by the wir_claim it came
+ *  from; valid until wir_claim_free. Fields may be appended in later minor
+ *  versions (the library allocates this struct, never the caller). */
+typedef struct wir_conflict {
+    const char *requested_path;  /* canonical path asked for by this claim */
+    const char *held_path;       /* canonical path held by the other task */
+    const char *holder_task_id;  /* the other task's id */
+    const char *holder_host;     /* host name of the other task's owner */
+    int64_t holder_pid;          /* pid of the other task's owner on that host */
+    int64_t holder_expires_ms;   /* when its lease lapses, ms since the Unix epoch */
+} wir_conflict;
+
+/** Options for wir_claim. Initialise with WIR_CLAIM_OPTS_INIT, then set fields. */
+typedef struct wir_claim_opts {
+    uint32_t version;           /* WIR_CLAIM_OPTS_VERSION; set by WIR_CLAIM_OPTS_INIT */
+    const char *task_id;        /* NULL: a unique id is generated */
+    const char *const *writes;  /* paths this task will write; not NULL */
+    size_t n_writes;            /* number of paths, at least 1 */
+    int64_t ttl_ms;             /* lease length; 0: WIR_TTL_DEFAULT_MS; max WIR_TTL_MAX_MS */
+    int32_t policy;             /* WIR_POLICY_*; 0: the registry's default */
+    int64_t timeout_ms;         /* queue policy: -1 waits for ever, 0 tries once */
+    const char *key;            /* to extend a task's claim from another process: its key */
+    int64_t owner_pid;          /* 0: the calling process owns the claim; else a live pid
+                                   on this host whose death ends the claim */
+} wir_claim_opts;
+
+#define WIR_CLAIM_OPTS_VERSION 1
+#define WIR_CLAIM_OPTS_INIT \
+    { WIR_CLAIM_OPTS_VERSION, NULL, NULL, 0, 0, WIR_POLICY_DEFAULT, 0, NULL, 0 }
+
+/** Claims every path in opts->writes for a task, all or nothing.
+ *  If opts->task_id is already in flight and owned by the calling process
+ *  (or opts->key is its key), the claim extends it: new paths are added
+ *  (all or nothing), the lease is renewed, and if paths were added the claim
+ *  gets a new, greater fencing token.
+ *  @param[out] out  receives the claim on WIR_OK and on WIR_ECONFLICT (then it
+ *                   is a refused claim carrying the report); NULL otherwise.
+ *  @return WIR_OK (admitted); WIR_ECONFLICT (refused: nothing was claimed; see
+ *          wir_claim_conflict_count); WIR_EINVAL (NULL argument, no paths, an
+ *          empty, non-UTF-8 or too long path or task id, TTL out of range,
+ *          unknown policy, bad version, owner_pid not alive); WIR_EPATH;
+ *          WIR_EEXIST (task id in flight under another owner and no matching
+ *          key); WIR_ENOTSUP (policy not supported yet); WIR_EBUSY; WIR_EIO;
+ *          WIR_ECORRUPT; WIR_EFORK; WIR_ENOMEM.
+ *  The claim is freed with wir_claim_free (which does not release it).
+ *  Thread-safe. */
+WIR_API int wir_claim(wir_claim_t **out, wir_registry *reg, const wir_claim_opts *opts);
+
+/** Gets a handle on a claim in flight, made by any process, from its task id
+ *  and secret key, so that it can be heartbeated or released from here.
+ *  @param[out] out  receives the claim on WIR_OK; NULL otherwise.
+ *  @return WIR_OK; WIR_ENOTFOUND (no such task in flight); WIR_EKEY (wrong
+ *          key: nothing is disclosed); WIR_EINVAL; WIR_EBUSY; WIR_EIO;
+ *          WIR_ECORRUPT; WIR_EFORK; WIR_ENOMEM. Thread-safe. */
+WIR_API int wir_attach(wir_claim_t **out, wir_registry *reg, const char *task_id,
+                       const char *key);
+
+/** Renews a claim's lease: it now lapses ttl_ms from now (0: the claim's own
+ *  TTL). Updates wir_claim_expires_ms.
+ *  @return WIR_OK; WIR_ELOST (the claim was released, expired or reaped: the
+ *          worker no longer holds its paths and should stop writing);
+ *          WIR_EINVAL (NULL, a refused claim, TTL out of range); WIR_EBUSY;
+ *          WIR_EIO; WIR_EFORK. Thread-safe. */
+WIR_API int wir_heartbeat(wir_registry *reg, wir_claim_t *claim, int64_t ttl_ms);
+
+/** Releases a claim: its paths are free at once and the registry's history
+ *  records the outcome (WIR_OUTCOME_*). The claim object stays allocated
+ *  (free it with wir_claim_free); releasing it again returns WIR_ELOST.
+ *  @return WIR_OK; WIR_ELOST (already released, expired or reaped: nothing
+ *          changed); WIR_EINVAL (NULL, a refused claim, unknown outcome);
+ *          WIR_EBUSY; WIR_EIO; WIR_EFORK. Thread-safe. */
+WIR_API int wir_release(wir_registry *reg, wir_claim_t *claim, int outcome);
+
+/** Frees a claim object (admitted, refused or released). It does not release
+ *  the claim. NULL is a no-op. */
+WIR_API void wir_claim_free(wir_claim_t *claim);
+
+/** Asks whether a fencing token still holds a path: whether the claim that
+ *  holds `path` (or an ancestor directory of it) right now has that token.
+ *  @return WIR_OK (it does); WIR_ESTALE (it does not: the claim ended, lapsed,
+ *          or a later claim holds the path); WIR_EINVAL; WIR_EPATH; WIR_EBUSY;
+ *          WIR_EIO; WIR_EFORK. Thread-safe. */
+WIR_API int wir_token_check(wir_registry *reg, const char *path, uint64_t token);
+
+/** Reaps every claim whose lease has lapsed or whose owner is dead, now
+ *  (claims are also reaped whenever another claim touches them).
+ *  @param[out] out  receives the number reaped; may be NULL.
+ *  @return WIR_OK; WIR_EINVAL; WIR_EBUSY; WIR_EIO; WIR_EFORK. Thread-safe. */
+WIR_API int wir_reap(size_t *out, wir_registry *reg);
+
+/* ---- Claim accessors ---------------------------------------------------- */
+/* All are thread-safe on a claim no thread is changing; NULL claim gives NULL/0. */
+
+/** The task id. Borrowed. */
+WIR_API const char *wir_claim_task_id(const wir_claim_t *claim);
+/** The secret key that lets another process extend, heartbeat or release the
+ *  claim (see wir_attach). Borrowed. NULL for a refused claim. */
+WIR_API const char *wir_claim_key(const wir_claim_t *claim);
+/** The fencing token: greater than every token the registry issued before.
+ *  0 for a refused claim. */
+WIR_API uint64_t wir_claim_token(const wir_claim_t *claim);
+/** When the lease lapses, in ms since the Unix epoch; 0 for a refused claim. */
+WIR_API int64_t wir_claim_expires_ms(const wir_claim_t *claim);
+/** Number of canonical paths the claim holds (admitted) or asked for (refused). */
+WIR_API size_t wir_claim_path_count(const wir_claim_t *claim);
+/** The i-th canonical path; NULL if i is out of range. Borrowed. */
+WIR_API const char *wir_claim_path(const wir_claim_t *claim, size_t i);
+/** Number of overlapping pairs in the conflict report; 0 for an admitted claim. */
+WIR_API size_t wir_claim_conflict_count(const wir_claim_t *claim);
+/** The i-th overlapping pair; NULL if i is out of range. Borrowed. */
+WIR_API const wir_conflict *wir_claim_conflict(const wir_claim_t *claim, size_t i);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* WIR_H */

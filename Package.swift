@@ -1,0 +1,35 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The library itself needs only the Swift toolchain and the system libsqlite3.
+let package = Package(
+    name: "wir",
+    products: [
+        .library(name: "wir", type: .dynamic, targets: ["Wir"]),
+        .executable(name: "wir-bench", targets: ["wir-bench"]),
+    ],
+    targets: [
+        // Module maps over C headers: the public contract and the system SQLite.
+        .systemLibrary(name: "CWir", path: "Sources/CWir"),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+
+        // Pure conflict engine: paths, overlap rules, claim logic. No I/O.
+        .target(name: "WirEngine"),
+        // The SQLite store behind the engine's store protocol.
+        .target(name: "WirSQLite", dependencies: ["WirEngine", "CSQLite"]),
+        // The registry as Swift callers use it: engine + store + this machine.
+        .target(name: "WirRegistry", dependencies: ["WirEngine", "WirSQLite"]),
+        // The C ABI (libwir.so): thin @c @implementation thunks over WirRegistry.
+        .target(name: "Wir", dependencies: ["WirRegistry", "CWir"]),
+
+        .executableTarget(name: "wir-bench", dependencies: ["WirRegistry"]),
+        // Helper processes for the cross-process tests (claim and hold, race with a witness).
+        .executableTarget(name: "wir-testprobe", dependencies: ["WirRegistry"]),
+
+        .testTarget(name: "WirTests",
+                    dependencies: ["WirEngine", "WirSQLite", "WirRegistry", "Wir", "CWir", "CSQLite",
+                                   "wir-testprobe"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

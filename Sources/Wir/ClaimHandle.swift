@@ -1,0 +1,88 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CWir
+import WirEngine
+
+/// What a `wir_claim *` points to: an admitted, refused or released claim,
+/// with every string and struct the accessors lend out.
+final class ClaimHandle {
+    enum State { case held, refused, released }
+
+    var state: State
+    let taskID: String
+    let key: String?
+    var token: UInt64
+    var expiresMs: Int64
+    private var strings = OwnedCStrings()
+    private(set) var cTaskID: UnsafePointer<CChar>? = nil
+    private(set) var cKey: UnsafePointer<CChar>? = nil
+    private(set) var cPaths: [UnsafePointer<CChar>] = []
+    let conflicts: UnsafeMutableBufferPointer<wir_conflict>
+
+    /// An admitted (or attached) claim.
+    init(held claim: ClaimRecord, paths: [CanonicalPath]) {
+        state = .held
+        taskID = claim.taskID
+        key = claim.key
+        token = UInt64(claim.token)
+        expiresMs = claim.expiresMs
+        conflicts = .allocate(capacity: 0)
+        fill(paths: paths)
+    }
+
+    /// A refused claim carrying its conflict report.
+    init(refused taskID: String, requested: [CanonicalPath], conflicts report: [Conflict]) {
+        state = .refused
+        self.taskID = taskID
+        key = nil
+        token = 0
+        expiresMs = 0
+        conflicts = .allocate(capacity: report.count)
+        fill(paths: requested)
+        for (index, conflict) in report.enumerated() {
+            conflicts[index] = wir_conflict(
+                requested_path: strings.make(conflict.requestedPath.value),
+                held_path: strings.make(conflict.heldPath.value),
+                holder_task_id: strings.make(conflict.holderTaskID),
+                holder_host: strings.make(conflict.holderHost),
+                holder_pid: Int64(conflict.holderPID),
+                holder_expires_ms: conflict.holderExpiresMs)
+        }
+    }
+
+    private func fill(paths: [CanonicalPath]) {
+        cTaskID = strings.make(taskID)
+        cKey = key.map { strings.make($0) }
+        cPaths = paths.map { strings.make($0.value) }
+    }
+
+    deinit {
+        conflicts.deallocate()
+        strings.freeAll()
+    }
+
+    /// The key, for a claim that still holds; throws otherwise.
+    func heldKey() throws -> String {
+        switch state {
+        case .held: return key!
+        case .refused: throw Status.invalid("claim '\(taskID)' was refused, so it holds nothing")
+        case .released: throw WirError(.lost, "claim '\(taskID)' was already released")
+        }
+    }
+
+    var opaque: OpaquePointer { OpaquePointer(Unmanaged.passRetained(self).toOpaque()) }
+
+    static func from(_ pointer: OpaquePointer?) throws -> ClaimHandle {
+        guard let pointer else { throw Status.invalid("the claim is NULL") }
+        return borrow(pointer)
+    }
+
+    static func borrow(_ pointer: OpaquePointer) -> ClaimHandle {
+        Unmanaged<ClaimHandle>.fromOpaque(UnsafeRawPointer(pointer)).takeUnretainedValue()
+    }
+
+    static func release(_ pointer: OpaquePointer) {
+        Unmanaged<ClaimHandle>.fromOpaque(UnsafeRawPointer(pointer)).release()
+    }
+}

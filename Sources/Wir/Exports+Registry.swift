@@ -1,0 +1,96 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CWir
+import WirEngine
+import WirRegistry
+
+// Registry handles, versions and error text. Each export is a thin thunk:
+// convert C values, call WirRegistry, map errors in Status.run.
+
+@c @implementation
+public func wir_version_number() -> Int32 {
+    WIR_VERSION_MAJOR * 1_000_000 + WIR_VERSION_MINOR * 1_000 + WIR_VERSION_PATCH
+}
+
+nonisolated(unsafe) private let versionString: UnsafePointer<CChar> = {
+    UnsafePointer(strdup("\(WIR_VERSION_MAJOR).\(WIR_VERSION_MINOR).\(WIR_VERSION_PATCH)")!)
+}()
+
+@c @implementation
+public func wir_version() -> UnsafePointer<CChar>? { versionString }
+
+@c @implementation
+public func wir_errmsg() -> UnsafePointer<CChar>? {
+    ThreadMessage.current() ?? CStrings.forever("not an error")
+}
+
+@c @implementation
+public func wir_errstr(_ status: Int32) -> UnsafePointer<CChar>? {
+    switch status {
+    case WIR_OK: return CStrings.forever("not an error")
+    case WIR_EINVAL: return CStrings.forever("invalid argument")
+    case WIR_ENOMEM: return CStrings.forever("out of memory")
+    case WIR_ECONFLICT: return CStrings.forever("claim conflicts with another task's claim")
+    case WIR_ETIMEDOUT: return CStrings.forever("timed out waiting for a claim")
+    case WIR_ELOST: return CStrings.forever("claim no longer held (released, expired or reaped)")
+    case WIR_EKEY: return CStrings.forever("wrong claim key")
+    case WIR_ENOTFOUND: return CStrings.forever("no such task in flight")
+    case WIR_EEXIST: return CStrings.forever("task id in flight under another owner")
+    case WIR_ESTALE: return CStrings.forever("fencing token does not hold the path")
+    case WIR_EBUSY: return CStrings.forever("registry locked by another process")
+    case WIR_EIO: return CStrings.forever("registry file cannot be opened, read or written")
+    case WIR_ECORRUPT: return CStrings.forever("registry file is not a database or is damaged")
+    case WIR_ESCHEMA: return CStrings.forever("not a wir registry, or written by a newer wir")
+    case WIR_EPATH: return CStrings.forever("path cannot be resolved")
+    case WIR_EFORK: return CStrings.forever("registry handle used after fork")
+    case WIR_ENOTSUP: return CStrings.forever("not supported by this version of wir")
+    case WIR_EINTERNAL: return CStrings.forever("internal error in wir")
+    default: return CStrings.forever("unknown status code")
+    }
+}
+
+@c @implementation
+public func wir_open(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ path: UnsafePointer<CChar>?) -> Int32 {
+    out?.pointee = nil
+    return Status.run {
+        guard let out else { throw Status.invalid("wir_open: out is NULL") }
+        let file = try CStrings.readOptional(path, "the registry path", limit: PathResolver.maxPathBytes)
+        out.pointee = RegistryHandle(try Registry(path: file)).opaque
+        return WIR_OK
+    }
+}
+
+@c @implementation
+public func wir_close(_ reg: OpaquePointer?) {
+    guard let reg else { return }
+    RegistryHandle.release(reg)
+}
+
+@c @implementation
+public func wir_registry_path(_ reg: OpaquePointer?) -> UnsafePointer<CChar>? {
+    (try? RegistryHandle.from(reg))?.path
+}
+
+@c @implementation
+public func wir_reap(_ out: UnsafeMutablePointer<Int>?, _ reg: OpaquePointer?) -> Int32 {
+    Status.run {
+        let handle = try RegistryHandle.from(reg)
+        let reaped = try handle.registry.reap()
+        out?.pointee = reaped.count
+        return WIR_OK
+    }
+}
+
+@c @implementation
+public func wir_token_check(_ reg: OpaquePointer?, _ path: UnsafePointer<CChar>?, _ token: UInt64) -> Int32 {
+    Status.run {
+        let handle = try RegistryHandle.from(reg)
+        let file = try CStrings.read(path, "the path", limit: PathResolver.maxPathBytes)
+        guard token <= UInt64(Int64.max),
+              try handle.registry.tokenHolds(Int64(token), path: file) else {
+            return Status.report(WIR_ESTALE, "token \(token) does not hold '\(file)'")
+        }
+        return WIR_OK
+    }
+}

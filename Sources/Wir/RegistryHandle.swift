@@ -1,0 +1,26 @@
+import WirRegistry
+
+/// What a `wir_registry *` points to: a retained Registry and its path as a C string.
+final class RegistryHandle {
+    let registry: Registry
+    private var strings = OwnedCStrings()
+    private(set) var path: UnsafePointer<CChar>? = nil
+
+    init(_ registry: Registry) {
+        self.registry = registry
+        path = strings.make(registry.path)
+    }
+
+    deinit { strings.freeAll() }
+
+    var opaque: OpaquePointer { OpaquePointer(Unmanaged.passRetained(self).toOpaque()) }
+
+    static func from(_ pointer: OpaquePointer?) throws -> RegistryHandle {
+        guard let pointer else { throw Status.invalid("the registry handle is NULL") }
+        return Unmanaged<RegistryHandle>.fromOpaque(UnsafeRawPointer(pointer)).takeUnretainedValue()
+    }
+
+    static func release(_ pointer: OpaquePointer) {
+        Unmanaged<RegistryHandle>.fromOpaque(UnsafeRawPointer(pointer)).release()
+    }
+}

@@ -1,0 +1,81 @@
+/// An absolute path in canonical form: components separated by single slashes,
+/// no `.` or `..`, no trailing slash; the root is "/".
+///
+/// Equality, hashing and ordering are by UTF-8 bytes, as the kernel and SQLite
+/// see paths (Swift's `String ==` would fold Unicode-equivalent spellings that
+/// name different files).
+public struct CanonicalPath: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public let value: String
+
+    /// Wraps a string already in canonical form (as read back from a store).
+    public init(canonical value: String) {
+        self.value = value
+    }
+
+    /// Folds an absolute path lexically: repeated slashes, `.` and `..` (which
+    /// stops at the root), trailing slash. Returns nil for a relative path.
+    /// Symlinks are not consulted here; see `PathResolver` in WirRegistry.
+    public init?(lexical path: String) {
+        guard path.utf8.first == UInt8(ascii: "/") else { return nil }
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == ".." { _ = parts.popLast(); continue }
+            parts.append(part)
+        }
+        value = "/" + parts.joined(separator: "/")
+    }
+
+    public var description: String { value }
+    public var isRoot: Bool { value.utf8.count == 1 }
+
+    /// This path and every ancestor directory of it, root first.
+    public var selfAndAncestors: [CanonicalPath] {
+        var result = [CanonicalPath(canonical: "/")]
+        if isRoot { return result }
+        let bytes = Array(value.utf8)
+        for index in 1..<bytes.count where bytes[index] == UInt8(ascii: "/") {
+            result.append(CanonicalPath(canonical: String(decoding: bytes[..<index], as: UTF8.self)))
+        }
+        result.append(self)
+        return result
+    }
+
+    /// Open byte range (lower, upper) holding the strings of every strict
+    /// descendant and nothing else: they start with `self + "/"` (which is
+    /// itself never a canonical path, nor is "/" a descendant of the root),
+    /// and "0" follows "/" in ASCII.
+    public var descendantRange: (lower: String, upper: String) {
+        isRoot ? ("/", "0") : (value + "/", value + "0")
+    }
+
+    /// True when `self` is a strict ancestor directory of `other`, component-wise.
+    public func isAncestor(of other: CanonicalPath) -> Bool {
+        let mine = value.utf8, theirs = other.value.utf8
+        if isRoot { return theirs.count > 1 }
+        guard theirs.count > mine.count, theirs.starts(with: mine) else { return false }
+        return theirs[theirs.index(theirs.startIndex, offsetBy: mine.count)] == UInt8(ascii: "/")
+    }
+
+    /// True when the two paths' subtrees intersect: equal, or one is an ancestor.
+    public func overlaps(_ other: CanonicalPath) -> Bool {
+        self == other || isAncestor(of: other) || other.isAncestor(of: self)
+    }
+
+    /// True when `self` is `other` or lies beneath it.
+    public func isWithin(_ other: CanonicalPath) -> Bool {
+        self == other || other.isAncestor(of: self)
+    }
+
+    public static func == (a: CanonicalPath, b: CanonicalPath) -> Bool {
+        a.value.utf8.elementsEqual(b.value.utf8)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        for byte in value.utf8 { hasher.combine(byte) }
+    }
+
+    public static func < (a: CanonicalPath, b: CanonicalPath) -> Bool {
+        a.value.utf8.lexicographicallyPrecedes(b.value.utf8)
+    }
+}

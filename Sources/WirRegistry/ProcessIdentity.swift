@@ -1,0 +1,72 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import WirEngine
+
+/// Who a process is on this machine: enough to tell it from a later process
+/// that reuses its pid, or the same pid after a reboot.
+public enum ProcessIdentity {
+    /// This host's name.
+    public static let hostName: String = {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
+        return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    }()
+
+    /// The id of the current boot of this machine's kernel.
+    public static let bootID: String = {
+        SystemFiles.read("/proc/sys/kernel/random/boot_id").map {
+            String($0.filter { !$0.isWhitespace })
+        } ?? "unknown-boot"
+    }()
+
+    /// What /proc says about a process: its start time (clock ticks after boot)
+    /// and whether it has exited but not been waited for (a zombie).
+    public struct ProcStat: Equatable {
+        public var startTime: UInt64
+        public var isZombie: Bool
+    }
+
+    /// Reads `/proc/<pid>/stat`; nil if there is no such process.
+    public static func stat(of pid: Int32) -> ProcStat? {
+        guard pid > 0, let text = SystemFiles.read("/proc/\(pid)/stat") else { return nil }
+        // "pid (comm) state ppid ...": comm may hold spaces and parentheses,
+        // so the fields are counted from the last ')'.
+        guard let close = text.lastIndex(of: ")") else { return nil }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        // fields[0] is field 3 (state); field 22 (starttime) is fields[19].
+        guard fields.count > 19, let start = UInt64(fields[19]) else { return nil }
+        let state = fields[0]
+        return ProcStat(startTime: start, isZombie: state == "Z" || state == "X")
+    }
+
+    /// The owner record for a live process on this host, or nil if it is gone.
+    public static func owner(pid: Int32) -> Owner? {
+        guard let stat = stat(of: pid), !stat.isZombie else { return nil }
+        return Owner(host: hostName, pid: pid, startTime: stat.startTime, bootID: bootID)
+    }
+}
+
+/// Judges owners on this host by /proc and owners elsewhere as remote.
+public struct LocalLiveness: OwnerLiveness {
+    public init() {}
+
+    public func status(of owner: Owner) -> OwnerStatus {
+        guard owner.host == ProcessIdentity.hostName else { return .remote }
+        guard owner.bootID == ProcessIdentity.bootID else { return .dead }   // an earlier boot
+        guard let stat = ProcessIdentity.stat(of: owner.pid), !stat.isZombie,
+              stat.startTime == owner.startTime else { return .dead }        // gone, or pid reused
+        return .alive
+    }
+}
+
+/// The real-time clock, in milliseconds since the Unix epoch.
+public struct SystemClock: Clock {
+    public init() {}
+
+    public func nowMs() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+    }
+}

@@ -1,0 +1,81 @@
+import CSQLite
+import WirEngine
+
+/// One SQLite connection with a cache of prepared statements. Not thread-safe:
+/// its owner serialises calls (Registry holds a lock around each use).
+final class SQLiteConnection {
+    let db: OpaquePointer
+    let path: String
+    private var statements: [String: SQLiteStatement] = [:]
+
+    /// Opens (creating if missing) a database file.
+    init(path: String, busyTimeoutMs: Int32) throws {
+        var handle: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let rc = sqlite3_open_v2(path, &handle, flags, nil)
+        guard rc == SQLITE_OK, let handle else {
+            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close_v2(handle)
+            throw SQLiteConnection.error(rc, "cannot open registry '\(path)': \(message)")
+        }
+        db = handle
+        self.path = path
+        sqlite3_extended_result_codes(db, 1)
+        sqlite3_busy_timeout(db, busyTimeoutMs)
+    }
+
+    deinit {
+        statements.removeAll()          // finalize before closing
+        sqlite3_close_v2(db)
+    }
+
+    /// Runs SQL that returns no rows (may hold several statements).
+    func execute(_ sql: String) throws {
+        let rc = sqlite3_exec(db, sql, nil, nil, nil)
+        guard rc == SQLITE_OK else { throw failure(rc, doing: sql) }
+    }
+
+    /// A cached prepared statement, reset and ready to bind.
+    func statement(_ sql: String) throws -> SQLiteStatement {
+        if let cached = statements[sql] {
+            cached.reset()
+            return cached
+        }
+        var raw: OpaquePointer?
+        let rc = sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &raw, nil)
+        guard rc == SQLITE_OK, let raw else { throw failure(rc, doing: sql) }
+        let statement = SQLiteStatement(raw, connection: self)
+        statements[sql] = statement
+        return statement
+    }
+
+    /// Runs a one-integer query such as a pragma.
+    func integer(_ sql: String) throws -> Int64 {
+        try statement(sql).first { $0.int64(0) } ?? 0
+    }
+
+    /// The error for a failed call, with SQLite's own message and what we were doing.
+    func failure(_ rc: Int32, doing what: String) -> WirError {
+        let detail = String(cString: sqlite3_errmsg(db))
+        let brief = what.split(separator: "\n").first.map(String.init) ?? what
+        return SQLiteConnection.error(rc, "registry '\(path)': \(detail) (during: \(brief))")
+    }
+
+    /// Maps a SQLite result code to wir's status.
+    static func error(_ rc: Int32, _ message: String) -> WirError {
+        switch rc & 0xff {
+        case SQLITE_BUSY, SQLITE_LOCKED:
+            return WirError(.busy, message + "; another process holds the registry locked")
+        case SQLITE_NOTADB:
+            return WirError(.corrupt, message + "; the file is not a SQLite database")
+        case SQLITE_CORRUPT:
+            return WirError(.corrupt, message + "; the registry file is damaged")
+        case SQLITE_NOMEM:
+            return WirError(.outOfMemory, message)
+        case SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_IOERR, SQLITE_FULL, SQLITE_PERM, SQLITE_AUTH:
+            return WirError(.io, message)
+        default:
+            return WirError(.internalError, message + " (SQLite code \(rc))")
+        }
+    }
+}

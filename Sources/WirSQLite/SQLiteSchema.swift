@@ -1,0 +1,122 @@
+import WirEngine
+
+/// The registry's schema and its forward migrations.
+///
+/// `PRAGMA application_id` marks a file as a wir registry and
+/// `PRAGMA user_version` holds its schema version. A file of another program,
+/// or of a newer wir, is refused before anything in it is changed.
+enum SQLiteSchema {
+    /// "wir!" in ASCII.
+    static let applicationID: Int64 = 0x7769_7221
+
+    /// Migration `i` takes a registry from version `i` to `i + 1`.
+    static let migrations: [String] = [
+        """
+        CREATE TABLE counters(
+            name  TEXT PRIMARY KEY,
+            value INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        INSERT INTO counters(name, value) VALUES ('token', 0);
+
+        CREATE TABLE claims(
+            task_id    TEXT PRIMARY KEY,
+            secret     TEXT NOT NULL,
+            token      INTEGER NOT NULL,
+            host       TEXT NOT NULL,
+            pid        INTEGER NOT NULL,
+            start_time INTEGER NOT NULL,
+            boot_id    TEXT NOT NULL,
+            created_ms INTEGER NOT NULL,
+            expires_ms INTEGER NOT NULL,
+            ttl_ms     INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX claims_by_expiry ON claims(expires_ms);
+
+        CREATE TABLE claim_paths(
+            path    TEXT NOT NULL,
+            task_id TEXT NOT NULL,
+            PRIMARY KEY (path, task_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX claim_paths_by_task ON claim_paths(task_id);
+
+        CREATE TABLE history(
+            id         INTEGER PRIMARY KEY,
+            task_id    TEXT NOT NULL,
+            token      INTEGER NOT NULL,
+            host       TEXT NOT NULL,
+            pid        INTEGER NOT NULL,
+            paths      TEXT NOT NULL,
+            created_ms INTEGER NOT NULL,
+            ended_ms   INTEGER NOT NULL,
+            reason     TEXT NOT NULL
+        );
+        CREATE INDEX history_by_end ON history(ended_ms);
+
+        CREATE TABLE conflicts(
+            id             INTEGER PRIMARY KEY,
+            at_ms          INTEGER NOT NULL,
+            task_id        TEXT NOT NULL,
+            holder_task_id TEXT NOT NULL,
+            requested_path TEXT NOT NULL,
+            held_path      TEXT NOT NULL,
+            holder_host    TEXT NOT NULL,
+            holder_pid     INTEGER NOT NULL,
+            policy         TEXT NOT NULL,
+            outcome        TEXT NOT NULL,
+            waited_ms      INTEGER NOT NULL
+        );
+        CREATE INDEX conflicts_by_time ON conflicts(at_ms);
+        """,
+    ]
+
+    static var latestVersion: Int64 { Int64(migrations.count) }
+
+    /// Checks that the file is a wir registry this version understands, sets
+    /// the connection's pragmas, and migrates the schema forward if needed.
+    static func prepare(_ connection: SQLiteConnection) throws {
+        try refuseForeignOrNewer(connection)
+        // WAL: readers never block the writer; synchronous=NORMAL: a commit is
+        // durable at the next checkpoint. Losing the last claims in a power cut
+        // is harmless (their owners died too); a torn registry is not, and WAL
+        // never tears.
+        let journal = try connection.statement("PRAGMA journal_mode=WAL").first { $0.text(0) } ?? ""
+        guard journal == "wal" else {
+            throw WirError(.io, "registry '\(connection.path)': cannot use WAL mode (journal mode is '\(journal)')")
+        }
+        try connection.execute("PRAGMA synchronous=NORMAL")
+        guard try connection.integer("PRAGMA user_version") < latestVersion else { return }
+
+        try connection.execute("BEGIN IMMEDIATE")
+        do {
+            try refuseForeignOrNewer(connection)          // another process may have got here first
+            let version = try connection.integer("PRAGMA user_version")
+            for step in migrations[Int(version)...] {
+                try connection.execute(step)
+            }
+            try connection.execute("PRAGMA application_id=\(applicationID)")
+            try connection.execute("PRAGMA user_version=\(latestVersion)")
+            try connection.execute("COMMIT")
+        } catch {
+            try? connection.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    private static func refuseForeignOrNewer(_ connection: SQLiteConnection) throws {
+        let application = try connection.integer("PRAGMA application_id")
+        let version = try connection.integer("PRAGMA user_version")
+        let path = connection.path
+        if application == 0 {
+            let objects = try connection.integer("SELECT count(*) FROM sqlite_master")
+            guard objects == 0 && version == 0 else {
+                throw WirError(.schema, "'\(path)' is a SQLite database of another program, not a wir registry")
+            }
+        } else if application != applicationID {
+            throw WirError(.schema, "'\(path)' is a SQLite database of another program "
+                           + "(application id \(application)), not a wir registry")
+        } else if version > latestVersion {
+            throw WirError(.schema, "registry '\(path)' has schema version \(version), written by a newer wir; "
+                           + "this wir understands up to version \(latestVersion) and leaves it untouched")
+        }
+    }
+}

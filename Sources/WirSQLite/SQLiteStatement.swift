@@ -1,0 +1,82 @@
+import CSQLite
+import WirEngine
+
+/// A prepared statement: bind by position (1-based), step, read columns (0-based).
+final class SQLiteStatement {
+    private let raw: OpaquePointer
+    private unowned let connection: SQLiteConnection
+
+    init(_ raw: OpaquePointer, connection: SQLiteConnection) {
+        self.raw = raw
+        self.connection = connection
+    }
+
+    deinit { sqlite3_finalize(raw) }
+
+    func reset() {
+        sqlite3_reset(raw)
+        sqlite3_clear_bindings(raw)
+    }
+
+    @discardableResult
+    func bind(_ values: SQLiteValue...) throws -> SQLiteStatement {
+        for (offset, value) in values.enumerated() {
+            let index = Int32(offset + 1)
+            let rc: Int32
+            switch value {
+            case .integer(let number): rc = sqlite3_bind_int64(raw, index, number)
+            case .text(let text): rc = sqlite3_bind_text(raw, index, text, -1, sqliteTransient)
+            }
+            guard rc == SQLITE_OK else { throw connection.failure(rc, doing: "bind") }
+        }
+        return self
+    }
+
+    /// Advances to the next row: true if there is one, false when done.
+    func step() throws -> Bool {
+        let rc = sqlite3_step(raw)
+        switch rc {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default:
+            let error = connection.failure(rc, doing: String(cString: sqlite3_sql(raw)))
+            sqlite3_reset(raw)
+            throw error
+        }
+    }
+
+    /// Steps a statement that returns no rows.
+    func run() throws {
+        while try step() {}
+    }
+
+    /// The first row read by `read`, or nil; the statement is reset afterwards so
+    /// that it holds no read transaction open.
+    func first<T>(_ read: (SQLiteStatement) -> T) throws -> T? {
+        defer { sqlite3_reset(raw) }
+        return try step() ? read(self) : nil
+    }
+
+    /// Every row, each read by `read`; stepping to the end leaves the statement idle.
+    func rows<T>(_ read: (SQLiteStatement) -> T) throws -> [T] {
+        var result: [T] = []
+        while try step() { result.append(read(self)) }
+        return result
+    }
+
+    func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(raw, column) }
+
+    func text(_ column: Int32) -> String {
+        guard let bytes = sqlite3_column_text(raw, column) else { return "" }
+        return String(cString: bytes)
+    }
+}
+
+/// A value bound to a statement parameter.
+enum SQLiteValue {
+    case integer(Int64)
+    case text(String)
+}
+
+/// SQLite copies bound text before the call returns.
+private let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)

@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+import WirEngine
+@testable import WirRegistry
+
+/// Real processes on a real registry file.
+@Suite struct ProcessTests {
+    let dir = TempDir()
+
+    @Test func aKilledHoldersClaimIsReapedByTheNextClaim() throws {
+        let registryPath = dir.file("registry.db")
+        let target = dir.file("state.json")
+        let holder = try Child(BuiltProducts.probe, ["hold", registryPath, "holder", target])
+        defer { holder.process.terminate() }
+        #expect(holder.readLine().hasPrefix("held "))
+
+        let registry = try Registry(path: registryPath)
+        let refused = try registry.claim(ClaimSpec(taskID: "next", writes: [target]))
+        guard case .refused(let conflicts) = refused.result else {
+            Issue.record("the live holder must block: \(refused.result)")
+            return
+        }
+        #expect(conflicts.map(\.holderTaskID) == ["holder"])
+        #expect(conflicts.first?.holderPID == holder.pid)
+
+        kill(holder.pid, SIGKILL)
+        holder.process.waitUntilExit()
+        let admitted = try registry.claim(ClaimSpec(taskID: "next", writes: [target]))
+        guard case .admitted = admitted.result else {
+            Issue.record("the dead holder must be reaped at once: \(admitted.result)")
+            return
+        }
+    }
+
+    @Test func aZombieIsDead() throws {
+        var pid: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sleep"), strdup("60"), nil]
+        defer { argv.forEach { free($0) } }
+        #expect(posix_spawn(&pid, "/bin/sleep", nil, nil, argv, environ) == 0)
+        let owner = try #require(ProcessIdentity.owner(pid: pid))
+        #expect(LocalLiveness().status(of: owner) == .alive)
+        kill(pid, SIGKILL)
+        var zombie = false
+        for _ in 0..<200 where !zombie {       // not waited for yet: it lingers as a zombie
+            zombie = ProcessIdentity.stat(of: pid)?.isZombie ?? false
+            usleep(5000)
+        }
+        #expect(zombie)
+        #expect(LocalLiveness().status(of: owner) == .dead)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        #expect(LocalLiveness().status(of: owner) == .dead)
+    }
+
+    @Test func aReusedPidIsNotTheOwner() throws {
+        let me = try #require(ProcessIdentity.owner(pid: getpid()))
+        let liveness = LocalLiveness()
+        #expect(liveness.status(of: me) == .alive)
+        var reused = me
+        reused.startTime += 1          // same pid, a different process
+        #expect(liveness.status(of: reused) == .dead)
+        var earlierBoot = me
+        earlierBoot.bootID = "an-earlier-boot"
+        #expect(liveness.status(of: earlierBoot) == .dead)
+        var remote = me
+        remote.host = "some-other-host"
+        #expect(liveness.status(of: remote) == .remote)
+    }
+
+    @Test func aClaimOwnedByAnotherPidEndsWhenThatProcessDies() throws {
+        let registry = try Registry(path: dir.file("registry.db"))
+        let sleeper = try Child("/bin/sleep", ["60"])
+        let held = try registry.claim(ClaimSpec(taskID: "script", writes: [dir.file("out")], ownerPID: sleeper.pid))
+        guard case .admitted(let record, _) = held.result else { Issue.record("\(held.result)"); return }
+        #expect(record.owner.pid == sleeper.pid)
+        kill(sleeper.pid, SIGKILL)
+        sleeper.process.waitUntilExit()
+        let reaped = try registry.reap()
+        #expect(reaped.map { "\($0.0.taskID):\($0.1.rawValue)" } == ["script:owner-dead"])
+    }
+
+    /// Four processes race for overlapping write sets over one tree; each
+    /// holder takes non-blocking flocks on witness files for what it claimed.
+    @Test func racingProcessesNeverHoldOverlappingPathsAtOnce() throws {
+        let registryPath = dir.file("registry.db")
+        let root = dir.file("tree")
+        let witness = dir.file("witness")
+        try FileManager.default.createDirectory(atPath: witness, withIntermediateDirectories: true)
+        _ = try Registry(path: registryPath)   // create the schema once, before the race
+        let racers = try (0..<4).map { index in
+            try Child(BuiltProducts.probe, ["race", registryPath, root, witness, "150", "\(index + 1)"])
+        }
+        var admitted = 0, refused = 0, violations = 0
+        for racer in racers {
+            let (status, output) = racer.finish()
+            #expect(status == 0, "\(output)")
+            for field in output.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
+                let parts = field.split(separator: "=")
+                guard parts.count == 2, let value = Int(parts[1]) else { continue }
+                switch parts[0] {
+                case "admitted": admitted += value
+                case "refused": refused += value
+                case "violations": violations += value
+                default: break
+                }
+            }
+        }
+        #expect(violations == 0)
+        #expect(admitted + refused == 600)
+        #expect(admitted > 0 && refused > 0, "the race must really contend: \(admitted) admitted, \(refused) refused")
+    }
+}

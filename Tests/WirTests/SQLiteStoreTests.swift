@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+import WirEngine
+@testable import WirSQLite
+@testable import WirRegistry
+
+@Suite struct SQLiteStoreTests {
+    let dir = TempDir()
+
+    @Test func aNewRegistryGetsTheSchemaAndWAL() throws {
+        let store = try SQLiteStore(path: dir.file("r.db"))
+        #expect(try store.schemaVersion() == SQLiteSchema.latestVersion)
+        #expect(try store.connection.integer("PRAGMA application_id") == SQLiteSchema.applicationID)
+        #expect(try store.connection.statement("PRAGMA journal_mode").first { $0.text(0) } == "wal")
+        #expect(try store.connection.integer("PRAGMA synchronous") == 1, "NORMAL")
+    }
+
+    @Test func aNewerSchemaIsRefusedAndLeftUntouched() throws {
+        let path = dir.file("newer.db")
+        do {
+            let store = try SQLiteStore(path: path)
+            try store.connection.execute("PRAGMA user_version=\(SQLiteSchema.latestVersion + 1)")
+            try store.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        }
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        do {
+            _ = try SQLiteStore(path: path)
+            Issue.record("a newer registry must be refused")
+        } catch let error as WirError {
+            #expect(error.code == .schema)
+            #expect(error.message.contains("newer wir"))
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+    }
+
+    @Test func anotherProgramsDatabaseIsRefused() throws {
+        let path = dir.file("other.db")
+        do {
+            let other = try SQLiteConnection(path: path, busyTimeoutMs: 100)
+            try other.execute("CREATE TABLE notes(body TEXT)")
+        }
+        #expect(throws: WirError.self) { try SQLiteStore(path: path) }
+        do { _ = try SQLiteStore(path: path) } catch let error as WirError { #expect(error.code == .schema) }
+    }
+
+    @Test func aFileThatIsNotADatabaseIsCorrupt() throws {
+        let path = dir.file("junk.db")
+        try Data(repeating: 0x41, count: 8192).write(to: URL(fileURLWithPath: path))
+        do {
+            _ = try SQLiteStore(path: path)
+            Issue.record("junk must be refused")
+        } catch let error as WirError {
+            #expect(error.code == .corrupt)
+        }
+    }
+
+    @Test func tokensStayMonotonicAcrossReopening() throws {
+        let path = dir.file("tokens.db")
+        var issued: [Int64] = []
+        for _ in 0..<3 {
+            let store = try SQLiteStore(path: path)
+            for _ in 0..<5 { issued.append(try store.write { try $0.issueToken() }) }
+        }
+        #expect(issued == Array(1...15))
+    }
+
+    @Test func aFailedTransactionLeavesNothing() throws {
+        let store = try SQLiteStore(path: dir.file("rollback.db"))
+        struct Boom: Error {}
+        #expect(throws: Boom.self) {
+            try store.write { tx in
+                try tx.insert(ClaimRecord(taskID: "t", key: "k", token: try tx.issueToken(), owner: owner(1),
+                                          createdMs: 0, expiresMs: 10, ttlMs: 10), paths: paths("/a"))
+                throw Boom()
+            }
+        }
+        #expect(try store.read { try $0.allClaims() }.isEmpty)
+        #expect(try store.write { try $0.issueToken() } == 1, "the token counter rolled back too")
+    }
+
+    /// Overlap checks must be index searches, so a claim's cost does not grow with live claims.
+    @Test func overlapQueriesUseTheIndex() throws {
+        let store = try SQLiteStore(path: dir.file("plan.db"))
+        for sql in ["SELECT path, task_id FROM claim_paths WHERE path = ?1",
+                    "SELECT path, task_id FROM claim_paths WHERE path > ?1 AND path < ?2",
+                    "SELECT task_id FROM claims WHERE expires_ms <= ?1 ORDER BY expires_ms LIMIT ?2"] {
+            let plan = try store.connection.statement("EXPLAIN QUERY PLAN " + sql).rows { $0.text(3) }
+            #expect(plan.allSatisfy { $0.hasPrefix("SEARCH") }, "\(sql): \(plan)")
+        }
+    }
+
+    @Test func aBusyRegistryGivesBusyNotAHang() throws {
+        let path = dir.file("busy.db")
+        let store = try SQLiteStore(path: path, busyTimeoutMs: 50)
+        let blocker = try SQLiteConnection(path: path, busyTimeoutMs: 50)
+        try blocker.execute("BEGIN IMMEDIATE")
+        defer { try? blocker.execute("ROLLBACK") }
+        do {
+            _ = try store.write { try $0.issueToken() }
+            Issue.record("expected busy")
+        } catch let error as WirError {
+            #expect(error.code == .busy)
+        }
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import Synchronization
+import WirEngine
+import WirSQLite
+@testable import WirRegistry
+
+/// A clock the test moves by hand.
+final class FakeClock: Clock, @unchecked Sendable {
+    private let now = Mutex<Int64>(1_700_000_000_000)
+    func nowMs() -> Int64 { now.withLock { $0 } }
+    func advance(ms: Int64) { now.withLock { $0 += ms } }
+}
+
+/// Liveness the test decides: owners are alive unless their pid is marked dead,
+/// and owners on hosts other than "here" are remote.
+final class FakeLiveness: OwnerLiveness, @unchecked Sendable {
+    private let dead = Mutex<Set<Int32>>([])
+    func kill(pid: Int32) { dead.withLock { _ = $0.insert(pid) } }
+    func status(of owner: Owner) -> OwnerStatus {
+        if owner.host != "here" { return .remote }
+        return dead.withLock { $0.contains(owner.pid) } ? .dead : .alive
+    }
+}
+
+/// A store in memory: every transaction works on a copy that replaces the
+/// state only if the body returns. Overlap is found by scanning, as the
+/// reference the SQLite store's index queries must agree with.
+final class InMemoryStore: RegistryStore {
+    struct State {
+        var claims: [String: ClaimRecord] = [:]
+        var paths: [String: Set<CanonicalPath>] = [:]
+        var lastToken: Int64 = 0
+        var history: [HistoryEntry] = []
+        var log: [ConflictLogEntry] = []
+    }
+    var state = State()
+
+    func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        let tx = Transaction(state: state)
+        let result = try body(tx)
+        state = tx.state
+        return result
+    }
+
+    func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        try body(Transaction(state: state))
+    }
+
+    final class Transaction: StoreTransaction {
+        var state: State
+        init(state: State) { self.state = state }
+
+        func claim(taskID: String) throws -> ClaimRecord? { state.claims[taskID] }
+        func paths(taskID: String) throws -> [CanonicalPath] { (state.paths[taskID] ?? []).sorted() }
+        func holdings(overlapping path: CanonicalPath) throws -> [PathHolding] {
+            state.paths.flatMap { task, paths in
+                paths.filter { $0.overlaps(path) }.map { PathHolding(path: $0, taskID: task) }
+            }
+        }
+        func expiredClaims(atOrBefore nowMs: Int64, limit: Int) throws -> [ClaimRecord] {
+            Array(state.claims.values.filter { $0.expiresMs <= nowMs }.sorted { $0.expiresMs < $1.expiresMs }.prefix(limit))
+        }
+        func allClaims() throws -> [ClaimRecord] { state.claims.values.sorted { $0.taskID < $1.taskID } }
+        func issueToken() throws -> Int64 { state.lastToken += 1; return state.lastToken }
+        func insert(_ claim: ClaimRecord, paths: [CanonicalPath]) throws {
+            state.claims[claim.taskID] = claim
+            state.paths[claim.taskID] = Set(paths)
+        }
+        func add(paths: [CanonicalPath], taskID: String) throws { state.paths[taskID, default: []].formUnion(paths) }
+        func update(_ claim: ClaimRecord) throws { state.claims[claim.taskID] = claim }
+        func delete(taskID: String) throws {
+            state.claims[taskID] = nil
+            state.paths[taskID] = nil
+        }
+        func record(_ entry: HistoryEntry) throws { state.history.append(entry) }
+        func log(_ entry: ConflictLogEntry) throws { state.log.append(entry) }
+    }
+}
+
+/// A fresh directory under the system temp dir, removed when the value dies.
+final class TempDir {
+    let path: String
+    init() {
+        path = NSTemporaryDirectory() + "wir-test-" + UUID().uuidString
+        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+    func file(_ name: String) -> String { path + "/" + name }
+}
+
+/// Owners for engine tests.
+func owner(_ pid: Int32, host: String = "here") -> Owner {
+    Owner(host: host, pid: pid, startTime: 100, bootID: "boot")
+}
+
+func paths(_ values: String...) -> [CanonicalPath] { values.map { CanonicalPath(lexical: $0)! } }
+
+/// The helper executables built beside the test bundle.
+enum BuiltProducts {
+    static var directory: String {
+        (try! FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") as NSString)
+            .deletingLastPathComponent
+    }
+    static var probe: String { directory + "/wir-testprobe" }
+}
+
+/// A child process whose stdout can be read line by line.
+final class Child {
+    let process = Process()
+    private let output = Pipe()
+
+    init(_ executable: String, _ arguments: [String]) throws {
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = output
+        try process.run()
+    }
+
+    var pid: Int32 { process.processIdentifier }
+
+    /// Reads one line of the child's output (blocking).
+    func readLine() -> String {
+        var bytes: [UInt8] = []
+        while true {
+            let chunk = output.fileHandleForReading.readData(ofLength: 1)
+            guard let byte = chunk.first, byte != UInt8(ascii: "\n") else { break }
+            bytes.append(byte)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Waits for exit and returns the rest of the output.
+    func finish() -> (status: Int32, output: String) {
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
