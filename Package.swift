@@ -21,9 +21,10 @@ let package = Package(
         // The registry as Swift callers use it: engine + store + this machine.
         .target(name: "WirRegistry", dependencies: ["WirEngine", "WirSQLite"]),
         // The C ABI (libwir.so): thin @c @implementation thunks over WirRegistry.
-        .target(name: "Wir", dependencies: ["WirRegistry", "CWir"]),
+        .target(name: "Wir", dependencies: ["WirRegistry", "CWir"], exclude: ["exports.map"]),
 
-        .executableTarget(name: "wir-bench", dependencies: ["WirRegistry"]),
+        // Claim+release latency through the C API (make bench).
+        .executableTarget(name: "wir-bench", dependencies: ["Wir", "CWir"]),
         // Helper processes for the cross-process tests (claim and hold, race with a witness).
         .executableTarget(name: "wir-testprobe", dependencies: ["WirRegistry"]),
 

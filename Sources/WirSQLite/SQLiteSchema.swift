@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import WirEngine
 
 /// The registry's schema and its forward migrations.
@@ -73,8 +76,40 @@ enum SQLiteSchema {
 
     /// Checks that the file is a wir registry this version understands, sets
     /// the connection's pragmas, and migrates the schema forward if needed.
-    static func prepare(_ connection: SQLiteConnection) throws {
-        try refuseForeignOrNewer(connection)
+    ///
+    /// Switching a new file to WAL needs an exclusive lock and SQLite does not
+    /// call the busy handler for it, so processes that open a new registry at
+    /// the same moment retry here, within the busy timeout.
+    static func prepare(_ connection: SQLiteConnection, busyTimeoutMs: Int32) throws {
+        let deadline = monotonicMs() + Int64(busyTimeoutMs)
+        var pause: UInt32 = 1000
+        while true {
+            do {
+                return try prepareOnce(connection)
+            } catch let error as WirError where error.code == .busy && monotonicMs() < deadline {
+                usleep(pause)
+                pause = min(pause * 2, 50_000)
+            }
+        }
+    }
+
+    private static func monotonicMs() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+    }
+
+    private static func prepareOnce(_ connection: SQLiteConnection) throws {
+        // One read transaction, so that the header and the table list come from
+        // the same moment even while another process is creating the schema.
+        try connection.execute("BEGIN")
+        do {
+            try refuseForeignOrNewer(connection)
+            try connection.execute("COMMIT")
+        } catch {
+            try? connection.execute("ROLLBACK")
+            throw error
+        }
         // WAL: readers never block the writer; synchronous=NORMAL: a commit is
         // durable at the next checkpoint. Losing the last claims in a power cut
         // is harmless (their owners died too); a torn registry is not, and WAL

@@ -11,7 +11,7 @@ public final class SQLiteStore: RegistryStore {
     /// refusing foreign or newer files, and migrating older ones.
     public init(path: String, busyTimeoutMs: Int32 = 5000) throws {
         connection = try SQLiteConnection(path: path, busyTimeoutMs: busyTimeoutMs)
-        try SQLiteSchema.prepare(connection)
+        try SQLiteSchema.prepare(connection, busyTimeoutMs: busyTimeoutMs)
     }
 
     public var path: String { connection.path }

@@ -11,7 +11,6 @@ import WirEngine
         let registryPath = dir.file("registry.db")
         let target = dir.file("state.json")
         let holder = try Child(BuiltProducts.probe, ["hold", registryPath, "holder", target])
-        defer { holder.process.terminate() }
         #expect(holder.readLine().hasPrefix("held "))
 
         let registry = try Registry(path: registryPath)
@@ -23,12 +22,26 @@ import WirEngine
         #expect(conflicts.map(\.holderTaskID) == ["holder"])
         #expect(conflicts.first?.holderPID == holder.pid)
 
-        kill(holder.pid, SIGKILL)
-        holder.process.waitUntilExit()
+        holder.stop()
         let admitted = try registry.claim(ClaimSpec(taskID: "next", writes: [target]))
         guard case .admitted = admitted.result else {
             Issue.record("the dead holder must be reaped at once: \(admitted.result)")
             return
+        }
+    }
+
+    /// Processes that open a registry file nobody has created yet, all at once,
+    /// must all get a working registry (the WAL switch needs an exclusive lock).
+    @Test func manyProcessesCanCreateTheRegistryTogether() throws {
+        for round in 0..<3 {
+            let registryPath = dir.file("fresh-\(round).db")
+            let holders = try (0..<8).map { index in
+                try Child(BuiltProducts.probe, ["hold", registryPath, "task-\(index)", dir.file("file-\(index)")])
+            }
+            for holder in holders {
+                #expect(holder.readLine().hasPrefix("held "))
+            }
+            holders.forEach { $0.stop() }
         }
     }
 
@@ -73,8 +86,7 @@ import WirEngine
         let held = try registry.claim(ClaimSpec(taskID: "script", writes: [dir.file("out")], ownerPID: sleeper.pid))
         guard case .admitted(let record, _) = held.result else { Issue.record("\(held.result)"); return }
         #expect(record.owner.pid == sleeper.pid)
-        kill(sleeper.pid, SIGKILL)
-        sleeper.process.waitUntilExit()
+        sleeper.stop()
         let reaped = try registry.reap()
         #expect(reaped.map { "\($0.0.taskID):\($0.1.rawValue)" } == ["script:owner-dead"])
     }
@@ -86,7 +98,6 @@ import WirEngine
         let root = dir.file("tree")
         let witness = dir.file("witness")
         try FileManager.default.createDirectory(atPath: witness, withIntermediateDirectories: true)
-        _ = try Registry(path: registryPath)   // create the schema once, before the race
         let racers = try (0..<4).map { index in
             try Child(BuiltProducts.probe, ["race", registryPath, root, witness, "150", "\(index + 1)"])
         }

@@ -118,6 +118,17 @@ final class Child {
 
     var pid: Int32 { process.processIdentifier }
 
+    /// SIGKILL, then wait. (SIGTERM from `Process.terminate()` may be blocked in
+    /// children of the test runner.) A child still running when its Child
+    /// value goes away is stopped the same way, so a failing test leaks none.
+    func stop() {
+        guard process.isRunning else { return }
+        kill(pid, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    deinit { stop() }
+
     /// Reads one line of the child's output (blocking).
     func readLine() -> String {
         var bytes: [UInt8] = []

@@ -1,0 +1,73 @@
+# wir: build, test, install, demo, bench.
+#   make setup     install the system packages the build needs (Debian/Ubuntu, as root)
+#   make demo      build, install into ./stage, and run the C race example
+#   make test      every test: Swift suites, header and symbol checks, installed C programs
+#   make install   PREFIX=/usr/local [DESTDIR=...]
+#   make bench     release micro-benchmark
+
+SWIFT    ?= swift
+CC       ?= cc
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+STAGE    := $(CURDIR)/stage
+
+MAJOR    := $(shell sed -n 's/^\#define WIR_VERSION_MAJOR \([0-9]*\)/\1/p' Include/wir.h)
+MINOR    := $(shell sed -n 's/^\#define WIR_VERSION_MINOR \([0-9]*\)/\1/p' Include/wir.h)
+PATCH    := $(shell sed -n 's/^\#define WIR_VERSION_PATCH \([0-9]*\)/\1/p' Include/wir.h)
+VERSION  := $(MAJOR).$(MINOR).$(PATCH)
+
+# The installable library: release, Swift runtime linked in statically, only
+# wir_* exported, soname libwir.so.MAJOR. Its own scratch path, so the debug
+# build and the benchmark keep theirs.
+LIB_BUILD := .build-lib
+LIB_FLAGS := -c release --scratch-path $(LIB_BUILD) --product wir \
+             -Xswiftc -static-stdlib \
+             -Xlinker -soname=libwir.so.$(MAJOR) \
+             -Xlinker --version-script=$(CURDIR)/Sources/Wir/exports.map
+LIB      := $(LIB_BUILD)/release/libwir.so
+
+.PHONY: all setup build lib install demo test test-swift test-c bench clean
+
+all: build
+
+setup:
+	bash scripts/setup.sh
+
+build:
+	$(SWIFT) build
+
+lib:
+	$(SWIFT) build $(LIB_FLAGS)
+
+install: lib
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
+	install -m 0755 $(LIB) $(DESTDIR)$(PREFIX)/lib/libwir.so.$(VERSION)
+	ln -sf libwir.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libwir.so.$(MAJOR)
+	ln -sf libwir.so.$(MAJOR) $(DESTDIR)$(PREFIX)/lib/libwir.so
+	install -m 0644 Include/wir.h $(DESTDIR)$(PREFIX)/include/wir.h
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' pkgconfig/wir.pc.in \
+	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/wir.pc
+
+# The main job: two processes race for overlapping write sets through the
+# installed library, built with pkg-config.
+demo:
+	$(MAKE) install PREFIX=$(STAGE)
+	bash scripts/run-c-example.sh $(STAGE)
+
+test: test-swift test-c
+
+test-swift:
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+# The C side, against a copy installed into a temporary prefix.
+test-c: lib
+	bash scripts/check-header.sh Include/wir.h
+	bash scripts/test-installed.sh
+
+bench:
+	$(SWIFT) build -c release --product wir-bench
+	.build/release/wir-bench
+
+clean:
+	rm -rf .build $(LIB_BUILD) $(STAGE)

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the system packages wir's build and tests need, on Debian or Ubuntu.
+# The Swift toolchain itself is expected on PATH (swift.org's Linux toolchain).
+set -euo pipefail
+packages=(libsqlite3-dev pkg-config gcc g++ make binutils)
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+    sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+fi
+command -v swift >/dev/null || { echo "setup: swift is not on PATH (install the Swift toolchain)" >&2; exit 1; }
+echo "setup: system packages present: ${packages[*]}"
