@@ -54,11 +54,21 @@ public enum Limits {
         return value
     }
 
-    /// A random hex string of `bytes` random bytes.
+    /// A random hex string of `bytes` random bytes (each draw of the system
+    /// generator is a syscall, so each yields 16 digits).
     static func randomHex(bytes: Int) -> String {
         var generator = SystemRandomNumberGenerator()
-        let digits = Array("0123456789abcdef")
-        return String((0..<bytes * 2).map { _ in digits[Int(generator.next() % 16)] })
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(bytes * 2)
+        while hex.count < bytes * 2 {
+            var word = generator.next()
+            for _ in 0..<min(16, bytes * 2 - hex.count) {
+                hex.append(digits[Int(word & 0xf)])
+                word >>= 4
+            }
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 }
 

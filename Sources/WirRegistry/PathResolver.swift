@@ -5,7 +5,9 @@ import WirEngine
 
 /// Turns a path as a caller spelled it into the canonical path of the file it
 /// names: absolute against the working directory, symlinks followed for the
-/// part that exists, `.`/`..`/`//` folded, no trailing slash.
+/// part that exists, `.`/`..`/`//` folded, no trailing slash. Paths with
+/// control characters (a newline in a file name, say) are refused: they would
+/// garble every listing and log line that shows them.
 ///
 /// Components are walked one at a time, as the kernel does: a `..` after a
 /// symlink goes up from the link's target, not from the link.
@@ -18,69 +20,109 @@ public enum PathResolver {
         guard path.utf8.count <= maxPathBytes else {
             throw WirError(.invalidArgument, "a path is longer than \(maxPathBytes) bytes")
         }
-        var pending = components(of: path)
-        if path.utf8.first != UInt8(ascii: "/") {
-            pending = components(of: try workingDirectory()) + pending
+        guard !path.utf8.contains(where: { $0 < 0x20 || $0 == 0x7f }) else {
+            throw WirError(.invalidArgument, "a path contains a control character (such as a newline)")
         }
-        pending.reverse()                          // a stack: next component last
-        var resolved: [Substring] = []
+        // A stack of byte strings still to walk, each from its position; the
+        // top is walked first. A symlink's target is pushed on top.
+        var sources: [[UInt8]] = [Array(path.utf8)]
+        if path.utf8.first != slash { sources.append(try workingDirectory()) }
+        var positions = [Int](repeating: 0, count: sources.count)
+        var resolved: [UInt8] = []                 // "" stands for the root
+        var marks: [Int] = []                      // resolved.count before each component
         var followed = 0
         var exists = true                          // nothing exists below a missing component
-        while let part = pending.popLast() {
-            if part == "." { continue }
-            if part == ".." { _ = resolved.popLast(); exists = true; continue }
-            let candidate = "/" + (resolved + [part]).joined(separator: "/")
-            if exists, let target = try symlinkTarget(candidate) {
+        resolved.reserveCapacity(256)
+        while let source = sources.last {
+            var start = positions[positions.count - 1]
+            while start < source.count && source[start] == slash { start += 1 }
+            guard start < source.count else {
+                sources.removeLast()
+                positions.removeLast()
+                continue
+            }
+            var end = start
+            while end < source.count && source[end] != slash { end += 1 }
+            positions[positions.count - 1] = end
+            let length = end - start
+            if length == 1 && source[start] == dot { continue }
+            if length == 2 && source[start] == dot && source[start + 1] == dot {
+                if let mark = marks.popLast() { resolved.removeSubrange(mark...) }
+                exists = true
+                continue
+            }
+            marks.append(resolved.count)
+            resolved.append(slash)
+            resolved.append(contentsOf: source[start..<end])
+            let kind = exists ? fileKind(&resolved) : .missing
+            if kind == .symlink {
+                let target = try symlinkTarget(&resolved)
+                resolved.removeSubrange(marks.removeLast()...)
                 followed += 1
                 guard followed <= maxSymlinks else {
                     throw WirError(.unresolvablePath, "too many levels of symbolic links resolving '\(path)'")
                 }
-                if target.utf8.first == UInt8(ascii: "/") { resolved.removeAll() }
-                pending.append(contentsOf: components(of: target).reversed())
+                if target.first == slash {
+                    resolved.removeAll(keepingCapacity: true)
+                    marks.removeAll()
+                }
+                sources.append(target)
+                positions.append(0)
                 continue
             }
-            if exists { exists = fileExists(candidate) }
-            resolved.append(part)
+            exists = kind != .missing
         }
-        let canonical = CanonicalPath(canonical: "/" + resolved.joined(separator: "/"))
-        guard canonical.value.utf8.count <= maxPathBytes else {
+        guard resolved.count <= maxPathBytes else {
             throw WirError(.unresolvablePath, "'\(path)' resolves to a path longer than \(maxPathBytes) bytes")
         }
-        return canonical
+        return CanonicalPath(canonical: resolved.isEmpty ? "/" : String(decoding: resolved, as: UTF8.self))
     }
 
     /// WIR_PATH_MAX.
     public static let maxPathBytes = 4096
 
-    private static func components(of path: String) -> [Substring] {
-        path.split(separator: "/", omittingEmptySubsequences: true)
-    }
+    private static let slash = UInt8(ascii: "/")
+    private static let dot = UInt8(ascii: ".")
 
-    private static func workingDirectory() throws -> String {
+    private static func workingDirectory() throws -> [UInt8] {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         guard getcwd(&buffer, buffer.count) != nil else {
             throw WirError(.unresolvablePath, "cannot read the working directory: \(SystemFiles.describe(errno))")
         }
-        return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        return buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
     }
 
-    private static func fileExists(_ path: String) -> Bool {
+    private enum FileKind { case missing, symlink, other }
+
+    /// What is at `path`, without following a final symlink (one lstat).
+    private static func fileKind(_ path: inout [UInt8]) -> FileKind {
         var info = stat()
-        return lstat(path, &info) == 0
+        let found = withCString(&path) { lstat($0, &info) == 0 }
+        guard found else { return .missing }
+        return (info.st_mode & S_IFMT) == S_IFLNK ? .symlink : .other
     }
 
-    /// The target of `path` if it is a symlink; nil if it is anything else or missing.
-    private static func symlinkTarget(_ path: String) throws -> String? {
-        var info = stat()
-        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK else { return nil }
+    /// The target of the symlink at `path`, as bytes of valid UTF-8.
+    private static func symlinkTarget(_ path: inout [UInt8]) throws -> [UInt8] {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let count = readlink(path, &buffer, buffer.count - 1)
+        let count = withCString(&path) { readlink($0, &buffer, buffer.count - 1) }
+        let shown = String(decoding: path, as: UTF8.self)
         guard count >= 0 else {
-            throw WirError(.unresolvablePath, "cannot read symlink '\(path)': \(SystemFiles.describe(errno))")
+            throw WirError(.unresolvablePath, "cannot read symlink '\(shown)': \(SystemFiles.describe(errno))")
         }
-        guard let target = String(validating: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self) else {
-            throw WirError(.unresolvablePath, "symlink '\(path)' points to a path that is not valid UTF-8")
+        let target = buffer[..<count].map { UInt8(bitPattern: $0) }
+        guard String(validating: target, as: UTF8.self) != nil else {
+            throw WirError(.unresolvablePath, "symlink '\(shown)' points to a path that is not valid UTF-8")
         }
         return target
+    }
+
+    /// Calls `body` with `bytes` as a NUL-terminated C string, without copying.
+    private static func withCString<T>(_ bytes: inout [UInt8], _ body: (UnsafePointer<CChar>) -> T) -> T {
+        bytes.append(0)
+        defer { bytes.removeLast() }
+        return bytes.withUnsafeBufferPointer {
+            body(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self))
+        }
     }
 }

@@ -49,9 +49,14 @@ public enum ProcessIdentity {
 
 /// Judges owners on this host by /proc and owners elsewhere as remote.
 public struct LocalLiveness: OwnerLiveness {
+    /// This process as it was when the value was made: a claim it owns needs no
+    /// look in /proc while the process is still the same one (not a fork child).
+    private let me = ProcessIdentity.owner(pid: getpid())
+
     public init() {}
 
     public func status(of owner: Owner) -> OwnerStatus {
+        if owner == me && owner.pid == getpid() { return .alive }
         guard owner.host == ProcessIdentity.hostName else { return .remote }
         guard owner.bootID == ProcessIdentity.bootID else { return .dead }   // an earlier boot
         guard let stat = ProcessIdentity.stat(of: owner.pid), !stat.isZombie,

@@ -31,16 +31,18 @@ enum SQLiteSchema {
             boot_id    TEXT NOT NULL,
             created_ms INTEGER NOT NULL,
             expires_ms INTEGER NOT NULL,
-            ttl_ms     INTEGER NOT NULL
+            ttl_ms     INTEGER NOT NULL,
+            paths      TEXT NOT NULL          -- the claim's paths, sorted, joined by newlines
         ) WITHOUT ROWID;
         CREATE INDEX claims_by_expiry ON claims(expires_ms);
 
+        -- One row per held path, for overlap queries by index range. A claim's
+        -- rows are found through claims.paths, so no index by task is kept.
         CREATE TABLE claim_paths(
             path    TEXT NOT NULL,
             task_id TEXT NOT NULL,
             PRIMARY KEY (path, task_id)
         ) WITHOUT ROWID;
-        CREATE INDEX claim_paths_by_task ON claim_paths(task_id);
 
         CREATE TABLE history(
             id         INTEGER PRIMARY KEY,
@@ -53,7 +55,6 @@ enum SQLiteSchema {
             ended_ms   INTEGER NOT NULL,
             reason     TEXT NOT NULL
         );
-        CREATE INDEX history_by_end ON history(ended_ms);
 
         CREATE TABLE conflicts(
             id             INTEGER PRIMARY KEY,

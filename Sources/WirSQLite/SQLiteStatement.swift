@@ -3,8 +3,8 @@ import WirEngine
 
 /// A prepared statement: bind by position (1-based), step, read columns (0-based).
 final class SQLiteStatement {
-    private let raw: OpaquePointer
-    private unowned let connection: SQLiteConnection
+    fileprivate let raw: OpaquePointer
+    fileprivate unowned let connection: SQLiteConnection
 
     init(_ raw: OpaquePointer, connection: SQLiteConnection) {
         self.raw = raw
@@ -76,6 +76,19 @@ final class SQLiteStatement {
 enum SQLiteValue {
     case integer(Int64)
     case text(String)
+}
+
+extension SQLiteStatement {
+    /// Binds the first `length` bytes of `text` to parameter 1 (no String is made).
+    func bindPrefix(of text: String, length: Int) throws {
+        var text = text
+        let rc = text.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) {
+                sqlite3_bind_text(raw, 1, $0.baseAddress, Int32(length), sqliteTransient)
+            }
+        }
+        guard rc == SQLITE_OK else { throw connection.failure(rc, doing: "bind") }
+    }
 }
 
 /// SQLite copies bound text before the call returns.

@@ -32,13 +32,13 @@ public final class SQLiteStore: RegistryStore {
     }
 
     private func transaction<T>(_ begin: String, _ body: (any StoreTransaction) throws -> T) throws -> T {
-        try connection.execute(begin)
+        try connection.statement(begin).run()
         do {
             let result = try body(SQLiteTransaction(connection: connection))
-            try connection.execute("COMMIT")
+            try connection.statement("COMMIT").run()
             return result
         } catch {
-            try? connection.execute("ROLLBACK")
+            try? connection.statement("ROLLBACK").run()
             throw error
         }
     }

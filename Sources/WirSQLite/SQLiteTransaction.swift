@@ -15,17 +15,20 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func paths(taskID: String) throws -> [CanonicalPath] {
-        let query = try connection.statement("SELECT path FROM claim_paths WHERE task_id = ?1")
-        return try query.bind(.text(taskID)).rows { CanonicalPath(canonical: $0.text(0)) }.sorted()
+        let query = try connection.statement("SELECT paths FROM claims WHERE task_id = ?1")
+        let joined = try query.bind(.text(taskID)).first { $0.text(0) } ?? ""
+        return joined.split(separator: "\n").map { CanonicalPath(canonical: String($0)) }
     }
 
     func holdings(overlapping path: CanonicalPath) throws -> [PathHolding] {
         var found: [PathHolding] = []
-        // The path and its ancestors: one primary-key lookup each.
+        // The path and its ancestors (prefixes of its bytes ending before a
+        // slash, and "/"): one primary-key lookup each.
         let exact = try connection.statement("SELECT path, task_id FROM claim_paths WHERE path = ?1")
-        for candidate in path.selfAndAncestors {
+        for length in path.selfAndAncestorLengths {
             exact.reset()
-            found += try exact.bind(.text(candidate.value)).rows(Self.holding)
+            try exact.bindPrefix(of: path.value, length: length)
+            found += try exact.rows(Self.holding)
         }
         // Its descendants: one range scan of the primary key, both bounds exclusive.
         let range = path.descendantRange
@@ -55,24 +58,40 @@ struct SQLiteTransaction: StoreTransaction {
 
     func insert(_ claim: ClaimRecord, paths: [CanonicalPath]) throws {
         let row = try connection.statement("""
-            INSERT INTO claims(\(Self.claimColumns)) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+            INSERT INTO claims(\(Self.claimColumns), paths) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
             """)
         try row.bind(.text(claim.taskID), .text(claim.key), .integer(claim.token),
                      .text(claim.owner.host), .integer(Int64(claim.owner.pid)),
                      .integer(Int64(bitPattern: claim.owner.startTime)), .text(claim.owner.bootID),
-                     .integer(claim.createdMs), .integer(claim.expiresMs), .integer(claim.ttlMs))
+                     .integer(claim.createdMs), .integer(claim.expiresMs), .integer(claim.ttlMs),
+                     .text(Self.joined(paths.sorted())))
         try row.run()
-        try add(paths: paths, taskID: claim.taskID)
+        try insertRows(paths, taskID: claim.taskID)
     }
 
     func add(paths: [CanonicalPath], taskID: String) throws {
-        let row = try connection.statement(
-            "INSERT OR IGNORE INTO claim_paths(path, task_id) VALUES (?1, ?2)")
+        let held = try self.paths(taskID: taskID)
+        let new = Set(paths).subtracting(held)
+        guard !new.isEmpty else { return }
+        let row = try connection.statement("UPDATE claims SET paths = ?2 WHERE task_id = ?1")
+        try row.bind(.text(taskID), .text(Self.joined((held + new).sorted())))
+        try row.run()
+        try insertRows(Array(new), taskID: taskID)
+    }
+
+    private func insertRows(_ paths: [CanonicalPath], taskID: String) throws {
+        let row = try connection.statement("INSERT OR IGNORE INTO claim_paths(path, task_id) VALUES (?1, ?2)")
         for path in paths {
             row.reset()
             try row.bind(.text(path.value), .text(taskID))
             try row.run()
         }
+    }
+
+    /// Canonical paths hold no control characters (PathResolver refuses them),
+    /// so a newline separates them unambiguously.
+    private static func joined(_ paths: [CanonicalPath]) -> String {
+        paths.map(\.value).joined(separator: "\n")
     }
 
     func update(_ claim: ClaimRecord) throws {
@@ -83,9 +102,12 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func delete(taskID: String) throws {
-        let paths = try connection.statement("DELETE FROM claim_paths WHERE task_id = ?1")
-        try paths.bind(.text(taskID))
-        try paths.run()
+        let pathRow = try connection.statement("DELETE FROM claim_paths WHERE path = ?1 AND task_id = ?2")
+        for path in try paths(taskID: taskID) {
+            pathRow.reset()
+            try pathRow.bind(.text(path.value), .text(taskID))
+            try pathRow.run()
+        }
         let row = try connection.statement("DELETE FROM claims WHERE task_id = ?1")
         try row.bind(.text(taskID))
         try row.run()

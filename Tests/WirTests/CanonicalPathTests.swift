@@ -31,6 +31,10 @@ import WirEngine
     @Test func ancestorsAreListedRootFirst() {
         #expect(CanonicalPath(lexical: "/a/b/c")!.selfAndAncestors.map(\.value) == ["/", "/a", "/a/b", "/a/b/c"])
         #expect(CanonicalPath(lexical: "/")!.selfAndAncestors.map(\.value) == ["/"])
+        for path in ["/", "/a", "/a/bc/d", "/é/ü/x"].map({ CanonicalPath(lexical: $0)! }) {
+            let prefixes = path.selfAndAncestorLengths.map { String(decoding: Array(path.value.utf8)[..<$0], as: UTF8.self) }
+            #expect(prefixes == path.selfAndAncestors.map(\.value))
+        }
     }
 
     @Test func descendantRangeHoldsExactlyTheSubtree() {

@@ -52,5 +52,8 @@ import WirEngine
     @Test func emptyAndOverlongPathsAreInvalid() throws {
         #expect(throws: WirError(.invalidArgument, "a path is empty")) { try resolve("") }
         #expect(throws: WirError.self) { try resolve("/" + String(repeating: "a", count: 5000)) }
+        #expect(throws: WirError(.invalidArgument, "a path contains a control character (such as a newline)")) {
+            try resolve(dir.file("two\nlines"))
+        }
     }
 }
