@@ -1,0 +1,95 @@
+/// Whether a claim will write a path or only read it. Reads never conflict
+/// with reads; a read and a write conflict when they overlap.
+public enum Access: String, Sendable, CaseIterable {
+    case write, read
+}
+
+/// One entry of a claim: a canonical path, or a glob, with its access. It
+/// stands for every path it matches and everything beneath them.
+public struct PathEntry: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public let access: Access
+    /// The canonical path, or the absolute glob pattern.
+    public let text: String
+    /// The directory the entry lies within: the path itself, or a glob's
+    /// leading components without wildcards. Stores index entries by it.
+    public let base: CanonicalPath
+    public let glob: Glob?
+
+    /// A plain path.
+    public init(_ access: Access, _ path: CanonicalPath) {
+        self.access = access
+        text = path.value
+        base = path
+        glob = nil
+    }
+
+    /// A glob whose leading wildcard-free components are `base` (already
+    /// canonical) and whose `pattern` is absolute and starts with `base`.
+    public init(_ access: Access, pattern: String, base: CanonicalPath) throws {
+        self.access = access
+        text = pattern
+        self.base = base
+        glob = try Glob(absolute: pattern)
+    }
+
+    public var isGlob: Bool { glob != nil }
+    public var description: String { (access == .read ? "read " : "") + text }
+
+    /// True when the two entries conflict: their path sets intersect and at
+    /// least one of them writes.
+    public func conflicts(with other: PathEntry) -> Bool {
+        if access == .read && other.access == .read { return false }
+        return covers(commonPathWith: other)
+    }
+
+    /// True when some path lies in both entries' sets (access aside).
+    public func covers(commonPathWith other: PathEntry) -> Bool {
+        guard base.overlaps(other.base) else { return false }      // both sets lie within their bases
+        if glob == nil && other.glob == nil { return true }
+        return automaton.intersects(other.automaton)
+    }
+
+    /// True when `path` lies in this entry's set.
+    public func contains(_ path: CanonicalPath) -> Bool {
+        covers(commonPathWith: PathEntry(.write, path))
+    }
+
+    private var automaton: PatternAutomaton {
+        if let glob { return PatternAutomaton(glob.components) }
+        let parts = base.isRoot ? [] : base.value.utf8.dropFirst().split(separator: UInt8(ascii: "/"))
+        return PatternAutomaton(parts.map { .segment($0.map { .bytes(ByteSet($0)) }) })
+    }
+
+    /// Storage form: "w " or "r ", then "g " for a glob, then the text.
+    public var encoded: String {
+        (access == .write ? "w " : "r ") + (isGlob ? "g " : "") + text
+    }
+
+    /// Reads the storage form back; `base` of a glob is recomputed.
+    public init(encoded: String) throws {
+        let access: Access = encoded.hasPrefix("r ") ? .read : .write
+        var rest = encoded.dropFirst(2)
+        if rest.hasPrefix("g ") {
+            rest = rest.dropFirst(2)
+            let pattern = String(rest)
+            try self.init(access, pattern: pattern, base: PathEntry.literalBase(of: pattern))
+        } else {
+            self.init(access, CanonicalPath(canonical: String(rest)))
+        }
+    }
+
+    /// The leading components of an absolute pattern that hold no wildcard
+    /// or escape, as a canonical path.
+    public static func literalBase(of pattern: String) -> CanonicalPath {
+        var parts: [Substring] = []
+        for part in pattern.split(separator: "/") {
+            if part.contains(where: { "*?[\\".contains($0) }) { break }
+            parts.append(part)
+        }
+        return CanonicalPath(canonical: "/" + parts.joined(separator: "/"))
+    }
+
+    public static func < (a: PathEntry, b: PathEntry) -> Bool {
+        (a.text, a.access.rawValue, a.isGlob ? 1 : 0) < (b.text, b.access.rawValue, b.isGlob ? 1 : 0)
+    }
+}
