@@ -13,13 +13,14 @@ let package = Package(
         .systemLibrary(name: "CWir", path: "Sources/CWir"),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
 
         // Pure conflict engine: paths, overlap rules, claim logic. No I/O.
         .target(name: "WirEngine"),
         // The SQLite store behind the engine's store protocol.
         .target(name: "WirSQLite", dependencies: ["WirEngine", "CSQLite"]),
         // The registry as Swift callers use it: engine + store + this machine.
-        .target(name: "WirRegistry", dependencies: ["WirEngine", "WirSQLite"]),
+        .target(name: "WirRegistry", dependencies: ["WirEngine", "WirSQLite", "CLinux"]),
         // The C ABI (libwir.so): thin @c @implementation thunks over WirRegistry.
         .target(name: "Wir", dependencies: ["WirRegistry", "CWir"], exclude: ["exports.map"]),
 

@@ -93,6 +93,7 @@ WIR_API const char *wir_version(void);
 #define WIR_EFORK     -15   /* the handle was opened in another process (fork) */
 #define WIR_ENOTSUP   -16   /* not supported by this version (e.g. a policy) */
 #define WIR_EINTERNAL -17   /* a bug in wir; the message says where */
+#define WIR_ECANCELED -18   /* a queued claim was cancelled by wir_cancel */
 
 /** Static text describing a status code (e.g. "claim conflicts with another
  *  task"). Never NULL, never freed. Thread-safe. */
@@ -114,10 +115,17 @@ WIR_API const char *wir_errmsg(void);
 #define WIR_TTL_MAX_MS     31622400000LL
 
 /** Claim policies: what happens when a claim overlaps one held by another task. */
-#define WIR_POLICY_DEFAULT 0  /* the registry's default (refuse) */
-#define WIR_POLICY_REFUSE  1  /* fail with WIR_ECONFLICT and a report */
-#define WIR_POLICY_QUEUE   2  /* wait for the holders (not yet supported: WIR_ENOTSUP) */
-#define WIR_POLICY_WARN    3  /* admit and report (not yet supported: WIR_ENOTSUP) */
+#define WIR_POLICY_DEFAULT 0  /* $WIR_POLICY if set, else the registry's default (refuse
+                                 unless changed with wir_config_set) */
+#define WIR_POLICY_REFUSE  1  /* fail at once with WIR_ECONFLICT and a report */
+#define WIR_POLICY_QUEUE   2  /* wait in fair order until admitted (WIR_ETIMEDOUT after
+                                 timeout_ms; WIR_ECANCELED after wir_cancel) */
+#define WIR_POLICY_WARN    3  /* admit anyway; the report is on the claim and goes to the
+                                 warn callback and the conflict log */
+
+/** Access of an entry: written, or only read. Reads never conflict with reads. */
+#define WIR_ACCESS_WRITE 0
+#define WIR_ACCESS_READ  1
 
 /** How a task ended, recorded in the registry's history by wir_release. */
 #define WIR_OUTCOME_COMPLETED 0
@@ -171,44 +179,100 @@ typedef struct wir_conflict {
     const char *holder_task_id;  /* the other task's id */
     const char *holder_host;     /* host name of the other task's owner */
     int64_t holder_pid;          /* pid of the other task's owner on that host */
-    int64_t holder_expires_ms;   /* when its lease lapses, ms since the Unix epoch */
+    int64_t holder_expires_ms;   /* when its lease lapses, ms since the Unix epoch; 0 for
+                                    a waiter ahead in the queue */
+    int32_t requested_access;    /* WIR_ACCESS_* of the requested entry */
+    int32_t held_access;         /* WIR_ACCESS_* of the held entry */
+    int32_t holder_waiting;      /* 1 when the other task is not holding but queued ahead */
 } wir_conflict;
 
 /** Options for wir_claim. Initialise with WIR_CLAIM_OPTS_INIT, then set fields. */
 typedef struct wir_claim_opts {
     uint32_t version;           /* WIR_CLAIM_OPTS_VERSION; set by WIR_CLAIM_OPTS_INIT */
     const char *task_id;        /* NULL: a unique id is generated */
-    const char *const *writes;  /* paths this task will write; not NULL */
-    size_t n_writes;            /* number of paths, at least 1 */
+    const char *const *writes;  /* paths or globs this task will write; NULL if n_writes is 0 */
+    size_t n_writes;            /* number of them */
     int64_t ttl_ms;             /* lease length; 0: WIR_TTL_DEFAULT_MS; max WIR_TTL_MAX_MS */
     int32_t policy;             /* WIR_POLICY_*; 0: the registry's default */
-    int64_t timeout_ms;         /* queue policy: -1 waits for ever, 0 tries once */
+    int64_t timeout_ms;         /* queue policy: -1 (the default) waits for ever, 0 tries
+                                   once, else milliseconds */
     const char *key;            /* to extend a task's claim from another process: its key */
     int64_t owner_pid;          /* 0: the calling process owns the claim; else a live pid
                                    on this host whose death ends the claim */
+    const char *const *reads;   /* paths or globs this task will only read; may be NULL */
+    size_t n_reads;             /* number of them; n_writes + n_reads must be at least 1 */
 } wir_claim_opts;
 
 #define WIR_CLAIM_OPTS_VERSION 1
 #define WIR_CLAIM_OPTS_INIT \
-    { WIR_CLAIM_OPTS_VERSION, NULL, NULL, 0, 0, WIR_POLICY_DEFAULT, 0, NULL, 0 }
+    { WIR_CLAIM_OPTS_VERSION, NULL, NULL, 0, 0, WIR_POLICY_DEFAULT, -1, NULL, 0, NULL, 0 }
 
-/** Claims every path in opts->writes for a task, all or nothing.
+/** Claims every entry in opts->writes and opts->reads for a task, all or nothing.
+ *  An entry is a path, or a glob in git's wildmatch dialect with pathname
+ *  semantics if it holds `*`, `?`, `[` or a backslash (see docs/concepts.md);
+ *  it stands for every path it matches and everything beneath them. Two
+ *  entries conflict when those sets intersect and at least one writes.
+ *  On overlap with another task's claim, opts->policy decides. A queued claim
+ *  also waits behind earlier queued claims that overlap it (fair order); a
+ *  refused or queued claim holds nothing, so waiters cannot deadlock. Growing
+ *  a held claim by claiming more under its task id while queued can wait on a
+ *  task that waits on it: give such calls a timeout.
  *  If opts->task_id is already in flight and owned by the calling process
  *  (or opts->key is its key), the claim extends it: new paths are added
  *  (all or nothing), the lease is renewed, and if paths were added the claim
  *  gets a new, greater fencing token.
- *  @param[out] out  receives the claim on WIR_OK and on WIR_ECONFLICT (then it
- *                   is a refused claim carrying the report); NULL otherwise.
+ *  @param[out] out  receives the claim on WIR_OK (under the warn policy it may
+ *                   carry a report), WIR_ECONFLICT and WIR_ETIMEDOUT (then it is
+ *                   a refused claim carrying the report); NULL otherwise.
  *  @return WIR_OK (admitted); WIR_ECONFLICT (refused: nothing was claimed; see
- *          wir_claim_conflict_count); WIR_EINVAL (NULL argument, no paths, an
- *          empty, non-UTF-8 or too long path or task id, TTL out of range,
- *          unknown policy, bad version, owner_pid not alive); WIR_EPATH;
- *          WIR_EEXIST (task id in flight under another owner and no matching
- *          key); WIR_ENOTSUP (policy not supported yet); WIR_EBUSY; WIR_EIO;
- *          WIR_ECORRUPT; WIR_EFORK; WIR_ENOMEM.
+ *          wir_claim_conflict_count); WIR_ETIMEDOUT (queue policy: still
+ *          blocked when timeout_ms ran out); WIR_ECANCELED (queue policy:
+ *          wir_cancel was called); WIR_EINVAL (NULL argument, no entries, an
+ *          empty, non-UTF-8, too long or malformed path, glob or task id, TTL
+ *          or timeout out of range, unknown policy or $WIR_POLICY, bad
+ *          version, owner_pid not alive); WIR_EPATH; WIR_EEXIST (task id in
+ *          flight under another owner and no matching key); WIR_EKEY;
+ *          WIR_EBUSY; WIR_EIO; WIR_ECORRUPT; WIR_EFORK; WIR_ENOMEM.
  *  The claim is freed with wir_claim_free (which does not release it).
- *  Thread-safe. */
+ *  Thread-safe; a queued claim does not block other calls on the handle. */
 WIR_API int wir_claim(wir_claim_t **out, wir_registry *reg, const wir_claim_opts *opts);
+
+/** Cancels the queued claims (WIR_POLICY_QUEUE) now waiting in wir_claim on
+ *  this handle for task `task_id` (NULL: every one); they return WIR_ECANCELED.
+ *  @param[out] out  receives how many were waiting; may be NULL.
+ *  @return WIR_OK; WIR_EINVAL. Thread-safe: meant to be called from another
+ *  thread than the waiting one. */
+WIR_API int wir_cancel(size_t *out, wir_registry *reg, const char *task_id);
+
+/** Called when a claim is admitted under the warn policy despite overlaps, on
+ *  the claiming thread before wir_claim returns. `claim` is borrowed for the
+ *  call; read its report with wir_claim_conflict. */
+typedef void (*wir_warn_fn)(void *payload, const wir_claim_t *claim);
+
+/** Sets (or with NULL clears) the handle's warn callback. Thread-safe. */
+WIR_API int wir_set_warn_callback(wir_registry *reg, wir_warn_fn fn, void *payload);
+
+/** Releases some entries of a held claim early, spelled as when claimed; the
+ *  rest stay held. (To grow a claim, call wir_claim again with its task id.)
+ *  @return WIR_OK; WIR_ENOTFOUND (the claim does not hold one of them: nothing
+ *          changed); WIR_EINVAL (NULL, none given, or all of them: release
+ *          instead); WIR_ELOST; WIR_EBUSY; WIR_EIO; WIR_EFORK. Thread-safe. */
+WIR_API int wir_shrink(wir_registry *reg, wir_claim_t *claim, const char *const *paths, size_t n_paths);
+
+/** Reads a registry-wide default: "policy" (refuse, queue or warn), "ttl_ms"
+ *  or "grace_ms" (how long a claim whose lease lapsed keeps blocking others;
+ *  owners proven dead need none).
+ *  @param[out] out  receives a string the caller frees with wir_free.
+ *  @return WIR_OK; WIR_EINVAL (unknown name); WIR_EBUSY; WIR_EIO. Thread-safe. */
+WIR_API int wir_config_get(char **out, wir_registry *reg, const char *name);
+
+/** Stores a registry-wide default (see wir_config_get) for every process.
+ *  @return WIR_OK; WIR_EINVAL (unknown name or bad value); WIR_EBUSY; WIR_EIO. */
+WIR_API int wir_config_set(wir_registry *reg, const char *name, const char *value);
+
+/** Frees memory the library handed to the caller (e.g. by wir_config_get).
+ *  NULL is a no-op. */
+WIR_API void wir_free(void *memory);
 
 /** Gets a handle on a claim in flight, made by any process, from its task id
  *  and secret key, so that it can be heartbeated or released from here.

@@ -20,41 +20,51 @@ final class ClaimHandle {
     private(set) var cPaths: [UnsafePointer<CChar>] = []
     let conflicts: UnsafeMutableBufferPointer<wir_conflict>
 
-    /// An admitted (or attached) claim.
-    init(held claim: ClaimRecord, paths: [CanonicalPath]) {
+    /// An admitted (or attached) claim; under the warn policy, with the
+    /// overlaps it was admitted despite.
+    init(held claim: ClaimRecord, entries: [PathEntry], warnings: [Conflict] = []) {
         state = .held
         taskID = claim.taskID
         key = claim.key
         token = UInt64(claim.token)
         expiresMs = claim.expiresMs
-        conflicts = .allocate(capacity: 0)
-        fill(paths: paths)
+        conflicts = .allocate(capacity: warnings.count)
+        fill(entries: entries, report: warnings)
     }
 
-    /// A refused claim carrying its conflict report.
-    init(refused taskID: String, requested: [CanonicalPath], conflicts report: [Conflict]) {
+    /// A refused (or timed-out) claim carrying its conflict report.
+    init(refused taskID: String, requested: [PathEntry], conflicts report: [Conflict]) {
         state = .refused
         self.taskID = taskID
         key = nil
         token = 0
         expiresMs = 0
         conflicts = .allocate(capacity: report.count)
-        fill(paths: requested)
+        fill(entries: requested, report: report)
+    }
+
+    private func fill(entries: [PathEntry], report: [Conflict]) {
+        cTaskID = strings.make(taskID)
+        cKey = key.map { strings.make($0) }
+        cPaths = entries.map { strings.make($0.text) }
         for (index, conflict) in report.enumerated() {
             conflicts[index] = wir_conflict(
-                requested_path: strings.make(conflict.requestedPath.value),
-                held_path: strings.make(conflict.heldPath.value),
+                requested_path: strings.make(conflict.requested.text),
+                held_path: strings.make(conflict.held.text),
                 holder_task_id: strings.make(conflict.holderTaskID),
                 holder_host: strings.make(conflict.holderHost),
                 holder_pid: Int64(conflict.holderPID),
-                holder_expires_ms: conflict.holderExpiresMs)
+                holder_expires_ms: conflict.holderExpiresMs,
+                requested_access: conflict.requested.access == .read ? WIR_ACCESS_READ : WIR_ACCESS_WRITE,
+                held_access: conflict.held.access == .read ? WIR_ACCESS_READ : WIR_ACCESS_WRITE,
+                holder_waiting: conflict.holderIsWaiting ? 1 : 0)
         }
     }
 
-    private func fill(paths: [CanonicalPath]) {
-        cTaskID = strings.make(taskID)
-        cKey = key.map { strings.make($0) }
-        cPaths = paths.map { strings.make($0.value) }
+    /// After a shrink: the paths it still holds. (The old strings stay
+    /// allocated until the claim is freed, so pointers lent out stay valid.)
+    func replacePaths(_ texts: [String]) {
+        cPaths = texts.map { strings.make($0) }
     }
 
     deinit {

@@ -14,21 +14,38 @@ public func wir_claim(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ reg: Opaqu
     return Status.run {
         guard let out else { throw Status.invalid("wir_claim: out is NULL") }
         let handle = try RegistryHandle.from(reg)
-        let spec = try claimSpec(opts)
-        let outcome = try handle.registry.claim(spec)
+        let outcome = try handle.registry.claim(try claimSpec(opts))
         switch outcome.result {
-        case .admitted(let record, let paths):
-            out.pointee = ClaimHandle(held: record, paths: paths).opaque
+        case .admitted(let record, let entries, let warnings):
+            let claim = ClaimHandle(held: record, entries: entries, warnings: warnings)
+            out.pointee = claim.opaque
+            if !warnings.isEmpty, let (callback, payload) = handle.warnCallback() {
+                callback(payload, out.pointee)
+            }
             return WIR_OK
-        case .refused(let conflicts):
+        case .refused(let conflicts), .timedOut(let conflicts):
             out.pointee = ClaimHandle(refused: outcome.taskID, requested: outcome.requested,
                                       conflicts: conflicts).opaque
             let first = conflicts[0]
-            return Status.report(WIR_ECONFLICT, "claim '\(outcome.taskID)' refused: '\(first.requestedPath)' "
-                + "overlaps '\(first.heldPath)' held by task '\(first.holderTaskID)' (pid \(first.holderPID) "
-                + "on \(first.holderHost))" + (conflicts.count > 1 ? " and \(conflicts.count - 1) more" : ""))
+            let timedOut: Bool
+            if case .timedOut = outcome.result { timedOut = true } else { timedOut = false }
+            return Status.report(timedOut ? WIR_ETIMEDOUT : WIR_ECONFLICT,
+                "claim '\(outcome.taskID)' \(timedOut ? "timed out" : "refused"): '\(first.requested.text)' "
+                + "overlaps '\(first.held.text)' \(first.holderIsWaiting ? "queued ahead" : "held") by task "
+                + "'\(first.holderTaskID)' (pid \(first.holderPID) on \(first.holderHost))"
+                + (conflicts.count > 1 ? " and \(conflicts.count - 1) more" : ""))
+        case .queued:
+            throw WirError(.internalError, "wir_claim: a queued claim returned before it was decided")
         }
     }
+}
+
+/// Reads `count` C strings for `what` (NULL array allowed only when empty).
+private func strings(_ array: UnsafePointer<UnsafePointer<CChar>?>?, _ count: Int, _ what: String) throws -> [String] {
+    guard count > 0 else { return [] }
+    guard let array else { throw Status.invalid("\(what) is NULL but n_\(what) is \(count)") }
+    guard count <= maxWrites else { throw Status.invalid("n_\(what) is \(count); at most \(maxWrites) per claim") }
+    return try (0..<count).map { try CStrings.read(array[$0], "\(what)[\($0)]", limit: PathResolver.maxPathBytes) }
 }
 
 /// Reads and checks a wir_claim_opts.
@@ -37,14 +54,10 @@ private func claimSpec(_ pointer: UnsafePointer<wir_claim_opts>?) throws -> Clai
     guard options.version == WIR_CLAIM_OPTS_VERSION else {
         throw Status.invalid("wir_claim_opts.version is \(options.version); initialise it with WIR_CLAIM_OPTS_INIT")
     }
-    guard let writes = options.writes, options.n_writes > 0 else {
-        throw Status.invalid("a claim needs at least one path to write (writes is NULL or n_writes is 0)")
-    }
-    guard options.n_writes <= maxWrites else {
-        throw Status.invalid("n_writes is \(options.n_writes); at most \(maxWrites) paths per claim")
-    }
-    let paths = try (0..<options.n_writes).map {
-        try CStrings.read(writes[$0], "writes[\($0)]", limit: PathResolver.maxPathBytes)
+    let writes = try strings(options.writes, options.n_writes, "writes")
+    let reads = try strings(options.reads, options.n_reads, "reads")
+    guard !writes.isEmpty || !reads.isEmpty else {
+        throw Status.invalid("a claim needs at least one path to write or read (n_writes and n_reads are 0)")
     }
     let policy: Policy?
     switch options.policy {
@@ -54,15 +67,46 @@ private func claimSpec(_ pointer: UnsafePointer<wir_claim_opts>?) throws -> Clai
     case WIR_POLICY_WARN: policy = .warn
     default: throw Status.invalid("unknown policy \(options.policy)")
     }
-    guard options.timeout_ms >= -1 else { throw Status.invalid("timeout_ms \(options.timeout_ms) is below -1") }
     guard options.owner_pid >= 0, options.owner_pid <= Int64(Int32.max) else {
         throw Status.invalid("owner_pid \(options.owner_pid) is not a pid")
     }
     return ClaimSpec(
         taskID: try CStrings.readOptional(options.task_id, "the task id", limit: Limits.maxTaskIDBytes),
-        writes: paths, ttlMs: options.ttl_ms, policy: policy, timeoutMs: options.timeout_ms,
+        writes: writes, reads: reads, ttlMs: options.ttl_ms, policy: policy, timeoutMs: options.timeout_ms,
         key: try CStrings.readOptional(options.key, "the key", limit: Limits.maxTaskIDBytes),
         ownerPID: options.owner_pid == 0 ? nil : Int32(options.owner_pid))
+}
+
+@c @implementation
+public func wir_cancel(_ out: UnsafeMutablePointer<Int>?, _ reg: OpaquePointer?, _ taskID: UnsafePointer<CChar>?) -> Int32 {
+    Status.run {
+        let handle = try RegistryHandle.from(reg)
+        let task = try CStrings.readOptional(taskID, "the task id", limit: Limits.maxTaskIDBytes)
+        out?.pointee = handle.registry.cancel(taskID: task)
+        return WIR_OK
+    }
+}
+
+@c @implementation
+public func wir_set_warn_callback(_ reg: OpaquePointer?, _ fn: wir_warn_fn?, _ payload: UnsafeMutableRawPointer?) -> Int32 {
+    Status.run {
+        try RegistryHandle.from(reg).setWarnCallback(fn, payload)
+        return WIR_OK
+    }
+}
+
+@c @implementation
+public func wir_shrink(_ reg: OpaquePointer?, _ claim: OpaquePointer?,
+                       _ paths: UnsafePointer<UnsafePointer<CChar>?>?, _ count: Int) -> Int32 {
+    Status.run {
+        let handle = try RegistryHandle.from(reg)
+        let held = try ClaimHandle.from(claim)
+        let texts = try strings(paths, count, "paths")
+        guard !texts.isEmpty else { throw Status.invalid("wir_shrink: no paths given") }
+        let kept = try handle.registry.shrink(taskID: held.taskID, key: try held.heldKey(), paths: texts)
+        held.replacePaths(kept.map(\.text))
+        return WIR_OK
+    }
 }
 
 @c @implementation
@@ -74,8 +118,8 @@ public func wir_attach(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ reg: Opaq
         let handle = try RegistryHandle.from(reg)
         let task = try CStrings.read(taskID, "the task id", limit: Limits.maxTaskIDBytes)
         let secret = try CStrings.read(key, "the key", limit: Limits.maxTaskIDBytes)
-        let (record, paths) = try handle.registry.attach(taskID: task, key: secret)
-        out.pointee = ClaimHandle(held: record, paths: paths).opaque
+        let (record, entries) = try handle.registry.attach(taskID: task, key: secret)
+        out.pointee = ClaimHandle(held: record, entries: entries).opaque
         return WIR_OK
     }
 }

@@ -46,6 +46,7 @@ public func wir_errstr(_ status: Int32) -> UnsafePointer<CChar>? {
     case WIR_EFORK: return CStrings.forever("registry handle used after fork")
     case WIR_ENOTSUP: return CStrings.forever("not supported by this version of wir")
     case WIR_EINTERNAL: return CStrings.forever("internal error in wir")
+    case WIR_ECANCELED: return CStrings.forever("queued claim cancelled")
     default: return CStrings.forever("unknown status code")
     }
 }
@@ -93,4 +94,53 @@ public func wir_token_check(_ reg: OpaquePointer?, _ path: UnsafePointer<CChar>?
         }
         return WIR_OK
     }
+}
+
+@c @implementation
+public func wir_config_get(_ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ reg: OpaquePointer?,
+                           _ name: UnsafePointer<CChar>?) -> Int32 {
+    out?.pointee = nil
+    return Status.run {
+        guard let out else { throw Status.invalid("wir_config_get: out is NULL") }
+        let handle = try RegistryHandle.from(reg)
+        let key = try CStrings.read(name, "the setting name", limit: 64)
+        let settings = try handle.registry.settings()
+        let value: String
+        switch key {
+        case "policy": value = settings.policy.rawValue
+        case "ttl_ms": value = "\(settings.ttlMs)"
+        case "grace_ms": value = "\(settings.graceMs)"
+        default: throw Status.invalid("unknown setting '\(key)' (policy, ttl_ms, grace_ms)")
+        }
+        out.pointee = strdup(value)
+        return WIR_OK
+    }
+}
+
+@c @implementation
+public func wir_config_set(_ reg: OpaquePointer?, _ name: UnsafePointer<CChar>?, _ value: UnsafePointer<CChar>?) -> Int32 {
+    Status.run {
+        let handle = try RegistryHandle.from(reg)
+        let key = try CStrings.read(name, "the setting name", limit: 64)
+        let text = try CStrings.read(value, "the setting value", limit: 64)
+        var settings = try handle.registry.settings()
+        switch key {
+        case "policy":
+            guard let policy = Policy(rawValue: text) else {
+                throw Status.invalid("policy '\(text)' is not refuse, queue or warn")
+            }
+            settings.policy = policy
+        case "ttl_ms", "grace_ms":
+            guard let number = Int64(text) else { throw Status.invalid("\(key) '\(text)' is not a whole number") }
+            if key == "ttl_ms" { settings.ttlMs = number } else { settings.graceMs = number }
+        default: throw Status.invalid("unknown setting '\(key)' (policy, ttl_ms, grace_ms)")
+        }
+        try handle.registry.save(settings)
+        return WIR_OK
+    }
+}
+
+@c @implementation
+public func wir_free(_ memory: UnsafeMutableRawPointer?) {
+    free(memory)
 }

@@ -1,10 +1,22 @@
+import CWir
 import WirRegistry
 
-/// What a `wir_registry *` points to: a retained Registry and its path as a C string.
+/// What a `wir_registry *` points to: a retained Registry, its path as a C
+/// string, and the warn callback.
 final class RegistryHandle {
     let registry: Registry
     private var strings = OwnedCStrings()
     private(set) var path: UnsafePointer<CChar>? = nil
+    private let callbackLock = Lock()
+    private var warn: (wir_warn_fn, UnsafeMutableRawPointer?)?
+
+    func setWarnCallback(_ callback: wir_warn_fn?, _ payload: UnsafeMutableRawPointer?) {
+        callbackLock.withLock { warn = callback.map { ($0, payload) } }
+    }
+
+    func warnCallback() -> (wir_warn_fn, UnsafeMutableRawPointer?)? {
+        callbackLock.withLock { warn }
+    }
 
     init(_ registry: Registry) {
         self.registry = registry

@@ -25,6 +25,7 @@ enum Status {
         case .forked: return WIR_EFORK
         case .unsupported: return WIR_ENOTSUP
         case .internalError: return WIR_EINTERNAL
+        case .cancelled: return WIR_ECANCELED
         }
     }
 

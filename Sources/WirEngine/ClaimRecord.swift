@@ -24,14 +24,35 @@ public struct ClaimRecord: Sendable, Equatable {
     public func isExpired(at nowMs: Int64) -> Bool { expiresMs <= nowMs }
 }
 
-/// One path held by one task.
-public struct PathHolding: Sendable, Equatable {
-    public var path: CanonicalPath
+/// One entry held by one task.
+public struct Holding: Sendable, Equatable {
+    public var entry: PathEntry
     public var taskID: String
 
-    public init(path: CanonicalPath, taskID: String) {
-        self.path = path
+    public init(entry: PathEntry, taskID: String) {
+        self.entry = entry
         self.taskID = taskID
+    }
+}
+
+/// A claim waiting its turn under the queue policy. Its ticket orders it
+/// among the other waiters; it holds nothing.
+public struct Waiter: Sendable, Equatable {
+    public var ticket: Int64
+    public var taskID: String
+    public var owner: Owner
+    public var entries: [PathEntry]
+    public var enqueuedMs: Int64
+    /// The waiting process renews this while it waits; a lapsed waiter is reaped.
+    public var expiresMs: Int64
+
+    public init(ticket: Int64, taskID: String, owner: Owner, entries: [PathEntry], enqueuedMs: Int64, expiresMs: Int64) {
+        self.ticket = ticket
+        self.taskID = taskID
+        self.owner = owner
+        self.entries = entries
+        self.enqueuedMs = enqueuedMs
+        self.expiresMs = expiresMs
     }
 }
 
@@ -39,18 +60,19 @@ public struct PathHolding: Sendable, Equatable {
 public enum EndReason: String, Sendable, CaseIterable {
     case completed, failed, cancelled, expired
     case ownerDead = "owner-dead"
+    case forced
 }
 
 /// A finished claim, as kept in the registry's history.
 public struct HistoryEntry: Sendable, Equatable {
     public var claim: ClaimRecord
-    public var paths: [CanonicalPath]
+    public var entries: [PathEntry]
     public var endedMs: Int64
     public var reason: EndReason
 
-    public init(claim: ClaimRecord, paths: [CanonicalPath], endedMs: Int64, reason: EndReason) {
+    public init(claim: ClaimRecord, entries: [PathEntry], endedMs: Int64, reason: EndReason) {
         self.claim = claim
-        self.paths = paths
+        self.entries = entries
         self.endedMs = endedMs
         self.reason = reason
     }

@@ -1,49 +1,74 @@
 /// Ending claims: by their owner's word, by lease, or by their owner's death.
 extension Engine {
     /// Why a claim has ended without being released, or nil if it still holds.
+    /// (A lapsed lease ends the claim for its owner at once; see `blocks` for grace.)
     public func endReason(of claim: ClaimRecord, now: Int64) -> EndReason? {
         if liveness.status(of: claim.owner) == .dead { return .ownerDead }
         if claim.isExpired(at: now) { return .expired }
         return nil
     }
 
-    /// Reaps every claim whose lease lapsed or whose owner is dead.
+    /// Reaps every claim whose lease lapsed (and grace passed) or whose owner
+    /// is dead, and every waiter that died or stopped renewing.
     /// Returns the reaped claims with the reason each ended.
     public func reapAll(in store: any RegistryStore) throws -> [(ClaimRecord, EndReason)] {
-        try store.write { tx in
-            let now = clock.nowMs()
+        try writing(store) { context in
             var reaped: [(ClaimRecord, EndReason)] = []
-            for claim in try tx.allClaims() {
-                if let reason = endReason(of: claim, now: now) {
-                    try end(claim, reason: reason, tx, now: now)
+            for claim in try context.tx.allClaims() {
+                if let reason = reapableReason(claim, context) {
+                    try end(claim, reason: reason, context)
                     reaped.append((claim, reason))
                 }
+            }
+            for waiter in try context.tx.waiters()
+            where waiter.expiresMs <= context.now || liveness.status(of: waiter.owner) == .dead {
+                try abandon(ticket: waiter.ticket, outcome: "abandoned", context)
             }
             return reaped
         }
     }
 
-    /// The claim for `taskID` if it still holds; an ended one is reaped on the way.
-    func liveClaim(taskID: String, _ tx: any StoreTransaction, now: Int64) throws -> ClaimRecord? {
-        guard let claim = try tx.claim(taskID: taskID) else { return nil }
-        if let reason = endReason(of: claim, now: now) {
-            try end(claim, reason: reason, tx, now: now)
+    /// A claim that ended and may be reaped now: its owner is dead, or its
+    /// lease lapsed more than the registry's grace ago.
+    func reapableReason(_ claim: ClaimRecord, _ context: Context) -> EndReason? {
+        switch endReason(of: claim, now: context.now) {
+        case .ownerDead?: return .ownerDead
+        case .expired? where claim.expiresMs + context.settings.graceMs <= context.now: return .expired
+        default: return nil
+        }
+    }
+
+    /// The claim for `taskID` unless it may be reaped (then it is).
+    /// A claim whose lease lapsed within the grace is returned: it still blocks.
+    func blockingClaim(taskID: String, _ context: Context) throws -> ClaimRecord? {
+        guard let claim = try context.tx.claim(taskID: taskID) else { return nil }
+        if let reason = reapableReason(claim, context) {
+            try end(claim, reason: reason, context)
             return nil
         }
         return claim
     }
 
-    /// Reaps up to `limit` claims whose lease has lapsed, found by the expiry index.
-    func reapLapsed(limit: Int, _ tx: any StoreTransaction, now: Int64) throws {
-        for claim in try tx.expiredClaims(atOrBefore: now, limit: limit) {
-            try end(claim, reason: endReason(of: claim, now: now) ?? .expired, tx, now: now)
+    /// The claim for `taskID` if its owner may still use it; an ended one is
+    /// reaped on the way (when its grace is over).
+    func liveClaim(taskID: String, _ context: Context) throws -> ClaimRecord? {
+        guard let claim = try blockingClaim(taskID: taskID, context) else { return nil }
+        return endReason(of: claim, now: context.now) == nil ? claim : nil
+    }
+
+    /// Reaps up to `limit` claims whose lease lapsed beyond the grace, found by the expiry index.
+    func reapLapsed(limit: Int, _ context: Context) throws {
+        let cutoff = context.now - context.settings.graceMs
+        for claim in try context.tx.expiredClaims(atOrBefore: cutoff, limit: limit) {
+            try end(claim, reason: endReason(of: claim, now: context.now) ?? .expired, context)
         }
     }
 
     /// Removes a claim and records why it ended.
-    func end(_ claim: ClaimRecord, reason: EndReason, _ tx: any StoreTransaction, now: Int64) throws {
-        let paths = try tx.paths(taskID: claim.taskID)
-        try tx.delete(taskID: claim.taskID)
-        try tx.record(HistoryEntry(claim: claim, paths: paths, endedMs: now, reason: reason))
+    func end(_ claim: ClaimRecord, reason: EndReason, _ context: Context) throws {
+        let entries = try context.tx.entries(taskID: claim.taskID)
+        try context.tx.delete(taskID: claim.taskID)
+        try context.tx.record(HistoryEntry(claim: claim, entries: entries, endedMs: context.now, reason: reason))
+        context.freed = true
     }
 }

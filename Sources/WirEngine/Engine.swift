@@ -1,63 +1,79 @@
-/// The conflict engine: every rule about admitting, extending, renewing and
-/// releasing claims, applied inside one store transaction per call. It holds
-/// no state of its own; time and owner liveness are injected.
+/// Told which waiters to wake after a transaction freed something. The
+/// engine calls it after the commit; implementations must be thread-safe.
+public protocol Wakeups: Sendable {
+    func wake(tickets: [Int64])
+}
+
+/// The conflict engine: every rule about admitting, queueing, extending,
+/// renewing and releasing claims, applied inside one store transaction per
+/// call. It holds no state of its own; time, owner liveness and wake-ups are
+/// injected.
 public struct Engine: Sendable {
     public let clock: any Clock
     public let liveness: any OwnerLiveness
-    /// How many lapsed claims each claim call reaps in passing, so the table
-    /// does not fill with dead rows nobody touches.
+    public var wakeups: (any Wakeups)?
+    /// How many lapsed claims each claim call reaps in passing.
     public var housekeepingBatch = 4
+    /// A waiter's lease: the waiting process renews it each time it looks again.
+    public static let waiterLeaseMs: Int64 = 60_000
 
-    public init(clock: any Clock, liveness: any OwnerLiveness) {
+    public init(clock: any Clock, liveness: any OwnerLiveness, wakeups: (any Wakeups)? = nil) {
         self.clock = clock
         self.liveness = liveness
+        self.wakeups = wakeups
     }
 
-    /// Admits `request` all or nothing, or refuses it with every overlapping pair.
-    /// A request for a task in flight extends that claim when it comes from the
-    /// claim's owner or carries its key.
-    public func claim(_ request: ClaimRequest, in store: any RegistryStore) throws -> ClaimResult {
-        try store.write { tx in
-            let now = clock.nowMs()
-            try reapLapsed(limit: housekeepingBatch, tx, now: now)
-            var existing = try liveClaim(taskID: request.taskID, tx, now: now)
-            if let held = existing, held.owner != request.owner {
-                guard let key = request.key else {
-                    throw WirError(.taskInUse, "task '\(request.taskID)' is in flight under another owner "
-                                   + "(pid \(held.owner.pid) on \(held.owner.host)); pass its key to extend it")
-                }
-                guard keysMatch(key, held.key) else {
-                    throw WirError(.wrongKey, "the key does not match task '\(request.taskID)'")
-                }
+    /// Decides `request` by its policy (the request's, else the registry's):
+    /// admitted (under warn, with the overlaps it ignored), refused, or queued.
+    ///
+    /// - Parameters:
+    ///   - ticket: the request's place in the queue, when it is looking again.
+    ///   - mayWait: false turns a queue decision into `.timedOut` (a timeout of 0).
+    public func claim(_ request: ClaimRequest, ticket: Int64? = nil, mayWait: Bool = true,
+                      in store: any RegistryStore) throws -> ClaimResult {
+        try writing(store) { context in
+            try reapLapsed(limit: housekeepingBatch, context)
+            let existing = try extendable(request, context)
+            let policy = request.policy ?? context.settings.policy
+            var (conflicts, blockers) = try holderConflicts(for: request.entries, excluding: request.taskID, context)
+            if policy != .warn {
+                let ahead = try waiterConflicts(for: request.entries, before: ticket,
+                                                excluding: request.taskID, context)
+                conflicts += ahead.conflicts
+                blockers += ahead.blockers
             }
-            let conflicts = try conflicts(for: request.writes, excluding: request.taskID, tx, now: now)
-            if !conflicts.isEmpty {
+            if conflicts.isEmpty || policy == .warn {
                 for conflict in conflicts {
-                    try tx.log(ConflictLogEntry(atMs: now, taskID: request.taskID, conflict: conflict,
-                                                policy: request.policy, outcome: "refused"))
+                    try context.tx.log(ConflictLogEntry(atMs: context.now, taskID: request.taskID, conflict: conflict,
+                                                        policy: policy, outcome: "warned"), ticket: nil)
                 }
-                return .refused(conflicts)
-            }
-            if var held = existing {
-                let heldPaths = try tx.paths(taskID: held.taskID)
-                let known = Set(heldPaths)
-                let added = request.writes.filter { !known.contains($0) }
-                if !added.isEmpty {
-                    try tx.add(paths: added, taskID: held.taskID)
-                    held.token = try tx.issueToken()
+                if let ticket, let waiter = try context.tx.waiters().first(where: { $0.ticket == ticket }) {
+                    try context.tx.dequeue(ticket: ticket)
+                    try context.tx.resolveLog(ticket: ticket, outcome: "admitted", waitedMs: context.now - waiter.enqueuedMs)
                 }
-                held.ttlMs = request.ttlMs
-                held.expiresMs = now + request.ttlMs
-                try tx.update(held)
-                existing = held
-                return .admitted(held, paths: (heldPaths + added).sorted())
+                let (record, entries) = try admit(request, existing: existing, context)
+                return .admitted(record, entries: entries, warnings: conflicts)
             }
-            let record = ClaimRecord(taskID: request.taskID, key: request.newKey, token: try tx.issueToken(),
-                                     owner: request.owner, createdMs: now,
-                                     expiresMs: now + request.ttlMs, ttlMs: request.ttlMs)
-            try tx.insert(record, paths: request.writes)
-            return .admitted(record, paths: request.writes)
+            if policy == .queue && mayWait {
+                if let ticket, try context.tx.renew(ticket: ticket, expiresMs: context.now + Self.waiterLeaseMs) {
+                    return .queued(ticket: ticket, conflicts: conflicts, blockers: blockers)
+                }
+                let waiter = Waiter(ticket: 0, taskID: request.taskID, owner: request.owner, entries: request.entries,
+                                    enqueuedMs: context.now, expiresMs: context.now + Self.waiterLeaseMs)
+                let newTicket = try context.tx.enqueue(waiter)
+                try log(conflicts, request, policy, "queued", ticket: newTicket, context)
+                return .queued(ticket: newTicket, conflicts: conflicts, blockers: blockers)
+            }
+            if let ticket { try abandon(ticket: ticket, outcome: "timed-out", context) }
+            else { try log(conflicts, request, policy, policy == .queue ? "timed-out" : "refused", ticket: nil, context) }
+            return policy == .queue ? .timedOut(conflicts) : .refused(conflicts)
         }
+    }
+
+    /// Takes a queued request out of the queue (it timed out or was
+    /// cancelled), recording `outcome` in its log rows.
+    public func abandon(ticket: Int64, outcome: String, in store: any RegistryStore) throws {
+        try writing(store) { try abandon(ticket: ticket, outcome: outcome, $0) }
     }
 
     /// Renews the lease of the claim `taskID` holds under `key`: it lapses
@@ -65,11 +81,10 @@ public struct Engine: Sendable {
     /// claim has ended, whatever the reason.
     public func heartbeat(taskID: String, key: String, ttlMs: Int64?,
                           in store: any RegistryStore) throws -> ClaimRecord {
-        try store.write { tx in
-            let now = clock.nowMs()
-            var held = try ownClaim(taskID: taskID, key: key, tx, now: now)
-            held.expiresMs = now + (ttlMs ?? held.ttlMs)
-            try tx.update(held)
+        try writing(store) { context in
+            var held = try ownClaim(taskID: taskID, key: key, context)
+            held.expiresMs = context.now + (ttlMs ?? held.ttlMs)
+            try context.tx.update(held)
             return held
         }
     }
@@ -77,25 +92,42 @@ public struct Engine: Sendable {
     /// Releases the claim `taskID` holds under `key`, recording `outcome`.
     public func release(taskID: String, key: String, outcome: EndReason,
                         in store: any RegistryStore) throws {
-        try store.write { tx in
-            let now = clock.nowMs()
-            let held = try ownClaim(taskID: taskID, key: key, tx, now: now)
-            try end(held, reason: outcome, tx, now: now)
+        try writing(store) { context in
+            try end(try ownClaim(taskID: taskID, key: key, context), reason: outcome, context)
+        }
+    }
+
+    /// Releases some entries of a claim early; the rest stay held.
+    public func shrink(taskID: String, key: String, entries: [PathEntry],
+                       in store: any RegistryStore) throws -> [PathEntry] {
+        try writing(store) { context in
+            _ = try ownClaim(taskID: taskID, key: key, context)
+            let held = try context.tx.entries(taskID: taskID)
+            let missing = entries.filter { !held.contains($0) }
+            guard missing.isEmpty else {
+                throw WirError(.notFound, "task '\(taskID)' does not hold \(missing.map(\.description).joined(separator: ", "))")
+            }
+            let kept = held.filter { !entries.contains($0) }
+            guard !kept.isEmpty else {
+                throw WirError(.invalidArgument, "shrinking task '\(taskID)' would leave it nothing; release it instead")
+            }
+            try context.tx.remove(entries: entries, taskID: taskID)
+            context.freed = true
+            return kept
         }
     }
 
     /// The claim in flight for `taskID`, if `key` is its key.
     public func attach(taskID: String, key: String,
-                       in store: any RegistryStore) throws -> (ClaimRecord, paths: [CanonicalPath]) {
-        try store.write { tx in
-            let now = clock.nowMs()
-            guard let held = try liveClaim(taskID: taskID, tx, now: now) else {
+                       in store: any RegistryStore) throws -> (ClaimRecord, entries: [PathEntry]) {
+        try writing(store) { context in
+            guard let held = try liveClaim(taskID: taskID, context) else {
                 throw WirError(.notFound, "task '\(taskID)' is not in flight")
             }
             guard keysMatch(key, held.key) else {
                 throw WirError(.wrongKey, "the key does not match task '\(taskID)'")
             }
-            return (held, try tx.paths(taskID: taskID))
+            return (held, try context.tx.entries(taskID: taskID))
         }
     }
 
@@ -103,7 +135,8 @@ public struct Engine: Sendable {
     public func tokenHolds(_ token: Int64, path: CanonicalPath, in store: any RegistryStore) throws -> Bool {
         try store.read { tx in
             let now = clock.nowMs()
-            for holding in try tx.holdings(overlapping: path) where path.isWithin(holding.path) {
+            for holding in try tx.holdings(overlapping: path)
+            where holding.entry.access == .write && holding.entry.contains(path) {
                 if let held = try tx.claim(taskID: holding.taskID), held.token == token,
                    endReason(of: held, now: now) == nil {
                     return true
@@ -113,40 +146,147 @@ public struct Engine: Sendable {
         }
     }
 
-    /// Every overlapping pair between `writes` and claims of other tasks that
-    /// are still alive. Lapsed or dead holders met on the way are reaped.
-    func conflicts(for writes: [CanonicalPath], excluding taskID: String,
-                   _ tx: any StoreTransaction, now: Int64) throws -> [Conflict] {
-        var holders: [String: ClaimRecord] = [:]
-        var reaped: Set<String> = []
-        var conflicts: [Conflict] = []
-        for path in writes {
-            for holding in try tx.holdings(overlapping: path)
-            where holding.taskID != taskID && !reaped.contains(holding.taskID) {
-                let holder: ClaimRecord
-                if let known = holders[holding.taskID] {
-                    holder = known
-                } else {
-                    guard let loaded = try liveClaim(taskID: holding.taskID, tx, now: now) else {
-                        reaped.insert(holding.taskID)
-                        continue
-                    }
-                    holders[holding.taskID] = loaded
-                    holder = loaded
-                }
-                conflicts.append(Conflict(requestedPath: path, heldPath: holding.path, holder: holder))
+    // MARK: - Steps inside a transaction
+
+    /// The claim in flight under the request's task id, if the request may
+    /// extend it (it comes from the claim's owner or carries its key).
+    /// A claim whose lease lapsed within the grace still has its task id: its
+    /// owner (or a key holder) coming back renews it.
+    func extendable(_ request: ClaimRequest, _ context: Context) throws -> ClaimRecord? {
+        guard let held = try blockingClaim(taskID: request.taskID, context) else { return nil }
+        if held.owner != request.owner {
+            guard let key = request.key else {
+                throw WirError(.taskInUse, "task '\(request.taskID)' is in flight under another owner "
+                               + "(pid \(held.owner.pid) on \(held.owner.host)); pass its key to extend it")
+            }
+            guard keysMatch(key, held.key) else {
+                throw WirError(.wrongKey, "the key does not match task '\(request.taskID)'")
             }
         }
-        return conflicts
+        return held
     }
 
-    /// The claim `taskID` holds under `key`, or `.lost` if it has ended
-    /// (reaping it if its lease lapsed or its owner died) or was replaced.
-    func ownClaim(taskID: String, key: String, _ tx: any StoreTransaction, now: Int64) throws -> ClaimRecord {
-        guard let held = try liveClaim(taskID: taskID, tx, now: now), keysMatch(key, held.key) else {
+    /// Inserts a new claim, or adds the request's entries to the one in
+    /// flight (a new, greater token if any entry is new) and renews its lease.
+    func admit(_ request: ClaimRequest, existing: ClaimRecord?, _ context: Context) throws -> (ClaimRecord, [PathEntry]) {
+        let ttl = request.ttlMs ?? context.settings.ttlMs
+        guard var held = existing else {
+            let record = ClaimRecord(taskID: request.taskID, key: request.newKey, token: try context.tx.issueToken(),
+                                     owner: request.owner, createdMs: context.now,
+                                     expiresMs: context.now + ttl, ttlMs: ttl)
+            try context.tx.insert(record, entries: request.entries)
+            return (record, request.entries)
+        }
+        let heldEntries = try context.tx.entries(taskID: held.taskID)
+        let added = request.entries.filter { !heldEntries.contains($0) }
+        if !added.isEmpty {
+            try context.tx.add(entries: added, taskID: held.taskID)
+            held.token = try context.tx.issueToken()
+        }
+        held.ttlMs = ttl
+        held.expiresMs = context.now + ttl
+        try context.tx.update(held)
+        return (held, (heldEntries + added).sorted())
+    }
+
+    /// Every pair between `entries` and entries of other tasks' claims that
+    /// still block, with what to wait for. Ended holders met on the way are
+    /// reaped; a lapsed lease still blocks during the registry's grace.
+    func holderConflicts(for entries: [PathEntry], excluding taskID: String,
+                         _ context: Context) throws -> (conflicts: [Conflict], blockers: [Blocker]) {
+        var holders: [String: ClaimRecord?] = [:]
+        var conflicts: [Conflict] = []
+        for entry in entries {
+            for holding in try context.tx.holdings(overlapping: entry.base)
+            where holding.taskID != taskID && entry.conflicts(with: holding.entry) {
+                if holders[holding.taskID] == nil {
+                    holders[holding.taskID] = try blockingClaim(taskID: holding.taskID, context)
+                }
+                guard let holder = holders[holding.taskID] ?? nil else { continue }
+                conflicts.append(Conflict(requested: entry, held: holding.entry, holder: holder))
+            }
+        }
+        let blockers = holders.values.compactMap { $0 }.map {
+            Blocker(owner: $0.owner, lapsesMs: $0.expiresMs + context.settings.graceMs)
+        }
+        return (conflicts, blockers)
+    }
+
+    /// Every pair between `entries` and live waiters ahead of `ticket` (all
+    /// waiters when it has none). Dead or lapsed waiters are reaped.
+    func waiterConflicts(for entries: [PathEntry], before ticket: Int64?, excluding taskID: String,
+                         _ context: Context) throws -> (conflicts: [Conflict], blockers: [Blocker]) {
+        var conflicts: [Conflict] = []
+        var blockers: [Blocker] = []
+        for waiter in try context.tx.waiters() where waiter.taskID != taskID {
+            if let ticket, waiter.ticket >= ticket { break }
+            if waiter.expiresMs <= context.now || liveness.status(of: waiter.owner) == .dead {
+                try abandon(ticket: waiter.ticket, outcome: "abandoned", context)
+                continue
+            }
+            var blocks = false
+            for entry in entries {
+                for theirs in waiter.entries where entry.conflicts(with: theirs) {
+                    conflicts.append(Conflict(requested: entry, held: theirs, waiter: waiter))
+                    blocks = true
+                }
+            }
+            if blocks { blockers.append(Blocker(owner: waiter.owner, lapsesMs: waiter.expiresMs)) }
+        }
+        return (conflicts, blockers)
+    }
+
+    func abandon(ticket: Int64, outcome: String, _ context: Context) throws {
+        guard let waiter = try context.tx.waiters().first(where: { $0.ticket == ticket }) else { return }
+        try context.tx.dequeue(ticket: ticket)
+        try context.tx.resolveLog(ticket: ticket, outcome: outcome, waitedMs: context.now - waiter.enqueuedMs)
+        context.freed = true            // a waiter behind it may now go first
+    }
+
+    private func log(_ conflicts: [Conflict], _ request: ClaimRequest, _ policy: Policy, _ outcome: String,
+                     ticket: Int64?, _ context: Context) throws {
+        for conflict in conflicts {
+            try context.tx.log(ConflictLogEntry(atMs: context.now, taskID: request.taskID, conflict: conflict,
+                                                policy: policy, outcome: outcome), ticket: ticket)
+        }
+    }
+
+    /// The claim `taskID` holds under `key`, or `.lost` if it has ended,
+    /// its lease has lapsed (even within grace), or it was replaced.
+    func ownClaim(taskID: String, key: String, _ context: Context) throws -> ClaimRecord {
+        guard let held = try liveClaim(taskID: taskID, context), keysMatch(key, held.key),
+              !held.isExpired(at: context.now) else {
             throw WirError(.lost, "task '\(taskID)' no longer holds its claim (released, expired or reaped)")
         }
         return held
+    }
+
+    /// Runs `body` in a write transaction, then wakes the waiters if it freed anything.
+    func writing<T>(_ store: any RegistryStore, _ body: (Context) throws -> T) throws -> T {
+        var wake: [Int64] = []
+        let result = try store.write { tx in
+            let context = Context(tx: tx, now: clock.nowMs(), settings: try tx.settings())
+            let value = try body(context)
+            if context.freed { wake = try tx.waiters().map(\.ticket) }
+            return value
+        }
+        if !wake.isEmpty { wakeups?.wake(tickets: wake) }
+        return result
+    }
+}
+
+/// What one engine transaction works with.
+final class Context {
+    let tx: any StoreTransaction
+    let now: Int64
+    let settings: RegistrySettings
+    /// Set when the transaction freed an entry or left the queue: waiters must look again.
+    var freed = false
+
+    init(tx: any StoreTransaction, now: Int64, settings: RegistrySettings) {
+        self.tx = tx
+        self.now = now
+        self.settings = settings
     }
 }
 

@@ -49,9 +49,11 @@ public struct PathEntry: Hashable, Sendable, Comparable, CustomStringConvertible
         return automaton.intersects(other.automaton)
     }
 
-    /// True when `path` lies in this entry's set.
+    /// True when `path` lies in this entry's set: it is matched, or lies
+    /// beneath a match.
     public func contains(_ path: CanonicalPath) -> Bool {
-        covers(commonPathWith: PathEntry(.write, path))
+        guard let glob else { return path.isWithin(base) }
+        return path.isWithin(base) && PatternAutomaton(glob.components).accepts(path.value.utf8)
     }
 
     private var automaton: PatternAutomaton {

@@ -81,6 +81,20 @@ struct PatternAutomaton {
         return seen
     }
 
+    /// True when the automaton accepts `bytes` (a canonical path).
+    func accepts(_ bytes: some Sequence<UInt8>) -> Bool {
+        var current = Set(closure(0))
+        for byte in bytes {
+            var next = Set<Int>()
+            for state in current {
+                for (set, target) in edges[state] where set.contains(byte) { next.formUnion(closure(target)) }
+            }
+            if next.isEmpty { return false }
+            current = next
+        }
+        return current.contains { accepting[$0] }
+    }
+
     /// True when some canonical path is accepted by both automata.
     func intersects(_ other: PatternAutomaton) -> Bool {
         let closuresA = edges.indices.map(closure), closuresB = other.edges.indices.map(other.closure)

@@ -16,11 +16,11 @@ public protocol RegistryStore: AnyObject {
 public protocol StoreTransaction {
     /// The claim in flight for a task, if any.
     func claim(taskID: String) throws -> ClaimRecord?
-    /// Every path the task holds, sorted.
-    func paths(taskID: String) throws -> [CanonicalPath]
-    /// Every held path that overlaps `path`: `path` itself, its ancestors and
-    /// its descendants. Must cost index lookups, not a scan of all claims.
-    func holdings(overlapping path: CanonicalPath) throws -> [PathHolding]
+    /// Every entry the task holds, sorted.
+    func entries(taskID: String) throws -> [PathEntry]
+    /// Every held entry whose base overlaps `base`: based at `base` itself,
+    /// at its ancestors, or beneath it. Index lookups, not a scan of all claims.
+    func holdings(overlapping base: CanonicalPath) throws -> [Holding]
     /// Up to `limit` claims whose lease lapsed at or before `nowMs`, oldest first.
     func expiredClaims(atOrBefore nowMs: Int64, limit: Int) throws -> [ClaimRecord]
     /// Every claim in flight, ordered by task id.
@@ -29,16 +29,34 @@ public protocol StoreTransaction {
     /// Issues the next fencing token: greater than every token issued before
     /// by this store, across reopenings.
     func issueToken() throws -> Int64
-    /// Inserts a new claim with its paths.
-    func insert(_ claim: ClaimRecord, paths: [CanonicalPath]) throws
-    /// Adds paths to a claim in flight (paths it holds already are skipped).
-    func add(paths: [CanonicalPath], taskID: String) throws
+    /// Inserts a new claim with its entries.
+    func insert(_ claim: ClaimRecord, entries: [PathEntry]) throws
+    /// Adds entries to a claim in flight (entries it holds already are skipped).
+    func add(entries: [PathEntry], taskID: String) throws
+    /// Removes some entries of a claim in flight.
+    func remove(entries: [PathEntry], taskID: String) throws
     /// Rewrites the token and lease of a claim in flight.
     func update(_ claim: ClaimRecord) throws
-    /// Removes a claim and its paths.
+    /// Removes a claim and its entries.
     func delete(taskID: String) throws
+
+    /// The waiters, in ticket order.
+    func waiters() throws -> [Waiter]
+    /// Adds a waiter; returns its ticket, greater than every ticket before.
+    func enqueue(_ waiter: Waiter) throws -> Int64
+    /// Renews a waiter's lease; false if it is no longer queued.
+    func renew(ticket: Int64, expiresMs: Int64) throws -> Bool
+    /// Removes a waiter.
+    func dequeue(ticket: Int64) throws
+
     /// Appends to the history of ended claims.
     func record(_ entry: HistoryEntry) throws
-    /// Appends to the conflict log.
-    func log(_ entry: ConflictLogEntry) throws
+    /// Appends to the conflict log; `ticket` ties rows to a queued request.
+    func log(_ entry: ConflictLogEntry, ticket: Int64?) throws
+    /// Rewrites the outcome and wait of the log rows of a queued request.
+    func resolveLog(ticket: Int64, outcome: String, waitedMs: Int64) throws
+
+    /// The registry's defaults.
+    func settings() throws -> RegistrySettings
+    func save(_ settings: RegistrySettings) throws
 }

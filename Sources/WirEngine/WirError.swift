@@ -20,6 +20,7 @@ public struct WirError: Error, Equatable, CustomStringConvertible {
         case forked            // WIR_EFORK
         case unsupported       // WIR_ENOTSUP
         case internalError     // WIR_EINTERNAL
+        case cancelled         // WIR_ECANCELED
     }
 
     public let code: Code

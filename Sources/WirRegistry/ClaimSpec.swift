@@ -4,23 +4,26 @@ import WirEngine
 public struct ClaimSpec: Sendable {
     /// nil: a unique id is generated.
     public var taskID: String?
-    /// Paths the task will write, as the caller spells them.
+    /// Paths or globs the task will write, as the caller spells them.
     public var writes: [String]
-    /// Lease length; 0 means the default (10 minutes).
+    /// Paths or globs the task will only read.
+    public var reads: [String]
+    /// Lease length; 0 means the registry's default (10 minutes unless set).
     public var ttlMs: Int64
-    /// nil: the registry's default (refuse).
+    /// nil: `WIR_POLICY` from the environment, else the registry's default.
     public var policy: Policy?
-    /// Queue policy only: -1 waits for ever, 0 tries once.
+    /// Queue policy only: -1 waits for ever, 0 tries once, else milliseconds.
     public var timeoutMs: Int64
     /// The key of a claim in flight under `taskID`, to extend it from another process.
     public var key: String?
     /// nil: the calling process owns the claim.
     public var ownerPID: Int32?
 
-    public init(taskID: String? = nil, writes: [String], ttlMs: Int64 = 0, policy: Policy? = nil,
-                timeoutMs: Int64 = 0, key: String? = nil, ownerPID: Int32? = nil) {
+    public init(taskID: String? = nil, writes: [String], reads: [String] = [], ttlMs: Int64 = 0,
+                policy: Policy? = nil, timeoutMs: Int64 = -1, key: String? = nil, ownerPID: Int32? = nil) {
         self.taskID = taskID
         self.writes = writes
+        self.reads = reads
         self.ttlMs = ttlMs
         self.policy = policy
         self.timeoutMs = timeoutMs
@@ -35,12 +38,12 @@ public enum Limits {
     public static let maxTTLMs: Int64 = 366 * 86_400_000     // WIR_TTL_MAX_MS
     public static let maxTaskIDBytes = 256                   // WIR_TASK_ID_MAX
 
-    /// Checks a lease length: 0 means `fallback`; negative or over a year is refused.
-    static func ttl(_ ms: Int64, fallback: Int64) throws -> Int64 {
+    /// Checks a lease length: 0 means the default (nil); negative or over a year is refused.
+    static func ttl(_ ms: Int64) throws -> Int64? {
         guard ms >= 0, ms <= maxTTLMs else {
             throw WirError(.invalidArgument, "TTL \(ms) ms is out of range (0 for the default, at most \(maxTTLMs))")
         }
-        return ms == 0 ? fallback : ms
+        return ms == 0 ? nil : ms
     }
 
     /// Checks a task id or key: 1 to 256 bytes, no control characters.
@@ -73,9 +76,10 @@ public enum Limits {
 }
 
 /// The answer to a claim, with the task id (generated if the caller gave none)
-/// and the canonical paths that were asked for.
+/// and the canonical entries that were asked for. `result` is never `.queued`:
+/// a queued claim is waited for until admitted, timed out or cancelled.
 public struct ClaimOutcome: Sendable {
     public let taskID: String
-    public let requested: [CanonicalPath]
+    public let requested: [PathEntry]
     public let result: ClaimResult
 }

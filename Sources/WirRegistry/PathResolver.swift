@@ -15,7 +15,7 @@ public enum PathResolver {
     /// Symlinks followed per path before giving up, as the kernel's limit.
     static let maxSymlinks = 40
 
-    public static func canonicalize(_ path: String) throws -> CanonicalPath {
+    private static func checkText(_ path: String) throws {
         guard !path.isEmpty else { throw WirError(.invalidArgument, "a path is empty") }
         guard path.utf8.count <= maxPathBytes else {
             throw WirError(.invalidArgument, "a path is longer than \(maxPathBytes) bytes")
@@ -23,6 +23,10 @@ public enum PathResolver {
         guard !path.utf8.contains(where: { $0 < 0x20 || $0 == 0x7f }) else {
             throw WirError(.invalidArgument, "a path contains a control character (such as a newline)")
         }
+    }
+
+    public static func canonicalize(_ path: String) throws -> CanonicalPath {
+        try checkText(path)
         // A stack of byte strings still to walk, each from its position; the
         // top is walked first. A symlink's target is pushed on top.
         var sources: [[UInt8]] = [Array(path.utf8)]
@@ -76,6 +80,31 @@ public enum PathResolver {
             throw WirError(.unresolvablePath, "'\(path)' resolves to a path longer than \(maxPathBytes) bytes")
         }
         return CanonicalPath(canonical: resolved.isEmpty ? "/" : String(decoding: resolved, as: UTF8.self))
+    }
+
+    /// An entry as the caller spelled it: a plain path, or a glob (see
+    /// `Glob`) whose leading wildcard-free components are canonicalised like
+    /// a path and whose rest is kept as written. `..` after a wildcard is
+    /// refused; `.` there is dropped.
+    public static func entry(_ text: String, _ access: Access) throws -> PathEntry {
+        guard Glob.isPattern(text) else { return PathEntry(access, try canonicalize(text)) }
+        try checkText(text)
+        let absolute = text.utf8.first == slash
+        let parts = text.split(separator: "/", omittingEmptySubsequences: true)
+        let wild = parts.firstIndex { $0.contains { "*?[\\".contains($0) } } ?? parts.count
+        let literal = parts[..<wild].joined(separator: "/")
+        let base = try canonicalize(absolute ? "/" + literal : (literal.isEmpty ? "." : literal))
+        var tail: [Substring] = []
+        for part in parts[wild...] {
+            if part == "." { continue }
+            guard part != ".." else {
+                throw WirError(.invalidArgument, "glob '\(text)' has '..' after a wildcard")
+            }
+            tail.append(part)
+        }
+        let escaped = String(base.value.flatMap { "*?[\\".contains($0) ? ["\\", $0] : [$0] })
+        let pattern = (base.isRoot ? "" : escaped) + "/" + tail.joined(separator: "/")
+        return try PathEntry(access, pattern: pattern, base: PathEntry.literalBase(of: pattern))
     }
 
     /// WIR_PATH_MAX.

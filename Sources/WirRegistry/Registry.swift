@@ -5,19 +5,25 @@ import WirEngine
 import WirSQLite
 
 /// A write-intent registry as Swift callers use it: validation and path
-/// canonicalisation, the conflict engine, and the SQLite store, for this
-/// machine's processes.
+/// canonicalisation, the conflict engine, the SQLite store, and the queue's
+/// waiting, for this machine's processes.
 ///
-/// Thread-safe: calls are serialised by a lock. A registry opened before a
-/// `fork()` refuses calls in the child (`.forked`); the child opens its own.
+/// Thread-safe: calls are serialised by a lock, which a queued claim does not
+/// hold while it sleeps. A registry opened before a `fork()` refuses calls in
+/// the child (`.forked`); the child opens its own.
 public final class Registry: @unchecked Sendable {
     /// The canonical path of the registry file.
     public let path: String
     private let store: SQLiteStore
     private let engine: Engine
+    private let signal: QueueSignal
     private let lock = Lock()
     private let openerPID: Int32
     private let selfOwner: Owner
+    private let waitsLock = Lock()
+    private var waits: [String: QueueWait] = [:]
+    /// A queued claim looks again at least this often, whatever it was told.
+    static let fallbackRecheckMs: Int64 = 2000
 
     /// Opens the registry file at `path` (nil: `RegistryLocation.defaultPath()`).
     public init(path: String? = nil, clock: any Clock = SystemClock(),
@@ -25,7 +31,8 @@ public final class Registry: @unchecked Sendable {
         if let path, path.isEmpty { throw WirError(.invalidArgument, "the registry path is empty") }
         self.path = try RegistryLocation.prepare(path ?? RegistryLocation.defaultPath())
         store = try SQLiteStore(path: self.path)
-        engine = Engine(clock: clock, liveness: liveness)
+        signal = QueueSignal(registryPath: self.path)
+        engine = Engine(clock: clock, liveness: liveness, wakeups: signal)
         openerPID = getpid()
         guard let owner = ProcessIdentity.owner(pid: openerPID) else {
             throw WirError(.internalError, "cannot read /proc/\(openerPID)/stat for this process")
@@ -33,20 +40,69 @@ public final class Registry: @unchecked Sendable {
         selfOwner = owner
     }
 
-    /// Claims `spec.writes` all or nothing. Returns `.refused` with every
-    /// overlapping pair when another task holds an overlapping path.
-    public func claim(_ spec: ClaimSpec) throws -> ClaimOutcome {
+    /// Claims `spec`'s entries all or nothing, deciding an overlap by the
+    /// policy: refused, admitted with warnings, or queued and waited for
+    /// (until admitted, timed out, or cancelled with `cancel`, which throws
+    /// `.cancelled`).
+    ///
+    /// `whileQueued` is called (on the calling thread, without the lock) each
+    /// time a queued claim finds itself still blocked: with its ticket, what
+    /// blocks it, and how long it has waited.
+    public func claim(_ spec: ClaimSpec,
+                      whileQueued: ((_ ticket: Int64, _ conflicts: [Conflict], _ waitedMs: Int64) -> Void)? = nil)
+        throws -> ClaimOutcome {
         let request = try validate(spec)
-        let result = try locked { try engine.claim(request, in: store) }
-        return ClaimOutcome(taskID: request.taskID, requested: request.writes, result: result)
+        func outcome(_ result: ClaimResult) -> ClaimOutcome {
+            ClaimOutcome(taskID: request.taskID, requested: request.entries, result: result)
+        }
+        let first = try locked { try engine.claim(request, mayWait: spec.timeoutMs != 0, in: store) }
+        guard case .queued(var ticket, let firstConflicts, _) = first else { return outcome(first) }
+        let started = monotonicMs()
+        whileQueued?(ticket, firstConflicts, 0)
+
+        let wait = try QueueWait(signal: signal)
+        waitsLock.withLock { waits[request.taskID] = wait }
+        defer { waitsLock.withLock { if waits[request.taskID] === wait { waits[request.taskID] = nil } } }
+        let deadline = spec.timeoutMs < 0 ? Int64.max : monotonicMs() + spec.timeoutMs
+        do {
+            while true {
+                try wait.listen(ticket: ticket)
+                if wait.isCancelled {
+                    try locked { try engine.abandon(ticket: ticket, outcome: "cancelled", in: store) }
+                    throw WirError(.cancelled, "the queued claim for task '\(request.taskID)' was cancelled")
+                }
+                // Looking again right after listening closes the gap in which a
+                // release could have signalled a socket that did not exist yet.
+                let timeUp = monotonicMs() >= deadline
+                let result = try locked { try engine.claim(request, ticket: ticket, mayWait: !timeUp, in: store) }
+                guard case .queued(let next, let conflicts, let blockers) = result else { return outcome(result) }
+                ticket = next
+                whileQueued?(ticket, conflicts, monotonicMs() - started)
+                let now = engine.clock.nowMs()
+                let lapse = blockers.map { $0.lapsesMs - now }.min() ?? Self.fallbackRecheckMs
+                let sleep = min(deadline - monotonicMs(), max(1, lapse), Self.fallbackRecheckMs)
+                wait.sleep(timeoutMs: sleep, blockers: blockers.map(\.owner))
+            }
+        } catch {
+            // Leave the queue whatever went wrong (a no-op if already left).
+            _ = try? locked { try engine.abandon(ticket: ticket, outcome: "abandoned", in: store) }
+            throw error
+        }
+    }
+
+    /// Cancels the queued claims of this registry handle that are waiting for
+    /// task `taskID` (nil: all of them). Returns how many were waiting.
+    @discardableResult
+    public func cancel(taskID: String? = nil) -> Int {
+        let chosen = waitsLock.withLock { waits.filter { taskID == nil || $0.key == taskID }.map(\.value) }
+        chosen.forEach { $0.cancel() }
+        return chosen.count
     }
 
     /// Renews the lease of a claim; throws `.lost` if it has ended.
     public func heartbeat(taskID: String, key: String, ttlMs: Int64 = 0) throws -> ClaimRecord {
-        let ttl = try Limits.ttl(ttlMs, fallback: 0)
-        return try locked {
-            try engine.heartbeat(taskID: taskID, key: key, ttlMs: ttl == 0 ? nil : ttl, in: store)
-        }
+        let ttl = try Limits.ttl(ttlMs)
+        return try locked { try engine.heartbeat(taskID: taskID, key: key, ttlMs: ttl, in: store) }
     }
 
     /// Releases a claim with an outcome (completed, failed or cancelled).
@@ -57,8 +113,22 @@ public final class Registry: @unchecked Sendable {
         try locked { try engine.release(taskID: taskID, key: key, outcome: outcome, in: store) }
     }
 
+    /// Releases some of a claim's entries early (as spelled when claimed, any
+    /// access); returns the entries it still holds.
+    public func shrink(taskID: String, key: String, paths: [String]) throws -> [PathEntry] {
+        let texts = Set(try paths.map { try PathResolver.entry($0, .write).text })
+        return try locked {
+            let (_, held) = try engine.attach(taskID: taskID, key: key, in: store)
+            let chosen = held.filter { texts.contains($0.text) }
+            guard Set(chosen.map(\.text)) == texts else {
+                throw WirError(.notFound, "task '\(taskID)' does not hold all of: \(paths.joined(separator: ", "))")
+            }
+            return try engine.shrink(taskID: taskID, key: key, entries: chosen, in: store)
+        }
+    }
+
     /// The claim in flight for `taskID`, given its key.
-    public func attach(taskID: String, key: String) throws -> (ClaimRecord, paths: [CanonicalPath]) {
+    public func attach(taskID: String, key: String) throws -> (ClaimRecord, entries: [PathEntry]) {
         _ = try Limits.identifier(taskID, "the task id")
         return try locked { try engine.attach(taskID: taskID, key: key, in: store) }
     }
@@ -69,10 +139,26 @@ public final class Registry: @unchecked Sendable {
         return try locked { try engine.tokenHolds(token, path: canonical, in: store) }
     }
 
-    /// Reaps every lapsed or dead-owner claim now; returns them with their reasons.
+    /// Reaps every lapsed or dead-owner claim and dead waiter now; returns the claims with their reasons.
     @discardableResult
     public func reap() throws -> [(ClaimRecord, EndReason)] {
         try locked { try engine.reapAll(in: store) }
+    }
+
+    /// The registry's stored defaults (policy, TTL, grace).
+    public func settings() throws -> RegistrySettings {
+        try locked { try store.read { try $0.settings() } }
+    }
+
+    /// Stores new defaults for every process using this registry.
+    public func save(_ settings: RegistrySettings) throws {
+        guard settings.ttlMs > 0, settings.ttlMs <= Limits.maxTTLMs else {
+            throw WirError(.invalidArgument, "TTL \(settings.ttlMs) ms is out of range (1 to \(Limits.maxTTLMs))")
+        }
+        guard settings.graceMs >= 0, settings.graceMs <= Limits.maxTTLMs else {
+            throw WirError(.invalidArgument, "grace \(settings.graceMs) ms is out of range (0 to \(Limits.maxTTLMs))")
+        }
+        try locked { try store.write { try $0.save(settings) } }
     }
 
     private func locked<T>(_ body: () throws -> T) throws -> T {
@@ -84,14 +170,22 @@ public final class Registry: @unchecked Sendable {
     }
 
     private func validate(_ spec: ClaimSpec) throws -> ClaimRequest {
-        guard !spec.writes.isEmpty else { throw WirError(.invalidArgument, "a claim needs at least one path to write") }
+        guard !spec.writes.isEmpty || !spec.reads.isEmpty else {
+            throw WirError(.invalidArgument, "a claim needs at least one path to write or read")
+        }
         let taskID = try spec.taskID.map { try Limits.identifier($0, "the task id") }
             ?? "task-" + Limits.randomHex(bytes: 6)
         let key = try spec.key.map { try Limits.identifier($0, "the key") }
-        let ttl = try Limits.ttl(spec.ttlMs, fallback: Limits.defaultTTLMs)
-        let policy = spec.policy ?? .refuse
-        guard policy == .refuse else {
-            throw WirError(.unsupported, "the \(policy.rawValue) policy is not supported by this version of wir")
+        let ttl = try Limits.ttl(spec.ttlMs)
+        guard spec.timeoutMs >= -1 else {
+            throw WirError(.invalidArgument, "timeout \(spec.timeoutMs) ms is out of range (-1 waits for ever)")
+        }
+        var policy = spec.policy
+        if policy == nil, let name = RegistryLocation.environment("WIR_POLICY") {
+            guard let named = Policy(rawValue: name) else {
+                throw WirError(.invalidArgument, "WIR_POLICY='\(name)' is not refuse, queue or warn")
+            }
+            policy = named
         }
         let owner: Owner
         if let pid = spec.ownerPID {
@@ -102,8 +196,15 @@ public final class Registry: @unchecked Sendable {
         } else {
             owner = selfOwner
         }
-        let writes = try spec.writes.map { try PathResolver.canonicalize($0) }
-        return ClaimRequest(taskID: taskID, key: key, writes: writes, ttlMs: ttl, policy: policy,
+        let entries = try spec.writes.map { try PathResolver.entry($0, .write) }
+            + spec.reads.map { try PathResolver.entry($0, .read) }
+        return ClaimRequest(taskID: taskID, key: key, entries: entries, ttlMs: ttl, policy: policy,
                             owner: owner, newKey: Limits.randomHex(bytes: 16))
     }
+}
+
+func monotonicMs() -> Int64 {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
 }

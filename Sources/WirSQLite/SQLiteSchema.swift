@@ -32,7 +32,7 @@ enum SQLiteSchema {
             created_ms INTEGER NOT NULL,
             expires_ms INTEGER NOT NULL,
             ttl_ms     INTEGER NOT NULL,
-            paths      TEXT NOT NULL          -- the claim's paths, sorted, joined by newlines
+            paths      TEXT NOT NULL          -- the claim's paths, sorted, joined by newlines (v2: entries)
         ) WITHOUT ROWID;
         CREATE INDEX claims_by_expiry ON claims(expires_ms);
 
@@ -70,6 +70,45 @@ enum SQLiteSchema {
             waited_ms      INTEGER NOT NULL
         );
         CREATE INDEX conflicts_by_time ON conflicts(at_ms);
+        """,
+        // Version 2: read intents and globs (entries instead of paths), the
+        // queue, registry settings, and conflict-log rows tied to a queued request.
+        """
+        CREATE TABLE claim_entries(
+            path    TEXT NOT NULL,      -- the entry's base: the path, or a glob's literal directory
+            task_id TEXT NOT NULL,
+            entry   TEXT NOT NULL,      -- "w " / "r ", then "g " for a glob, then the path or pattern
+            PRIMARY KEY (path, task_id, entry)
+        ) WITHOUT ROWID;
+        INSERT INTO claim_entries(path, task_id, entry) SELECT path, task_id, 'w ' || path FROM claim_paths;
+        DROP TABLE claim_paths;
+
+        ALTER TABLE claims RENAME COLUMN paths TO entries;
+        UPDATE claims SET entries = 'w ' || replace(entries, char(10), char(10) || 'w ');
+        ALTER TABLE history RENAME COLUMN paths TO entries;
+        UPDATE history SET entries = 'w ' || replace(entries, char(10), char(10) || 'w ') WHERE entries <> '';
+
+        ALTER TABLE conflicts ADD COLUMN requested_access TEXT NOT NULL DEFAULT 'write';
+        ALTER TABLE conflicts ADD COLUMN held_access TEXT NOT NULL DEFAULT 'write';
+        ALTER TABLE conflicts ADD COLUMN ticket INTEGER;
+        CREATE INDEX conflicts_by_ticket ON conflicts(ticket) WHERE ticket IS NOT NULL;
+
+        CREATE TABLE waiters(
+            ticket      INTEGER PRIMARY KEY AUTOINCREMENT,
+            task_id     TEXT NOT NULL,
+            host        TEXT NOT NULL,
+            pid         INTEGER NOT NULL,
+            start_time  INTEGER NOT NULL,
+            boot_id     TEXT NOT NULL,
+            entries     TEXT NOT NULL,
+            enqueued_ms INTEGER NOT NULL,
+            expires_ms  INTEGER NOT NULL
+        );
+
+        CREATE TABLE settings(
+            name  TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        ) WITHOUT ROWID;
         """,
     ]
 

@@ -26,6 +26,7 @@ final class SQLiteStatement {
             switch value {
             case .integer(let number): rc = sqlite3_bind_int64(raw, index, number)
             case .text(let text): rc = sqlite3_bind_text(raw, index, text, -1, sqliteTransient)
+            case .null: rc = sqlite3_bind_null(raw, index)
             }
             guard rc == SQLITE_OK else { throw connection.failure(rc, doing: "bind") }
         }
@@ -76,6 +77,7 @@ final class SQLiteStatement {
 enum SQLiteValue {
     case integer(Int64)
     case text(String)
+    case null
 }
 
 extension SQLiteStatement {

@@ -14,26 +14,25 @@ struct SQLiteTransaction: StoreTransaction {
         return try query.bind(.text(taskID)).first(Self.claimRecord)
     }
 
-    func paths(taskID: String) throws -> [CanonicalPath] {
-        let query = try connection.statement("SELECT paths FROM claims WHERE task_id = ?1")
-        let joined = try query.bind(.text(taskID)).first { $0.text(0) } ?? ""
-        return joined.split(separator: "\n").map { CanonicalPath(canonical: String($0)) }
+    func entries(taskID: String) throws -> [PathEntry] {
+        let query = try connection.statement("SELECT entries FROM claims WHERE task_id = ?1")
+        return try Self.decode(try query.bind(.text(taskID)).first { $0.text(0) } ?? "")
     }
 
-    func holdings(overlapping path: CanonicalPath) throws -> [PathHolding] {
-        var found: [PathHolding] = []
-        // The path and its ancestors (prefixes of its bytes ending before a
-        // slash, and "/"): one primary-key lookup each.
-        let exact = try connection.statement("SELECT path, task_id FROM claim_paths WHERE path = ?1")
-        for length in path.selfAndAncestorLengths {
+    func holdings(overlapping base: CanonicalPath) throws -> [Holding] {
+        var found: [Holding] = []
+        // Entries based at `base` or an ancestor (prefixes of its bytes ending
+        // before a slash, and "/"): one primary-key lookup each.
+        let exact = try connection.statement("SELECT entry, task_id FROM claim_entries WHERE path = ?1")
+        for length in base.selfAndAncestorLengths {
             exact.reset()
-            try exact.bindPrefix(of: path.value, length: length)
+            try exact.bindPrefix(of: base.value, length: length)
             found += try exact.rows(Self.holding)
         }
-        // Its descendants: one range scan of the primary key, both bounds exclusive.
-        let range = path.descendantRange
+        // Entries based beneath it: one range scan of the primary key, both bounds exclusive.
+        let range = base.descendantRange
         let below = try connection.statement(
-            "SELECT path, task_id FROM claim_paths WHERE path > ?1 AND path < ?2")
+            "SELECT entry, task_id FROM claim_entries WHERE path > ?1 AND path < ?2")
         return found + (try below.bind(.text(range.lower), .text(range.upper)).rows(Self.holding))
     }
 
@@ -56,42 +55,57 @@ struct SQLiteTransaction: StoreTransaction {
         return token
     }
 
-    func insert(_ claim: ClaimRecord, paths: [CanonicalPath]) throws {
+    func insert(_ claim: ClaimRecord, entries: [PathEntry]) throws {
         let row = try connection.statement("""
-            INSERT INTO claims(\(Self.claimColumns), paths) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+            INSERT INTO claims(\(Self.claimColumns), entries) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
             """)
         try row.bind(.text(claim.taskID), .text(claim.key), .integer(claim.token),
                      .text(claim.owner.host), .integer(Int64(claim.owner.pid)),
                      .integer(Int64(bitPattern: claim.owner.startTime)), .text(claim.owner.bootID),
                      .integer(claim.createdMs), .integer(claim.expiresMs), .integer(claim.ttlMs),
-                     .text(Self.joined(paths.sorted())))
+                     .text(Self.encode(entries)))
         try row.run()
-        try insertRows(paths, taskID: claim.taskID)
+        try insertRows(entries, taskID: claim.taskID)
     }
 
-    func add(paths: [CanonicalPath], taskID: String) throws {
-        let held = try self.paths(taskID: taskID)
-        let new = Set(paths).subtracting(held)
+    func add(entries: [PathEntry], taskID: String) throws {
+        let held = try self.entries(taskID: taskID)
+        let new = Set(entries).subtracting(held)
         guard !new.isEmpty else { return }
-        let row = try connection.statement("UPDATE claims SET paths = ?2 WHERE task_id = ?1")
-        try row.bind(.text(taskID), .text(Self.joined((held + new).sorted())))
-        try row.run()
+        try rewrite(entries: held + new, taskID: taskID)
         try insertRows(Array(new), taskID: taskID)
     }
 
-    private func insertRows(_ paths: [CanonicalPath], taskID: String) throws {
-        let row = try connection.statement("INSERT OR IGNORE INTO claim_paths(path, task_id) VALUES (?1, ?2)")
-        for path in paths {
+    func remove(entries: [PathEntry], taskID: String) throws {
+        let gone = Set(entries)
+        try rewrite(entries: try self.entries(taskID: taskID).filter { !gone.contains($0) }, taskID: taskID)
+        try deleteRows(entries, taskID: taskID)
+    }
+
+    private func rewrite(entries: [PathEntry], taskID: String) throws {
+        let row = try connection.statement("UPDATE claims SET entries = ?2 WHERE task_id = ?1")
+        try row.bind(.text(taskID), .text(Self.encode(entries)))
+        try row.run()
+    }
+
+    private func insertRows(_ entries: [PathEntry], taskID: String) throws {
+        let row = try connection.statement(
+            "INSERT OR IGNORE INTO claim_entries(path, task_id, entry) VALUES (?1, ?2, ?3)")
+        for entry in entries {
             row.reset()
-            try row.bind(.text(path.value), .text(taskID))
+            try row.bind(.text(entry.base.value), .text(taskID), .text(entry.encoded))
             try row.run()
         }
     }
 
-    /// Canonical paths hold no control characters (PathResolver refuses them),
-    /// so a newline separates them unambiguously.
-    private static func joined(_ paths: [CanonicalPath]) -> String {
-        paths.map(\.value).joined(separator: "\n")
+    private func deleteRows(_ entries: [PathEntry], taskID: String) throws {
+        let row = try connection.statement(
+            "DELETE FROM claim_entries WHERE path = ?1 AND task_id = ?2 AND entry = ?3")
+        for entry in entries {
+            row.reset()
+            try row.bind(.text(entry.base.value), .text(taskID), .text(entry.encoded))
+            try row.run()
+        }
     }
 
     func update(_ claim: ClaimRecord) throws {
@@ -102,41 +116,120 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func delete(taskID: String) throws {
-        let pathRow = try connection.statement("DELETE FROM claim_paths WHERE path = ?1 AND task_id = ?2")
-        for path in try paths(taskID: taskID) {
-            pathRow.reset()
-            try pathRow.bind(.text(path.value), .text(taskID))
-            try pathRow.run()
-        }
+        try deleteRows(try entries(taskID: taskID), taskID: taskID)
         let row = try connection.statement("DELETE FROM claims WHERE task_id = ?1")
         try row.bind(.text(taskID))
         try row.run()
     }
 
+    func waiters() throws -> [Waiter] {
+        let query = try connection.statement("""
+            SELECT ticket, task_id, host, pid, start_time, boot_id, entries, enqueued_ms, expires_ms
+            FROM waiters ORDER BY ticket
+            """)
+        return try query.rows { row in
+            (Waiter(ticket: row.int64(0), taskID: row.text(1),
+                    owner: Owner(host: row.text(2), pid: Int32(truncatingIfNeeded: row.int64(3)),
+                                 startTime: UInt64(bitPattern: row.int64(4)), bootID: row.text(5)),
+                    entries: [], enqueuedMs: row.int64(7), expiresMs: row.int64(8)), row.text(6))
+        }.map { waiter, entries in
+            var decoded = waiter
+            decoded.entries = try Self.decode(entries)
+            return decoded
+        }
+    }
+
+    func enqueue(_ waiter: Waiter) throws -> Int64 {
+        let row = try connection.statement("""
+            INSERT INTO waiters(task_id, host, pid, start_time, boot_id, entries, enqueued_ms, expires_ms)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING ticket
+            """)
+        try row.bind(.text(waiter.taskID), .text(waiter.owner.host), .integer(Int64(waiter.owner.pid)),
+                     .integer(Int64(bitPattern: waiter.owner.startTime)), .text(waiter.owner.bootID),
+                     .text(Self.encode(waiter.entries)), .integer(waiter.enqueuedMs), .integer(waiter.expiresMs))
+        guard let ticket = try row.rows({ $0.int64(0) }).first else {
+            throw WirError(.internalError, "registry '\(connection.path)': no ticket for a waiter")
+        }
+        return ticket
+    }
+
+    func renew(ticket: Int64, expiresMs: Int64) throws -> Bool {
+        let row = try connection.statement("UPDATE waiters SET expires_ms = ?2 WHERE ticket = ?1 RETURNING ticket")
+        return try !row.bind(.integer(ticket), .integer(expiresMs)).rows { $0.int64(0) }.isEmpty
+    }
+
+    func dequeue(ticket: Int64) throws {
+        let row = try connection.statement("DELETE FROM waiters WHERE ticket = ?1")
+        try row.bind(.integer(ticket))
+        try row.run()
+    }
+
     func record(_ entry: HistoryEntry) throws {
         let row = try connection.statement("""
-            INSERT INTO history(task_id, token, host, pid, paths, created_ms, ended_ms, reason)
+            INSERT INTO history(task_id, token, host, pid, entries, created_ms, ended_ms, reason)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
             """)
         let claim = entry.claim
         try row.bind(.text(claim.taskID), .integer(claim.token), .text(claim.owner.host),
-                     .integer(Int64(claim.owner.pid)), .text(entry.paths.map(\.value).joined(separator: "\n")),
+                     .integer(Int64(claim.owner.pid)), .text(Self.encode(entry.entries)),
                      .integer(claim.createdMs), .integer(entry.endedMs), .text(entry.reason.rawValue))
         try row.run()
     }
 
-    func log(_ entry: ConflictLogEntry) throws {
+    func log(_ entry: ConflictLogEntry, ticket: Int64?) throws {
         let row = try connection.statement("""
-            INSERT INTO conflicts(at_ms, task_id, holder_task_id, requested_path, held_path,
-                                  holder_host, holder_pid, policy, outcome, waited_ms)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+            INSERT INTO conflicts(at_ms, task_id, holder_task_id, requested_path, held_path, holder_host,
+                                  holder_pid, policy, outcome, waited_ms, requested_access, held_access, ticket)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
             """)
         let conflict = entry.conflict
         try row.bind(.integer(entry.atMs), .text(entry.taskID), .text(conflict.holderTaskID),
-                     .text(conflict.requestedPath.value), .text(conflict.heldPath.value),
+                     .text(conflict.requested.text), .text(conflict.held.text),
                      .text(conflict.holderHost), .integer(Int64(conflict.holderPID)),
-                     .text(entry.policy.rawValue), .text(entry.outcome), .integer(entry.waitedMs))
+                     .text(entry.policy.rawValue), .text(entry.outcome), .integer(entry.waitedMs),
+                     .text(conflict.requested.access.rawValue), .text(conflict.held.access.rawValue),
+                     ticket.map { .integer($0) } ?? .null)
         try row.run()
+    }
+
+    func resolveLog(ticket: Int64, outcome: String, waitedMs: Int64) throws {
+        let row = try connection.statement(
+            "UPDATE conflicts SET outcome = ?2, waited_ms = ?3, ticket = NULL WHERE ticket = ?1")
+        try row.bind(.integer(ticket), .text(outcome), .integer(waitedMs))
+        try row.run()
+    }
+
+    func settings() throws -> RegistrySettings {
+        var settings = RegistrySettings()
+        for (name, value) in try connection.statement("SELECT name, value FROM settings").rows({ ($0.text(0), $0.text(1)) }) {
+            switch name {
+            case "policy": settings.policy = Policy(rawValue: value) ?? settings.policy
+            case "ttl_ms": settings.ttlMs = Int64(value) ?? settings.ttlMs
+            case "grace_ms": settings.graceMs = Int64(value) ?? settings.graceMs
+            default: break
+            }
+        }
+        return settings
+    }
+
+    func save(_ settings: RegistrySettings) throws {
+        let row = try connection.statement("INSERT OR REPLACE INTO settings(name, value) VALUES (?1, ?2)")
+        for (name, value) in [("policy", settings.policy.rawValue), ("ttl_ms", "\(settings.ttlMs)"),
+                              ("grace_ms", "\(settings.graceMs)")] {
+            row.reset()
+            try row.bind(.text(name), .text(value))
+            try row.run()
+        }
+    }
+
+    /// Entries hold no control characters (paths with them are refused), so
+    /// a newline separates them unambiguously.
+    static func encode(_ entries: [PathEntry]) -> String {
+        entries.sorted().map(\.encoded).joined(separator: "\n")
+    }
+
+    static func decode(_ text: String) throws -> [PathEntry] {
+        try text.split(separator: "\n").map { try PathEntry(encoded: String($0)) }
     }
 
     private static func claimRecord(_ row: SQLiteStatement) -> ClaimRecord {
@@ -146,7 +239,9 @@ struct SQLiteTransaction: StoreTransaction {
                     createdMs: row.int64(7), expiresMs: row.int64(8), ttlMs: row.int64(9))
     }
 
-    private static func holding(_ row: SQLiteStatement) -> PathHolding {
-        PathHolding(path: CanonicalPath(canonical: row.text(0)), taskID: row.text(1))
+    private static func holding(_ row: SQLiteStatement) -> Holding {
+        // Rows are written by this store from valid entries.
+        Holding(entry: (try? PathEntry(encoded: row.text(0))) ?? PathEntry(.write, CanonicalPath(canonical: "/")),
+                taskID: row.text(1))
     }
 }

@@ -24,7 +24,8 @@ import Testing
         return cWrites.map { $0.map { UnsafePointer($0) } }.withUnsafeBufferPointer { buffer in
             var options = wir_claim_opts(version: UInt32(WIR_CLAIM_OPTS_VERSION), task_id: cTask.map { UnsafePointer($0!) },
                                          writes: buffer.baseAddress, n_writes: buffer.count, ttl_ms: 0,
-                                         policy: WIR_POLICY_DEFAULT, timeout_ms: 0, key: nil, owner_pid: 0)
+                                         policy: WIR_POLICY_DEFAULT, timeout_ms: 0, key: nil, owner_pid: 0,
+                                         reads: nil, n_reads: 0)
             configure(&options)
             var out: OpaquePointer?
             let status = wir_claim(&out, reg, &options)
@@ -101,7 +102,10 @@ import Testing
         let cases: [(String, () -> Int32)] = [
             ("NULL registry", { submit(nil, [good]).0 }),
             ("NULL writes", { submit(reg, [good]) { $0.writes = nil }.0 }),
-            ("no writes", { submit(reg, [good]) { $0.n_writes = 0 }.0 }),
+            ("no writes or reads", { submit(reg, [good]) { $0.n_writes = 0 }.0 }),
+            ("NULL reads", { submit(reg, [good]) { $0.n_reads = 2 }.0 }),
+            ("malformed glob", { submit(reg, [dir.file("src/[ab")]).0 }),
+            ("'..' after a wildcard", { submit(reg, [dir.file("src/*/../x")]).0 }),
             ("NULL path", { submit(reg, [good, nil]).0 }),
             ("empty path", { submit(reg, [""]).0 }),
             ("overlong path", { submit(reg, ["/" + String(repeating: "x", count: 70_000)]).0 }),
@@ -146,7 +150,7 @@ import Testing
             #expect(status == WIR_EINVAL, "\(name): \(status) \(message())")
             #expect(message() != "not an error", "\(name) must say what was wrong")
         }
-        #expect(submit(reg, [good]) { $0.policy = WIR_POLICY_QUEUE }.0 == WIR_ENOTSUP)
+        #expect(submit(reg, [good]) { $0.ttl_ms = -7; $0.policy = WIR_POLICY_QUEUE }.0 == WIR_EINVAL)
         // Nothing was claimed by any of them.
         var reaped = 99
         #expect(wir_reap(&reaped, reg) == WIR_OK && reaped == 0)

@@ -9,6 +9,7 @@ final class EngineFixture {
     let dir = TempDir()
     let clock = FakeClock()
     let liveness = FakeLiveness()
+    let wakeups = RecordingWakeups()
     let store: any RegistryStore
     let engine: Engine
 
@@ -17,30 +18,48 @@ final class EngineFixture {
         case .memory: store = InMemoryStore()
         case .sqlite: store = try SQLiteStore(path: dir.file("registry.db"))
         }
-        engine = Engine(clock: clock, liveness: liveness)
+        engine = Engine(clock: clock, liveness: liveness, wakeups: wakeups)
     }
 
-    func claim(_ task: String, _ writes: [String], pid: Int32 = 1, host: String = "here",
-               ttl: Int64 = 60_000, key: String? = nil) throws -> ClaimResult {
-        let request = ClaimRequest(taskID: task, key: key, writes: writes.map { CanonicalPath(lexical: $0)! },
-                                   ttlMs: ttl, policy: .refuse, owner: owner(pid, host: host),
-                                   newKey: "key-\(task)")
-        return try engine.claim(request, in: store)
+    func request(_ task: String, _ writes: [String], reads: [String] = [], pid: Int32 = 1, host: String = "here",
+                 ttl: Int64? = 60_000, key: String? = nil, policy: Policy? = .refuse) throws -> ClaimRequest {
+        ClaimRequest(taskID: task, key: key,
+                     entries: try writes.map { try entry($0) } + reads.map { try entry($0, .read) },
+                     ttlMs: ttl, policy: policy, owner: owner(pid, host: host), newKey: "key-\(task)")
     }
 
-    func admitted(_ task: String, _ writes: [String], pid: Int32 = 1, host: String = "here",
-                  ttl: Int64 = 60_000, key: String? = nil) throws -> (ClaimRecord, [CanonicalPath]) {
-        let result = try claim(task, writes, pid: pid, host: host, ttl: ttl, key: key)
-        guard case .admitted(let record, let paths) = result else {
+    func claim(_ task: String, _ writes: [String], reads: [String] = [], pid: Int32 = 1, host: String = "here",
+               ttl: Int64? = 60_000, key: String? = nil, policy: Policy? = .refuse,
+               ticket: Int64? = nil, mayWait: Bool = true) throws -> ClaimResult {
+        try engine.claim(try request(task, writes, reads: reads, pid: pid, host: host, ttl: ttl, key: key, policy: policy),
+                         ticket: ticket, mayWait: mayWait, in: store)
+    }
+
+    func admitted(_ task: String, _ writes: [String], reads: [String] = [], pid: Int32 = 1, host: String = "here",
+                  ttl: Int64? = 60_000, key: String? = nil, policy: Policy? = .refuse,
+                  ticket: Int64? = nil) throws -> (ClaimRecord, [CanonicalPath]) {
+        let result = try claim(task, writes, reads: reads, pid: pid, host: host, ttl: ttl, key: key,
+                               policy: policy, ticket: ticket)
+        guard case .admitted(let record, let entries, _) = result else {
             Issue.record("expected \(task) to be admitted, got \(result)")
             throw WirError(.conflict, "refused")
         }
-        return (record, paths)
+        return (record, entries.map(\.base))
     }
 
-    func conflicts(_ task: String, _ writes: [String], pid: Int32 = 2) throws -> [Conflict] {
-        guard case .refused(let conflicts) = try claim(task, writes, pid: pid) else { return [] }
+    func conflicts(_ task: String, _ writes: [String], reads: [String] = [], pid: Int32 = 2) throws -> [Conflict] {
+        guard case .refused(let conflicts) = try claim(task, writes, reads: reads, pid: pid) else { return [] }
         return conflicts
+    }
+
+    /// Queues a request (queue policy) and returns its ticket; fails the test if it was not queued.
+    func queued(_ task: String, _ writes: [String], pid: Int32, ticket: Int64? = nil) throws -> Int64 {
+        let result = try claim(task, writes, pid: pid, policy: .queue, ticket: ticket)
+        guard case .queued(let assigned, _, _) = result else {
+            Issue.record("expected \(task) to be queued, got \(result)")
+            return -1
+        }
+        return assigned
     }
 
     /// Ended claims as (task, reason), from whichever store this is.
@@ -53,10 +72,17 @@ final class EngineFixture {
             .rows { $0.text(0) }
     }
 
-    func conflictLogCount() throws -> Int {
-        if let memory = store as? InMemoryStore { return memory.state.log.count }
-        return Int(try (store as! SQLiteStore).connection.integer("SELECT count(*) FROM conflicts"))
+    /// The conflict log as "task>holder:outcome:waited", from whichever store this is.
+    func conflictLog() throws -> [String] {
+        if let memory = store as? InMemoryStore {
+            return memory.state.log.map { "\($0.entry.taskID)>\($0.entry.conflict.holderTaskID):\($0.entry.outcome):\($0.entry.waitedMs)" }
+        }
+        return try (store as! SQLiteStore).connection.statement(
+            "SELECT task_id || '>' || holder_task_id || ':' || outcome || ':' || waited_ms FROM conflicts ORDER BY id")
+            .rows { $0.text(0) }
     }
+
+    func conflictLogCount() throws -> Int { try conflictLog().count }
 }
 
 @Suite struct EngineTests {
@@ -73,8 +99,7 @@ final class EngineFixture {
         let f = try EngineFixture(kind)
         let (held, _) = try f.admitted("t1", ["/data/x", "/logs"], pid: 41)
         let report = try f.conflicts("t2", ["/data", "/other"])
-        #expect(report == [Conflict(requestedPath: CanonicalPath(lexical: "/data")!,
-                                    heldPath: CanonicalPath(lexical: "/data/x")!, holder: held)])
+        #expect(report == [Conflict(requested: try entry("/data"), held: try entry("/data/x"), holder: held)])
         #expect(report.first?.holderPID == 41 && report.first?.holderHost == "here")
         #expect(report.first?.holderExpiresMs == held.expiresMs)
         #expect(try f.conflictLogCount() == 1)
@@ -116,7 +141,7 @@ final class EngineFixture {
         // Nothing of t2 was written: another task may take /free at once.
         _ = try f.admitted("t3", ["/free"], pid: 3)
         #expect(throws: WirError(.notFound, "task 't2' is not in flight")) {
-            try f.engine.attach(taskID: "t2", key: "key-t2", in: f.store)
+            _ = try f.engine.attach(taskID: "t2", key: "key-t2", in: f.store)
         }
     }
 
@@ -240,7 +265,7 @@ final class EngineFixture {
         let f = try EngineFixture(kind)
         let (held, _) = try f.admitted("t1", ["/a", "/b"])
         let (record, all) = try f.engine.attach(taskID: "t1", key: held.key, in: f.store)
-        #expect(record == held && all == paths("/a", "/b"))
+        #expect(record == held && all.map(\.base) == paths("/a", "/b"))
         #expect(throws: WirError(.wrongKey, "the key does not match task 't1'")) {
             try f.engine.attach(taskID: "t1", key: "nope", in: f.store)
         }

@@ -80,6 +80,16 @@ func entry(_ text: String, _ access: Access = .write) throws -> PathEntry {
         #expect(throws: WirError.self) { try Glob(absolute: pattern) }
     }
 
+    @Test func containsIsMatchOrBeneath() throws {
+        let glob = try entry("/src/*.py")
+        #expect(glob.contains(CanonicalPath(lexical: "/src/a.py")!))
+        #expect(glob.contains(CanonicalPath(lexical: "/src/a.py/inner")!))
+        #expect(!glob.contains(CanonicalPath(lexical: "/src")!))
+        #expect(!glob.contains(CanonicalPath(lexical: "/src/lib/a.py")!))
+        #expect(try entry("/src").contains(CanonicalPath(lexical: "/src/x")!))
+        #expect(try !entry("/src/x").contains(CanonicalPath(lexical: "/src")!))
+    }
+
     @Test func literalBaseStopsAtTheFirstWildcard() {
         #expect(PathEntry.literalBase(of: "/src/lib/*.c").value == "/src/lib")
         #expect(PathEntry.literalBase(of: "/**/x").value == "/")

@@ -84,7 +84,7 @@ import WirEngine
         let registry = try Registry(path: dir.file("registry.db"))
         let sleeper = try Child("/bin/sleep", ["60"])
         let held = try registry.claim(ClaimSpec(taskID: "script", writes: [dir.file("out")], ownerPID: sleeper.pid))
-        guard case .admitted(let record, _) = held.result else { Issue.record("\(held.result)"); return }
+        guard case .admitted(let record, _, _) = held.result else { Issue.record("\(held.result)"); return }
         #expect(record.owner.pid == sleeper.pid)
         sleeper.stop()
         let reaped = try registry.reap()

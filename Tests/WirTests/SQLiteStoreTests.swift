@@ -70,7 +70,7 @@ import WirEngine
         #expect(throws: Boom.self) {
             try store.write { tx in
                 try tx.insert(ClaimRecord(taskID: "t", key: "k", token: try tx.issueToken(), owner: owner(1),
-                                          createdMs: 0, expiresMs: 10, ttlMs: 10), paths: paths("/a"))
+                                          createdMs: 0, expiresMs: 10, ttlMs: 10), entries: [try entry("/a")])
                 throw Boom()
             }
         }
@@ -81,8 +81,8 @@ import WirEngine
     /// Overlap checks must be index searches, so a claim's cost does not grow with live claims.
     @Test func overlapQueriesUseTheIndex() throws {
         let store = try SQLiteStore(path: dir.file("plan.db"))
-        for sql in ["SELECT path, task_id FROM claim_paths WHERE path = ?1",
-                    "SELECT path, task_id FROM claim_paths WHERE path > ?1 AND path < ?2",
+        for sql in ["SELECT entry, task_id FROM claim_entries WHERE path = ?1",
+                    "SELECT entry, task_id FROM claim_entries WHERE path > ?1 AND path < ?2",
                     "SELECT task_id FROM claims WHERE expires_ms <= ?1 ORDER BY expires_ms LIMIT ?2"] {
             let plan = try store.connection.statement("EXPLAIN QUERY PLAN " + sql).rows { $0.text(3) }
             #expect(plan.allSatisfy { $0.hasPrefix("SEARCH") }, "\(sql): \(plan)")

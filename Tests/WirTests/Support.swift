@@ -28,10 +28,13 @@ final class FakeLiveness: OwnerLiveness, @unchecked Sendable {
 final class InMemoryStore: RegistryStore {
     struct State {
         var claims: [String: ClaimRecord] = [:]
-        var paths: [String: Set<CanonicalPath>] = [:]
+        var entries: [String: Set<PathEntry>] = [:]
         var lastToken: Int64 = 0
         var history: [HistoryEntry] = []
-        var log: [ConflictLogEntry] = []
+        var log: [(entry: ConflictLogEntry, ticket: Int64?)] = []
+        var waiters: [Waiter] = []
+        var lastTicket: Int64 = 0
+        var settings = RegistrySettings()
     }
     var state = State()
 
@@ -51,10 +54,10 @@ final class InMemoryStore: RegistryStore {
         init(state: State) { self.state = state }
 
         func claim(taskID: String) throws -> ClaimRecord? { state.claims[taskID] }
-        func paths(taskID: String) throws -> [CanonicalPath] { (state.paths[taskID] ?? []).sorted() }
-        func holdings(overlapping path: CanonicalPath) throws -> [PathHolding] {
-            state.paths.flatMap { task, paths in
-                paths.filter { $0.overlaps(path) }.map { PathHolding(path: $0, taskID: task) }
+        func entries(taskID: String) throws -> [PathEntry] { (state.entries[taskID] ?? []).sorted() }
+        func holdings(overlapping base: CanonicalPath) throws -> [Holding] {
+            state.entries.flatMap { task, entries in
+                entries.filter { $0.base.overlaps(base) }.map { Holding(entry: $0, taskID: task) }
             }
         }
         func expiredClaims(atOrBefore nowMs: Int64, limit: Int) throws -> [ClaimRecord] {
@@ -62,19 +65,50 @@ final class InMemoryStore: RegistryStore {
         }
         func allClaims() throws -> [ClaimRecord] { state.claims.values.sorted { $0.taskID < $1.taskID } }
         func issueToken() throws -> Int64 { state.lastToken += 1; return state.lastToken }
-        func insert(_ claim: ClaimRecord, paths: [CanonicalPath]) throws {
+        func insert(_ claim: ClaimRecord, entries: [PathEntry]) throws {
             state.claims[claim.taskID] = claim
-            state.paths[claim.taskID] = Set(paths)
+            state.entries[claim.taskID] = Set(entries)
         }
-        func add(paths: [CanonicalPath], taskID: String) throws { state.paths[taskID, default: []].formUnion(paths) }
+        func add(entries: [PathEntry], taskID: String) throws { state.entries[taskID, default: []].formUnion(entries) }
+        func remove(entries: [PathEntry], taskID: String) throws { state.entries[taskID]?.subtract(entries) }
         func update(_ claim: ClaimRecord) throws { state.claims[claim.taskID] = claim }
         func delete(taskID: String) throws {
             state.claims[taskID] = nil
-            state.paths[taskID] = nil
+            state.entries[taskID] = nil
         }
+        func waiters() throws -> [Waiter] { state.waiters }
+        func enqueue(_ waiter: Waiter) throws -> Int64 {
+            state.lastTicket += 1
+            var queued = waiter
+            queued.ticket = state.lastTicket
+            state.waiters.append(queued)
+            return queued.ticket
+        }
+        func renew(ticket: Int64, expiresMs: Int64) throws -> Bool {
+            guard let index = state.waiters.firstIndex(where: { $0.ticket == ticket }) else { return false }
+            state.waiters[index].expiresMs = expiresMs
+            return true
+        }
+        func dequeue(ticket: Int64) throws { state.waiters.removeAll { $0.ticket == ticket } }
         func record(_ entry: HistoryEntry) throws { state.history.append(entry) }
-        func log(_ entry: ConflictLogEntry) throws { state.log.append(entry) }
+        func log(_ entry: ConflictLogEntry, ticket: Int64?) throws { state.log.append((entry, ticket)) }
+        func resolveLog(ticket: Int64, outcome: String, waitedMs: Int64) throws {
+            for index in state.log.indices where state.log[index].ticket == ticket {
+                state.log[index].entry.outcome = outcome
+                state.log[index].entry.waitedMs = waitedMs
+                state.log[index].ticket = nil
+            }
+        }
+        func settings() throws -> RegistrySettings { state.settings }
+        func save(_ settings: RegistrySettings) throws { state.settings = settings }
     }
+}
+
+/// Records the waiters the engine asked to wake.
+final class RecordingWakeups: Wakeups, @unchecked Sendable {
+    private let woken = Mutex<[Int64]>([])
+    func wake(tickets: [Int64]) { woken.withLock { $0 += tickets } }
+    func take() -> [Int64] { woken.withLock { let all = $0; $0 = []; return all } }
 }
 
 /// A fresh directory under the system temp dir, removed when the value dies.

@@ -1,0 +1,133 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CLinux
+import WirEngine
+
+/// How queued claims learn that they may look again, without polling.
+///
+/// Each waiting process binds an abstract Unix datagram socket named after
+/// the registry file (device and inode) and its ticket. Whoever frees
+/// something (a release, a reap, a waiter leaving) sends one byte to every
+/// waiter after committing. Sockets in the abstract namespace vanish with
+/// their process, so nothing is left behind. A waiter also watches each
+/// blocking process on this host through a pidfd, which becomes readable the
+/// moment that process dies, and sleeps no longer than the earliest lease
+/// lapse. See docs/DESIGN.md.
+struct QueueSignal: Wakeups {
+    /// Identifies the registry file across processes and spellings.
+    let registryID: String
+
+    init(registryPath: String) {
+        var info = stat()
+        registryID = stat(registryPath, &info) == 0
+            ? "\(String(info.st_dev, radix: 16)):\(String(info.st_ino, radix: 16))" : registryPath
+    }
+
+    func address(ticket: Int64) -> sockaddr_un {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let name = Array("wir-queue-\(registryID)-\(ticket)".utf8.prefix(100))
+        withUnsafeMutableBytes(of: &address.sun_path) { path in
+            path[0] = 0                                   // abstract namespace
+            for (index, byte) in name.enumerated() { path[index + 1] = byte }
+        }
+        return address
+    }
+
+    static func length(of address: sockaddr_un) -> socklen_t {
+        var copy = address
+        let nameLength = withUnsafeBytes(of: &copy.sun_path) { path in
+            (1..<path.count).first { path[$0] == 0 } ?? path.count
+        }
+        return socklen_t(MemoryLayout<sa_family_t>.size + nameLength)
+    }
+
+    func wake(tickets: [Int64]) {
+        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        var byte: UInt8 = 1
+        for ticket in tickets {
+            var target = address(ticket: ticket)
+            let length = Self.length(of: target)
+            _ = withUnsafePointer(to: &target) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    sendto(fd, &byte, 1, Int32(MSG_DONTWAIT), $0, length)
+                }
+            }
+        }
+    }
+}
+
+/// One queued claim's wait: its socket, its cancel switch, and the sleep.
+final class QueueWait: @unchecked Sendable {
+    private let signal: QueueSignal
+    private var socketFD: Int32 = -1
+    private(set) var ticket: Int64 = 0
+    private let cancelFD: Int32
+    private let lock = Lock()
+    private var cancelled = false
+
+    init(signal: QueueSignal) throws {
+        self.signal = signal
+        cancelFD = wir_eventfd()
+        guard cancelFD >= 0 else {
+            throw WirError(.io, "cannot create an eventfd to wait on: \(SystemFiles.describe(errno))")
+        }
+    }
+
+    deinit {
+        if socketFD >= 0 { close(socketFD) }
+        close(cancelFD)
+    }
+
+    /// Listens under `ticket` (again, if the ticket changed).
+    func listen(ticket: Int64) throws {
+        guard ticket != self.ticket else { return }
+        if socketFD >= 0 { close(socketFD) }
+        socketFD = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+                          | Int32(SOCK_NONBLOCK.rawValue), 0)
+        var address = signal.address(ticket: ticket)
+        let length = QueueSignal.length(of: address)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketFD, $0, length) }
+        }
+        guard socketFD >= 0, bound == 0 else {
+            throw WirError(.io, "cannot listen for queue wake-ups: \(SystemFiles.describe(errno))")
+        }
+        self.ticket = ticket
+    }
+
+    /// Another thread asks this wait to stop.
+    func cancel() {
+        lock.withLock { cancelled = true }
+        var one: UInt64 = 1
+        _ = write(cancelFD, &one, 8)
+    }
+
+    var isCancelled: Bool { lock.withLock { cancelled } }
+
+    /// Sleeps until a wake-up arrives, a local blocker dies, the wait is
+    /// cancelled, or `timeoutMs` passes. Drains whatever woke it.
+    func sleep(timeoutMs: Int64, blockers: [Owner]) {
+        var fds = [pollfd(fd: socketFD, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: cancelFD, events: Int16(POLLIN), revents: 0)]
+        var pidfds: [Int32] = []
+        for owner in blockers where owner.host == ProcessIdentity.hostName {
+            let fd = wir_pidfd_open(owner.pid)
+            // Opened after the pid was read: if the pid was reused meanwhile,
+            // the start time differs and the owner is dead already.
+            guard fd >= 0, ProcessIdentity.stat(of: owner.pid)?.startTime == owner.startTime else {
+                if fd >= 0 { close(fd) }
+                return                                      // gone already: look again now
+            }
+            pidfds.append(fd)
+            fds.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0))
+        }
+        defer { pidfds.forEach { close($0) } }
+        _ = poll(&fds, nfds_t(fds.count), Int32(clamping: max(0, timeoutMs)))
+        var buffer = [UInt8](repeating: 0, count: 64)
+        while recv(socketFD, &buffer, buffer.count, Int32(MSG_DONTWAIT)) > 0 {}
+    }
+}
