@@ -58,11 +58,17 @@ public final class Registry: @unchecked Sendable {
         let first = try locked { try engine.claim(request, mayWait: spec.timeoutMs != 0, in: store) }
         guard case .queued(var ticket, let firstConflicts, _) = first else { return outcome(first) }
         let started = monotonicMs()
-        whileQueued?(ticket, firstConflicts, 0)
-
-        let wait = try QueueWait(signal: signal)
+        // Registered before anyone is told it waits, so a cancel is never missed.
+        let wait: QueueWait
+        do {
+            wait = try QueueWait(signal: signal)
+        } catch {
+            _ = try? locked { try engine.abandon(ticket: ticket, outcome: "abandoned", in: store) }
+            throw error
+        }
         waitsLock.withLock { waits[request.taskID] = wait }
         defer { waitsLock.withLock { if waits[request.taskID] === wait { waits[request.taskID] = nil } } }
+        whileQueued?(ticket, firstConflicts, 0)
         let deadline = spec.timeoutMs < 0 ? Int64.max : monotonicMs() + spec.timeoutMs
         do {
             while true {

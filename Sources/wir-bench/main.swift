@@ -4,8 +4,11 @@
 // so that a noisy neighbour slows all of them alike; compare the ratios.
 //   1 path vs 16 paths, on a registry holding 10 live claims
 //   1 path, on a registry holding 10 vs 100,000 live claims (held by other tasks)
+// Then the queue hand-off: a process releases a path another process waits
+// for (queue policy); the time from the release to the waiter's admission,
+// and the CPU time the waiter used while it waited.
 //
-// usage: wir-bench [--live N] [--rounds R] [--per-round K] [--dir DIR]
+// usage: wir-bench [--live N] [--rounds R] [--per-round K] [--handoffs H] [--dir DIR]
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,6 +19,7 @@ struct Options {
     var rounds = 40
     var perRound = 100
     var dir = "/tmp"
+    var handoffs = 200
 
     init(_ arguments: [String]) {
         var rest = arguments.dropFirst()[...]
@@ -26,6 +30,7 @@ struct Options {
             case "--rounds": rounds = Int(value) ?? rounds
             case "--per-round": perRound = Int(value) ?? perRound
             case "--dir": dir = value
+            case "--handoffs": handoffs = Int(value) ?? handoffs
             default: fatal("unknown option \(flag)")
             }
         }
@@ -151,3 +156,98 @@ for fixture in [small, large] {
     wir_close(fixture.registry)
     for suffix in ["", "-wal", "-shm"] { unlink(fixture.path + suffix) }
 }
+
+// MARK: - Queue hand-off
+
+func cpuMicroseconds() -> Int64 {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Int64(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1_000_000
+        + Int64(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec)
+}
+
+func readLine(_ fd: Int32) -> String? {
+    var bytes: [UInt8] = []
+    var byte: UInt8 = 0
+    while read(fd, &byte, 1) == 1 {
+        if byte == UInt8(ascii: "\n") { return String(decoding: bytes, as: UTF8.self) }
+        bytes.append(byte)
+    }
+    return nil
+}
+
+func writeLine(_ fd: Int32, _ text: String) {
+    let bytes = Array((text + "\n").utf8)
+    _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+}
+
+/// Claims `path` under the queue policy on `reg`; returns when admitted.
+func queueClaim(_ reg: OpaquePointer, _ path: UnsafePointer<CChar>?, task: String) -> OpaquePointer {
+    let writes = [path]
+    return writes.withUnsafeBufferPointer { buffer in
+        var options = wir_claim_opts()
+        options.version = UInt32(WIR_CLAIM_OPTS_VERSION)
+        options.writes = buffer.baseAddress
+        options.n_writes = 1
+        options.policy = WIR_POLICY_QUEUE
+        options.timeout_ms = 60_000
+        var claim: OpaquePointer?
+        guard wir_claim(&claim, reg, &options) == WIR_OK, let claim else {
+            fatal("hand-off \(task): \(String(cString: wir_errmsg()))")
+        }
+        return claim
+    }
+}
+
+func handoff(registryPath: String, rounds: Int) {
+    var toChild: [Int32] = [0, 0], toParent: [Int32] = [0, 0]
+    guard pipe(&toChild) == 0, pipe(&toParent) == 0 else { fatal("pipe") }
+    let path = UnsafePointer(strdup("/wir-bench/handoff/state.json"))
+    let child = fork()
+    if child == 0 {
+        // The waiter: on each "go", wait for the path, report, release.
+        close(toChild[1]); close(toParent[0])
+        var reg: OpaquePointer?
+        guard wir_open(&reg, registryPath) == WIR_OK, let reg else { _exit(1) }
+        while readLine(toChild[0]) == "go" {
+            let cpuBefore = cpuMicroseconds(), start = nowNs()
+            let claim = queueClaim(reg, path, task: "waiter")
+            let admitted = nowNs()
+            let cpu = cpuMicroseconds() - cpuBefore
+            _ = wir_release(reg, claim, WIR_OUTCOME_COMPLETED)
+            wir_claim_free(claim)
+            writeLine(toParent[1], "\(admitted) \(cpu) \((admitted - start) / 1000)")
+        }
+        _exit(0)
+    }
+    close(toChild[0]); close(toParent[1])
+    var reg: OpaquePointer?
+    guard wir_open(&reg, registryPath) == WIR_OK, let reg else { fatal("wir_open") }
+    var latencies: [Double] = [], cpuShare: [Double] = []
+    for _ in 0..<rounds {
+        let claim = queueClaim(reg, path, task: "holder")
+        writeLine(toChild[1], "go")
+        usleep(20_000)                               // the waiter queues and sleeps
+        let released = nowNs()
+        guard wir_release(reg, claim, WIR_OUTCOME_COMPLETED) == WIR_OK else { fatal("release") }
+        wir_claim_free(claim)
+        guard let report = readLine(toParent[0]) else { fatal("the waiter died") }
+        let fields = report.split(separator: " ").compactMap { Int64($0) }
+        latencies.append(Double(UInt64(fields[0]) &- released) / 1000)
+        cpuShare.append(Double(fields[1]) / Double(max(1, fields[2])))
+    }
+    close(toChild[1])
+    var status: Int32 = 0
+    waitpid(child, &status, 0)
+    wir_close(reg)
+    latencies.sort()
+    cpuShare.sort()
+    func at(_ values: [Double], _ p: Double) -> Double { values[min(values.count - 1, Int(Double(values.count) * p))] }
+    print("queue hand-off across processes, \(rounds) rounds: release -> waiter admitted (µs)")
+    print(pad("hand-off", 34) + pad(fixed(at(latencies, 0.5)), 10) + pad(fixed(at(latencies, 0.99)), 10))
+    print("waiter CPU while waiting (% of the wait): median \(fixed(at(cpuShare, 0.5) * 100)), "
+          + "p99 \(fixed(at(cpuShare, 0.99) * 100))")
+    for suffix in ["", "-wal", "-shm"] { unlink(registryPath + suffix) }
+}
+
+handoff(registryPath: "\(options.dir)/wir-bench-\(pid)-handoff.db", rounds: options.handoffs)

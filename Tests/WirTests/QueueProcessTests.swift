@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+import WirEngine
+@testable import WirRegistry
+@testable import WirSQLite
+
+/// The queue policy across real processes on a real registry file.
+@Suite struct QueueProcessTests {
+    let dir = TempDir()
+
+    /// Reads lines until one starts with `prefix`; returns its fields.
+    func expectLine(_ child: Child, _ prefix: String) -> [Substring] {
+        for _ in 0..<10 {
+            let line = child.readLine()
+            if line.hasPrefix(prefix) { return line.split(separator: " ") }
+            if line.isEmpty { break }
+        }
+        Issue.record("no '\(prefix)' line from pid \(child.pid)")
+        return []
+    }
+
+    @Test func admissionsFollowTheQueueOrderAndDisjointWorkBypassesIt() throws {
+        let registry = dir.file("registry.db")
+        let file = dir.file("state.json")
+        let probe = BuiltProducts.probe
+        let holder = try Child(probe, ["queue", registry, "holder", "400", "-1", file])
+        #expect(expectLine(holder, "admitted").count == 3)
+        let first = try Child(probe, ["queue", registry, "first", "50", "-1", file])
+        _ = expectLine(first, "queued")
+        let second = try Child(probe, ["queue", registry, "second", "50", "-1", file + "/part"])
+        _ = expectLine(second, "queued")
+        let bypass = try Child(probe, ["queue", registry, "bypass", "0", "-1", dir.file("elsewhere")])
+
+        func admittedAt(_ child: Child) -> UInt64 { UInt64(expectLine(child, "admitted").last ?? "") ?? 0 }
+        let bypassAt = admittedAt(bypass)
+        let firstAt = admittedAt(first), secondAt = admittedAt(second)
+        let releasedAt = UInt64(expectLine(holder, "released").last ?? "") ?? 0
+        #expect(bypassAt < releasedAt, "disjoint work is not held up by the queue")
+        #expect(releasedAt <= firstAt && firstAt < secondAt, "FIFO among overlapping waiters")
+        for child in [holder, first, second, bypass] { #expect(child.finish().status == 0) }
+    }
+
+    @Test func aWaiterTimesOut() throws {
+        let registry = dir.file("registry.db")
+        let holder = try Child(BuiltProducts.probe, ["hold", registry, "holder", dir.file("f")])
+        _ = expectLine(holder, "held")
+        let waiter = try Child(BuiltProducts.probe, ["queue", registry, "waiter", "0", "300", dir.file("f")])
+        _ = expectLine(waiter, "queued")
+        _ = expectLine(waiter, "timed-out")
+        #expect(waiter.finish().status == 3)
+    }
+
+    @Test func aWaiterIsAdmittedWhenItsHolderIsKilled() throws {
+        let registry = dir.file("registry.db")
+        let holder = try Child(BuiltProducts.probe, ["hold", registry, "holder", dir.file("f")])
+        _ = expectLine(holder, "held")
+        let waiter = try Child(BuiltProducts.probe, ["queue", registry, "waiter", "0", "20000", dir.file("f")])
+        _ = expectLine(waiter, "queued")
+        holder.stop()                                   // kill -9
+        #expect(expectLine(waiter, "admitted").count == 3)
+        #expect(waiter.finish().status == 0)
+    }
+
+    @Test func anotherThreadCanCancelAWait() throws {
+        let registry = try Registry(path: dir.file("registry.db"))
+        let target = dir.file("f")
+        _ = try registry.claim(ClaimSpec(taskID: "holder", writes: [target]))
+        let queued = DispatchSemaphore(value: 0)
+        let finished = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var outcome: Error?
+        let thread = Thread {
+            do {
+                _ = try registry.claim(ClaimSpec(taskID: "waiter", writes: [target], policy: .queue)) { _, _, waited in
+                    if waited == 0 { queued.signal() }
+                }
+            } catch {
+                outcome = error
+            }
+            finished.signal()
+        }
+        thread.start()
+        #expect(queued.wait(timeout: .now() + 10) == .success)
+        // The handle stays usable while another thread waits on it.
+        _ = try registry.claim(ClaimSpec(taskID: "unrelated", writes: [dir.file("g")]))
+        #expect(registry.cancel(taskID: "waiter") == 1)
+        #expect(finished.wait(timeout: .now() + 10) == .success)
+        #expect((outcome as? WirError)?.code == .cancelled)
+        #expect(registry.cancel() == 0)
+    }
+
+    @Test func aVersionOneRegistryIsMigratedWithItsClaims() throws {
+        let path = dir.file("v1.db")
+        do {
+            let connection = try SQLiteConnection(path: path, busyTimeoutMs: 100)
+            try connection.execute(SQLiteSchema.migrations[0])
+            try connection.execute("""
+                INSERT INTO claims VALUES ('old', 'k', 7, 'h', 1, 1, 'b', 0, 9000000000000, 1000, '/a\n/b');
+                INSERT INTO claim_paths VALUES ('/a', 'old'), ('/b', 'old');
+                UPDATE counters SET value = 7;
+                PRAGMA application_id = \(SQLiteSchema.applicationID);
+                PRAGMA user_version = 1;
+                """)
+        }
+        let store = try SQLiteStore(path: path)
+        #expect(try store.schemaVersion() == SQLiteSchema.latestVersion)
+        #expect(try store.read { try $0.entries(taskID: "old") } == [try entry("/a"), try entry("/b")])
+        #expect(try store.read { try $0.holdings(overlapping: CanonicalPath(lexical: "/a/x")!) }.map(\.taskID) == ["old"])
+        #expect(try store.write { try $0.issueToken() } == 8)
+    }
+}
