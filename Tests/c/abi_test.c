@@ -129,12 +129,132 @@ static void fork_needs_a_new_handle(void) {
     wir_close(reg);
 }
 
+/* ---- policies, reads, globs, config ------------------------------------ */
+
+static int claim_one(wir_claim_t **out, wir_registry *reg, const char *task, const char *write,
+                     const char *read, int32_t policy, int64_t timeout_ms) {
+    const char *writes[] = { write }, *reads[] = { read };
+    wir_claim_opts opts = WIR_CLAIM_OPTS_INIT;
+    opts.task_id = task;
+    opts.writes = write ? writes : NULL;
+    opts.n_writes = write ? 1 : 0;
+    opts.reads = read ? reads : NULL;
+    opts.n_reads = read ? 1 : 0;
+    opts.policy = policy;
+    opts.timeout_ms = timeout_ms;
+    return wir_claim(out, reg, &opts);
+}
+
+static int warned;
+static char warned_about[64];
+static void on_warn(void *payload, const wir_claim_t *claim) {
+    (void)payload;
+    warned++;
+    snprintf(warned_about, sizeof warned_about, "%s", wir_claim_conflict(claim, 0)->holder_task_id);
+}
+
+static void warn_reads_globs_and_config(void) {
+    wir_registry *reg = NULL;
+    CHECK(wir_open(&reg, registry) == WIR_OK);
+    wir_claim_t *a = NULL, *b = NULL, *c = NULL, *d = NULL;
+    /* warn: admitted with a report, and the callback is told */
+    CHECK(wir_set_warn_callback(reg, on_warn, NULL) == WIR_OK);
+    CHECK(claim_one(&a, reg, "holder", "warned/file", NULL, WIR_POLICY_REFUSE, 0) == WIR_OK);
+    CHECK(claim_one(&b, reg, "bold", "warned", NULL, WIR_POLICY_WARN, 0) == WIR_OK);
+    CHECK(wir_claim_conflict_count(b) == 1 && warned == 1 && strcmp(warned_about, "holder") == 0);
+    wir_release(reg, a, WIR_OUTCOME_COMPLETED);
+    wir_release(reg, b, WIR_OUTCOME_COMPLETED);
+    wir_claim_free(a); wir_claim_free(b);
+    /* reads share; a write conflicts with them */
+    CHECK(claim_one(&a, reg, "reader1", NULL, "shared.json", WIR_POLICY_REFUSE, 0) == WIR_OK);
+    CHECK(claim_one(&b, reg, "reader2", NULL, "shared.json", WIR_POLICY_REFUSE, 0) == WIR_OK);
+    CHECK(claim_one(&c, reg, "writer", "shared.json", NULL, WIR_POLICY_REFUSE, 0) == WIR_ECONFLICT);
+    CHECK(wir_claim_conflict(c, 0) && wir_claim_conflict(c, 0)->held_access == WIR_ACCESS_READ);
+    wir_release(reg, a, WIR_OUTCOME_COMPLETED);
+    wir_release(reg, b, WIR_OUTCOME_COMPLETED);
+    wir_claim_free(a); wir_claim_free(b); wir_claim_free(c);
+    /* globs */
+    CHECK(claim_one(&a, reg, "sources", "src/*.c", NULL, WIR_POLICY_REFUSE, 0) == WIR_OK);
+    CHECK(claim_one(&b, reg, "one", "src/main.c", NULL, WIR_POLICY_REFUSE, 0) == WIR_ECONFLICT);
+    CHECK(claim_one(&c, reg, "header", "src/main.h", NULL, WIR_POLICY_REFUSE, 0) == WIR_OK);
+    CHECK(claim_one(&d, reg, "bad", "src/[oops", NULL, WIR_POLICY_REFUSE, 0) == WIR_EINVAL);
+    wir_release(reg, a, WIR_OUTCOME_COMPLETED);
+    wir_release(reg, c, WIR_OUTCOME_COMPLETED);
+    wir_claim_free(a); wir_claim_free(b); wir_claim_free(c);
+    /* registry defaults */
+    char *value = NULL;
+    CHECK(wir_config_get(&value, reg, "policy") == WIR_OK && value && strcmp(value, "refuse") == 0);
+    wir_free(value);
+    CHECK(wir_config_set(reg, "grace_ms", "250") == WIR_OK);
+    CHECK(wir_config_get(&value, reg, "grace_ms") == WIR_OK && value && strcmp(value, "250") == 0);
+    wir_free(value);
+    CHECK(wir_config_set(reg, "policy", "sometimes") == WIR_EINVAL);
+    CHECK(wir_config_set(reg, "grace_ms", "0") == WIR_OK);
+    wir_close(reg);
+}
+
+/* ---- the queue: across fork, and cancelled from another thread ---------- */
+
+static wir_registry *queue_reg;
+static int queued_status;
+static void *queued_waiter(void *arg) {
+    (void)arg;
+    wir_claim_t *claim = NULL;
+    queued_status = claim_one(&claim, queue_reg, "patient", "queued.json", NULL, WIR_POLICY_QUEUE, -1);
+    wir_claim_free(claim);
+    return NULL;
+}
+
+static void queue_waits_and_cancels(void) {
+    wir_registry *reg = NULL;
+    CHECK(wir_open(&reg, registry) == WIR_OK);
+    wir_claim_t *holder = NULL;
+    CHECK(claim_one(&holder, reg, "holder", "queued.json", NULL, WIR_POLICY_REFUSE, 0) == WIR_OK);
+    pid_t child = fork();
+    if (child == 0) {                       /* waits in another process until the release */
+        wir_registry *own = NULL;
+        wir_claim_t *claim = NULL;
+        if (wir_open(&own, registry) != WIR_OK) _exit(2);
+        int rc = claim_one(&claim, own, "child", "queued.json", NULL, WIR_POLICY_QUEUE, 20000);
+        if (rc == WIR_OK) wir_release(own, claim, WIR_OUTCOME_COMPLETED);
+        _exit(rc == WIR_OK ? 0 : 1);
+    }
+    usleep(200000);
+    wir_claim_t *timed = NULL;
+    CHECK(claim_one(&timed, reg, "hasty", "queued.json", NULL, WIR_POLICY_QUEUE, 50) == WIR_ETIMEDOUT);
+    wir_claim_free(timed);
+    CHECK(wir_release(reg, holder, WIR_OUTCOME_COMPLETED) == WIR_OK);
+    wir_claim_free(holder);
+    int status = 1;
+    waitpid(child, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+    CHECK(claim_one(&holder, reg, "holder2", "queued.json", NULL, WIR_POLICY_REFUSE, 0) == WIR_OK);
+    queue_reg = reg;
+    pthread_t thread;
+    pthread_create(&thread, NULL, queued_waiter, NULL);
+    size_t cancelled = 0;
+    int rc = WIR_OK;
+    for (int tries = 0; tries < 200 && cancelled == 0 && rc == WIR_OK; tries++) {   /* until it waits */
+        usleep(10000);
+        rc = wir_cancel(&cancelled, reg, "patient");
+    }
+    CHECK(rc == WIR_OK);
+    pthread_join(thread, NULL);
+    CHECK(cancelled == 1 && queued_status == WIR_ECANCELED);
+    wir_release(reg, holder, WIR_OUTCOME_COMPLETED);
+    wir_claim_free(holder);
+    wir_close(reg);
+}
+
 int main(int argc, char **argv) {
     snprintf(registry, sizeof registry, "%s", argc > 1 ? argv[1] : "abi-test.db");
     CHECK(wir_version_number() == WIR_VERSION_NUMBER);
     threads_share_one_handle();
     messages_are_per_thread();
     fork_needs_a_new_handle();
+    warn_reads_globs_and_config();
+    queue_waits_and_cancels();
     printf("abi_test: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }
