@@ -91,7 +91,7 @@ WIR_API const char *wir_version(void);
 #define WIR_ESCHEMA   -13   /* not a wir registry, or written by a newer wir */
 #define WIR_EPATH     -14   /* a path cannot be resolved (symlink loop, too long) */
 #define WIR_EFORK     -15   /* the handle was opened in another process (fork) */
-#define WIR_ENOTSUP   -16   /* not supported by this version (e.g. a policy) */
+#define WIR_ENOTSUP   -16   /* not supported by this version or this kind of registry */
 #define WIR_EINTERNAL -17   /* a bug in wir; the message says where */
 #define WIR_ECANCELED -18   /* a queued claim was cancelled by wir_cancel */
 
@@ -270,7 +270,35 @@ WIR_API int wir_config_get(char **out, wir_registry *reg, const char *name);
  *  @return WIR_OK; WIR_EINVAL (unknown name or bad value); WIR_EBUSY; WIR_EIO. */
 WIR_API int wir_config_set(wir_registry *reg, const char *name, const char *value);
 
-/** Frees memory the library handed to the caller (e.g. by wir_config_get).
+/* ---- Listings: what is in flight, who holds what, what conflicted -------- */
+/* Each returns a JSON document (schema: docs/json.md) as a string the caller
+ * frees with wir_free; times are ms since the Unix epoch. All return WIR_OK,
+ * WIR_EINVAL (NULL out or reg), WIR_EBUSY, WIR_EIO, WIR_EFORK or WIR_ENOMEM,
+ * and are thread-safe. */
+
+/** Claims that hold now, with their entries, and the queued waiters:
+ *  {"claims":[...],"waiters":[...]}. */
+WIR_API int wir_inflight_json(char **out, wir_registry *reg);
+
+/** The same shape, for the claims holding `path` (an entry matches it or lies
+ *  above it) and the waiters waiting to. WIR_EINVAL/WIR_EPATH for a bad path. */
+WIR_API int wir_who_json(char **out, wir_registry *reg, const char *path);
+
+/** The conflict log from `since_ms` on, oldest first, at most `limit` rows:
+ *  one row per overlapping pair, with policy, outcome (refused, warned,
+ *  queued, admitted, timed-out, cancelled, abandoned) and waited_ms. */
+WIR_API int wir_log_json(char **out, wir_registry *reg, int64_t since_ms, size_t limit);
+
+/** Ended claims from `since_ms` on, oldest first, at most `limit`: why each
+ *  ended (completed, failed, cancelled, expired, owner-dead) and how long it held. */
+WIR_API int wir_history_json(char **out, wir_registry *reg, int64_t since_ms, size_t limit);
+
+/** Deletes conflict-log and history rows older than `before_ms` (rows of
+ *  requests still queued are kept).
+ *  @param[out] out  receives how many rows went; may be NULL. */
+WIR_API int wir_prune(size_t *out, wir_registry *reg, int64_t before_ms);
+
+/** Frees memory the library handed to the caller (wir_config_get, wir_*_json).
  *  NULL is a no-op. */
 WIR_API void wir_free(void *memory);
 

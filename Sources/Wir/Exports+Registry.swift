@@ -144,3 +144,63 @@ public func wir_config_set(_ reg: OpaquePointer?, _ name: UnsafePointer<CChar>?,
 public func wir_free(_ memory: UnsafeMutableRawPointer?) {
     free(memory)
 }
+
+/// Hands `text` to the caller as a malloc'ed C string (freed with wir_free).
+private func give(_ text: String, to out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) throws -> Int32 {
+    guard let copy = strdup(text) else { throw WirError(.outOfMemory, "cannot allocate \(text.utf8.count) bytes") }
+    out.pointee = copy
+    return WIR_OK
+}
+
+@c @implementation
+public func wir_inflight_json(_ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ reg: OpaquePointer?) -> Int32 {
+    out?.pointee = nil
+    return Status.run {
+        guard let out else { throw Status.invalid("wir_inflight_json: out is NULL") }
+        let (claims, waiters) = try RegistryHandle.from(reg).registry.inFlight()
+        return try give(RegistryJSON.inFlight(claims: claims, waiters: waiters), to: out)
+    }
+}
+
+@c @implementation
+public func wir_who_json(_ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ reg: OpaquePointer?,
+                         _ path: UnsafePointer<CChar>?) -> Int32 {
+    out?.pointee = nil
+    return Status.run {
+        guard let out else { throw Status.invalid("wir_who_json: out is NULL") }
+        let file = try CStrings.read(path, "the path", limit: PathResolver.maxPathBytes)
+        let (claims, waiters) = try RegistryHandle.from(reg).registry.who(file)
+        return try give(RegistryJSON.inFlight(claims: claims, waiters: waiters), to: out)
+    }
+}
+
+@c @implementation
+public func wir_log_json(_ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ reg: OpaquePointer?,
+                         _ sinceMs: Int64, _ limit: Int) -> Int32 {
+    out?.pointee = nil
+    return Status.run {
+        guard let out else { throw Status.invalid("wir_log_json: out is NULL") }
+        let rows = try RegistryHandle.from(reg).registry.conflictLog(sinceMs: sinceMs, limit: limit)
+        return try give(RegistryJSON.conflictLog(rows), to: out)
+    }
+}
+
+@c @implementation
+public func wir_history_json(_ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ reg: OpaquePointer?,
+                             _ sinceMs: Int64, _ limit: Int) -> Int32 {
+    out?.pointee = nil
+    return Status.run {
+        guard let out else { throw Status.invalid("wir_history_json: out is NULL") }
+        let rows = try RegistryHandle.from(reg).registry.history(sinceMs: sinceMs, limit: limit)
+        return try give(RegistryJSON.history(rows), to: out)
+    }
+}
+
+@c @implementation
+public func wir_prune(_ out: UnsafeMutablePointer<Int>?, _ reg: OpaquePointer?, _ beforeMs: Int64) -> Int32 {
+    Status.run {
+        let removed = try RegistryHandle.from(reg).registry.prune(beforeMs: beforeMs)
+        out?.pointee = removed
+        return WIR_OK
+    }
+}

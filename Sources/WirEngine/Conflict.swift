@@ -31,6 +31,18 @@ public struct Conflict: Sendable, Equatable {
         holderIsWaiting = true
     }
 
+    /// A pair as read back from the conflict log.
+    public init(requested: PathEntry, held: PathEntry, holderTaskID: String, holderHost: String,
+                holderPID: Int32, holderExpiresMs: Int64, holderIsWaiting: Bool) {
+        self.requested = requested
+        self.held = held
+        self.holderTaskID = holderTaskID
+        self.holderHost = holderHost
+        self.holderPID = holderPID
+        self.holderExpiresMs = holderExpiresMs
+        self.holderIsWaiting = holderIsWaiting
+    }
+
     public var requestedPath: String { requested.text }
     public var heldPath: String { held.text }
 }

@@ -80,6 +80,15 @@ public struct PathEntry: Hashable, Sendable, Comparable, CustomStringConvertible
         }
     }
 
+    /// An entry as shown in a log: its text and access; a glob if the text
+    /// reads as one. Never fails: what cannot be parsed is kept as a path.
+    public static func shown(_ text: String, access: Access) -> PathEntry {
+        if Glob.isPattern(text), let glob = try? PathEntry(access, pattern: text, base: literalBase(of: text)) {
+            return glob
+        }
+        return PathEntry(access, CanonicalPath(canonical: text))
+    }
+
     /// The leading components of an absolute pattern that hold no wildcard
     /// or escape, as a canonical path.
     public static func literalBase(of pattern: String) -> CanonicalPath {

@@ -56,6 +56,13 @@ public protocol StoreTransaction {
     /// Rewrites the outcome and wait of the log rows of a queued request.
     func resolveLog(ticket: Int64, outcome: String, waitedMs: Int64) throws
 
+    /// Conflict-log rows at or after `sinceMs`, oldest first, at most `limit`.
+    func conflictLog(sinceMs: Int64, limit: Int) throws -> [ConflictLogEntry]
+    /// Ended claims at or after `sinceMs`, oldest first, at most `limit`.
+    func history(sinceMs: Int64, limit: Int) throws -> [HistoryEntry]
+    /// Deletes conflict-log and history rows older than `beforeMs`; returns how many.
+    func prune(beforeMs: Int64) throws -> Int
+
     /// The registry's defaults.
     func settings() throws -> RegistrySettings
     func save(_ settings: RegistrySettings) throws

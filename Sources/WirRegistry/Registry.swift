@@ -167,6 +167,16 @@ public final class Registry: @unchecked Sendable {
         try locked { try store.write { try $0.save(settings) } }
     }
 
+    /// Runs a read-only query against a snapshot, under the handle's lock.
+    func reading<T>(_ body: (any StoreTransaction, Engine) throws -> T) throws -> T {
+        try locked { try store.read { try body($0, engine) } }
+    }
+
+    /// Runs a store write that needs no engine rule (pruning), under the lock.
+    func writingStore<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        try locked { try store.write(body) }
+    }
+
     private func locked<T>(_ body: () throws -> T) throws -> T {
         guard getpid() == openerPID else {
             throw WirError(.forked, "this registry handle was opened in process \(openerPID), before a fork; "

@@ -1,3 +1,4 @@
+import CSQLite
 import WirEngine
 
 /// The store's queries, run on a connection inside a transaction that
@@ -197,6 +198,52 @@ struct SQLiteTransaction: StoreTransaction {
             "UPDATE conflicts SET outcome = ?2, waited_ms = ?3, ticket = NULL WHERE ticket = ?1")
         try row.bind(.integer(ticket), .text(outcome), .integer(waitedMs))
         try row.run()
+    }
+
+    func conflictLog(sinceMs: Int64, limit: Int) throws -> [ConflictLogEntry] {
+        let query = try connection.statement("""
+            SELECT at_ms, task_id, holder_task_id, requested_path, held_path, holder_host, holder_pid,
+                   policy, outcome, waited_ms, requested_access, held_access
+            FROM conflicts WHERE at_ms >= ?1 ORDER BY at_ms, id LIMIT ?2
+            """)
+        return try query.bind(.integer(sinceMs), .integer(Int64(limit))).rows { row in
+            let requested = PathEntry.shown(row.text(3), access: Access(rawValue: row.text(10)) ?? .write)
+            let held = PathEntry.shown(row.text(4), access: Access(rawValue: row.text(11)) ?? .write)
+            let outcome = row.text(8)
+            let conflict = Conflict(requested: requested, held: held, holderTaskID: row.text(2),
+                                    holderHost: row.text(5), holderPID: Int32(truncatingIfNeeded: row.int64(6)),
+                                    holderExpiresMs: 0, holderIsWaiting: false)
+            return ConflictLogEntry(atMs: row.int64(0), taskID: row.text(1), conflict: conflict,
+                                    policy: Policy(rawValue: row.text(7)) ?? .refuse, outcome: outcome,
+                                    waitedMs: row.int64(9))
+        }
+    }
+
+    func history(sinceMs: Int64, limit: Int) throws -> [HistoryEntry] {
+        let query = try connection.statement("""
+            SELECT task_id, token, host, pid, entries, created_ms, ended_ms, reason
+            FROM history WHERE ended_ms >= ?1 ORDER BY id LIMIT ?2
+            """)
+        return try query.bind(.integer(sinceMs), .integer(Int64(limit))).rows { row in
+            let claim = ClaimRecord(taskID: row.text(0), key: "", token: row.int64(1),
+                                    owner: Owner(host: row.text(2), pid: Int32(truncatingIfNeeded: row.int64(3)),
+                                                 startTime: 0, bootID: ""),
+                                    createdMs: row.int64(5), expiresMs: 0, ttlMs: 0)
+            return HistoryEntry(claim: claim, entries: (try? Self.decode(row.text(4))) ?? [],
+                                endedMs: row.int64(6), reason: EndReason(rawValue: row.text(7)) ?? .forced)
+        }
+    }
+
+    func prune(beforeMs: Int64) throws -> Int {
+        var removed = 0
+        for sql in ["DELETE FROM conflicts WHERE at_ms < ?1 AND ticket IS NULL",
+                    "DELETE FROM history WHERE ended_ms < ?1"] {
+            let row = try connection.statement(sql)
+            try row.bind(.integer(beforeMs))
+            try row.run()
+            removed += Int(sqlite3_changes(connection.db))
+        }
+        return removed
     }
 
     func settings() throws -> RegistrySettings {

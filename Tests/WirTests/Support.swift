@@ -99,6 +99,18 @@ final class InMemoryStore: RegistryStore {
                 state.log[index].ticket = nil
             }
         }
+        func conflictLog(sinceMs: Int64, limit: Int) throws -> [ConflictLogEntry] {
+            Array(state.log.map(\.entry).filter { $0.atMs >= sinceMs }.prefix(limit))
+        }
+        func history(sinceMs: Int64, limit: Int) throws -> [HistoryEntry] {
+            Array(state.history.filter { $0.endedMs >= sinceMs }.prefix(limit))
+        }
+        func prune(beforeMs: Int64) throws -> Int {
+            let before = state.log.count + state.history.count
+            state.log.removeAll { $0.entry.atMs < beforeMs && $0.ticket == nil }
+            state.history.removeAll { $0.endedMs < beforeMs }
+            return before - state.log.count - state.history.count
+        }
         func settings() throws -> RegistrySettings { state.settings }
         func save(_ settings: RegistrySettings) throws { state.settings = settings }
     }
