@@ -181,6 +181,19 @@ static void warn_reads_globs_and_config(void) {
     wir_release(reg, a, WIR_OUTCOME_COMPLETED);
     wir_release(reg, c, WIR_OUTCOME_COMPLETED);
     wir_claim_free(a); wir_claim_free(b); wir_claim_free(c);
+    /* $WIR_POLICY chooses when the claim does not; the claim's own policy wins */
+    CHECK(claim_one(&a, reg, "env-holder", "env/file", NULL, WIR_POLICY_REFUSE, 0) == WIR_OK);
+    setenv("WIR_POLICY", "warn", 1);
+    CHECK(claim_one(&b, reg, "env-warned", "env", NULL, WIR_POLICY_DEFAULT, 0) == WIR_OK);
+    CHECK(wir_claim_conflict_count(b) == 1);
+    CHECK(claim_one(&c, reg, "env-own", "env", NULL, WIR_POLICY_REFUSE, 0) == WIR_ECONFLICT);
+    setenv("WIR_POLICY", "sometimes", 1);
+    CHECK(claim_one(&d, reg, "env-bad", "elsewhere", NULL, WIR_POLICY_DEFAULT, 0) == WIR_EINVAL);
+    CHECK(strstr(wir_errmsg(), "WIR_POLICY") != NULL);
+    unsetenv("WIR_POLICY");
+    wir_release(reg, a, WIR_OUTCOME_COMPLETED);
+    wir_release(reg, b, WIR_OUTCOME_COMPLETED);
+    wir_claim_free(a); wir_claim_free(b); wir_claim_free(c); wir_claim_free(d);
     /* registry defaults */
     char *value = NULL;
     CHECK(wir_config_get(&value, reg, "policy") == WIR_OK && value && strcmp(value, "refuse") == 0);
