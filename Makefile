@@ -3,7 +3,8 @@
 #   make demo      build, install into ./stage, and run the C race example
 #   make test      every test: Swift suites, header and symbol checks, installed C programs
 #   make install   PREFIX=/usr/local [DESTDIR=...]
-#   make bench     release micro-benchmark
+#   make bench     release micro-benchmark (C claim+release, queue hand-off, Python vs filelock)
+#   make wheel     a Python wheel bundling the static-runtime libwir.so, in bindings/python/dist
 
 SWIFT    ?= swift
 CC       ?= cc
@@ -26,7 +27,10 @@ LIB_FLAGS := -c release --scratch-path $(LIB_BUILD) --product wir \
              -Xlinker --version-script=$(CURDIR)/Sources/Wir/exports.map
 LIB      := $(LIB_BUILD)/release/libwir.so
 
-.PHONY: all setup build lib install demo test test-swift test-c bench clean
+PYTHON   ?= python3
+PYDIR    := bindings/python
+
+.PHONY: all setup build lib install demo test test-swift test-c test-python wheel bench clean
 
 all: build
 
@@ -54,7 +58,7 @@ demo:
 	$(MAKE) install PREFIX=$(STAGE)
 	bash scripts/run-c-example.sh $(STAGE)
 
-test: test-swift test-c
+test: test-swift test-c test-python
 
 test-swift:
 	$(SWIFT) build --build-tests
@@ -65,9 +69,22 @@ test-c: lib
 	bash scripts/check-header.sh Include/wir.h
 	bash scripts/test-installed.sh
 
-bench:
+# The Python binding against the freshly built library, the demo, and the wheel.
+test-python: lib
+	WIR_LIBRARY=$(CURDIR)/$(LIB) PYTHONPATH=$(CURDIR)/$(PYDIR)/src \
+	    $(PYTHON) -m pytest -q $(PYDIR)/tests
+
+wheel: lib
+	cp $(LIB) $(PYDIR)/src/wir/libwir.so
+	rm -rf $(PYDIR)/dist $(PYDIR)/build
+	$(PYTHON) -m pip wheel --no-deps --no-build-isolation -w $(PYDIR)/dist $(PYDIR) >/dev/null
+	rm -rf $(PYDIR)/src/wir/libwir.so $(PYDIR)/src/*.egg-info $(PYDIR)/build
+	@ls $(PYDIR)/dist/*.whl
+
+bench: lib
 	$(SWIFT) build -c release --product wir-bench
 	.build/release/wir-bench
+	WIR_LIBRARY=$(CURDIR)/$(LIB) PYTHONPATH=$(CURDIR)/$(PYDIR)/src $(PYTHON) $(PYDIR)/benchmarks/claim_vs_filelock.py
 
 clean:
-	rm -rf .build $(LIB_BUILD) $(STAGE)
+	rm -rf .build $(LIB_BUILD) $(STAGE) $(PYDIR)/dist $(PYDIR)/build

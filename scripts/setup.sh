@@ -14,3 +14,6 @@ if ((${#missing[@]})); then
 fi
 command -v swift >/dev/null || { echo "setup: swift is not on PATH (install the Swift toolchain)" >&2; exit 1; }
 echo "setup: system packages present: ${packages[*]}"
+# The Python binding's tests and benchmark: pytest, filelock (the comparison), wheel building.
+python3 -m pip install -q --disable-pip-version-check pytest filelock setuptools wheel
+echo "setup: python packages present: pytest filelock setuptools wheel"

@@ -1,0 +1,27 @@
+"""wir: declare the paths a task will write before it starts.
+
+    from wir import Registry, ClaimConflict
+    reg = Registry()
+    with reg.claim(writes=[".hermes/state.json"], task_id="td-002", ttl=600, heartbeat=True) as claim:
+        ...   # claim.token is the fencing token
+
+A thin ctypes binding over libwir.so; every rule lives in the library.
+"""
+
+from ._claim import Claim
+from ._errors import (ClaimCancelled, ClaimConflict, ClaimLost, ClaimTimeout, Conflict, InvalidArgument,
+                      RegistryBusy, RegistryError, WirError)
+from ._native import lib as _lib
+from ._registry import AsyncClaim, Registry
+
+__all__ = [
+    "AsyncClaim", "Claim", "ClaimCancelled", "ClaimConflict", "ClaimLost", "ClaimTimeout", "Conflict",
+    "InvalidArgument", "Registry", "RegistryBusy", "RegistryError", "WirError", "library_version",
+]
+
+__version__ = "0.1.0"
+
+
+def library_version() -> str:
+    """The version of the loaded libwir.so."""
+    return _lib.wir_version().decode()

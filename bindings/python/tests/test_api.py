@@ -1,0 +1,136 @@
+import os
+import pickle
+import subprocess
+import sys
+
+import pytest
+
+import wir
+
+
+def test_claim_is_released_as_completed_and_holds_a_token(registry, tmp_path):
+    target = tmp_path / "state.json"
+    with registry.claim(writes=[target], task_id="td-002", ttl=60) as claim:
+        assert claim.task_id == "td-002" and claim.token >= 1 and claim.paths == (str(target),)
+        assert registry.token_holds(target, claim.token)
+        with pytest.raises(wir.ClaimConflict):
+            registry.claim(writes=[tmp_path], task_id="other", owner_pid=os.getppid())
+    assert not registry.token_holds(target, claim.token)
+    assert registry.history()[-1]["reason"] == "completed"
+
+
+@pytest.mark.parametrize("raised, outcome", [(RuntimeError, "failed"), (KeyboardInterrupt, "cancelled")])
+def test_an_exception_in_the_block_sets_the_outcome(registry, tmp_path, raised, outcome):
+    with pytest.raises(raised):
+        with registry.claim(writes=[tmp_path / "x"], task_id="t"):
+            raise raised()
+    assert registry.history()[-1]["reason"] == outcome
+
+
+def test_a_conflict_names_the_holder(registry, tmp_path):
+    with registry.claim(writes=[tmp_path / "data" / "cache.db"], task_id="holder"):
+        with pytest.raises(wir.ClaimConflict) as refused:
+            registry.claim(writes=[tmp_path / "data", tmp_path / "free"], task_id="asker", owner_pid=os.getppid())
+    error = refused.value
+    assert error.task_id == "asker" and "holder" in str(error)
+    [conflict] = error.conflicts
+    assert conflict.holder_task_id == "holder" and conflict.pid == os.getpid()
+    assert conflict.held_path == str(tmp_path / "data" / "cache.db")
+    assert conflict.requested_path == str(tmp_path / "data") and conflict.expires_at is not None
+    assert registry.conflict_log()[-1]["outcome"] == "refused"
+
+
+def test_exceptions_pickle_with_their_fields(registry, tmp_path):
+    with registry.claim(writes=[tmp_path / "f"], task_id="holder"):
+        with pytest.raises(wir.ClaimTimeout) as timed_out:
+            registry.claim(writes=[tmp_path / "f"], task_id="w", policy="queue", timeout=0.05,
+                           owner_pid=os.getppid())
+    copy = pickle.loads(pickle.dumps(timed_out.value))
+    assert isinstance(copy, TimeoutError) and isinstance(copy, wir.ClaimConflict)
+    assert copy.conflicts == timed_out.value.conflicts and copy.status == timed_out.value.status
+    invalid = pickle.loads(pickle.dumps(wir.InvalidArgument("bad", -1)))
+    assert isinstance(invalid, ValueError) and invalid.status == -1
+
+
+def test_reads_share_and_globs_overlap(registry, tmp_path):
+    with registry.claim(reads=[tmp_path / "shared"], task_id="r1"), \
+         registry.claim(reads=[tmp_path / "shared"], task_id="r2", owner_pid=os.getppid()):
+        with pytest.raises(wir.ClaimConflict) as refused:
+            registry.claim(writes=[tmp_path / "shared" / "x"], task_id="w", owner_pid=os.getppid())
+        assert {c.held_access for c in refused.value.conflicts} == {"read"}
+    with registry.claim(writes=[str(tmp_path / "src" / "*.py")], task_id="glob"):
+        with pytest.raises(wir.ClaimConflict):
+            registry.claim(writes=[tmp_path / "src" / "a.py"], task_id="one", owner_pid=os.getppid())
+        registry.claim(writes=[tmp_path / "src" / "a.txt"], task_id="two", owner_pid=os.getppid()).release()
+
+
+def test_growing_and_shrinking(registry, tmp_path):
+    with registry.claim(writes=[tmp_path / "a"], task_id="t") as claim:
+        first = claim.token
+        claim.grow(writes=[tmp_path / "b"])
+        assert claim.token > first and set(claim.paths) == {str(tmp_path / "a"), str(tmp_path / "b")}
+        with registry.claim(writes=[tmp_path / "c"], task_id="other", owner_pid=os.getppid()):
+            with pytest.raises(wir.ClaimConflict):
+                claim.grow(writes=[tmp_path / "c"])
+        assert len(claim.paths) == 2, "a refused growth changes nothing"
+        claim.shrink([tmp_path / "a"])
+        assert claim.paths == (str(tmp_path / "b"),)
+        registry.claim(writes=[tmp_path / "a"], task_id="taker", owner_pid=os.getppid()).release()
+
+
+def test_attach_and_release_from_elsewhere(registry, tmp_path):
+    claim = registry.claim(writes=[tmp_path / "f"], task_id="script")
+    other = wir.Registry(registry.path)
+    with pytest.raises(wir.WirError):
+        other.attach("script", "wrong")
+    other.attach("script", claim.key).release("failed")
+    with pytest.raises(wir.ClaimLost):
+        claim.release()
+
+
+def test_warn_callback_and_listings(registry, tmp_path):
+    seen = []
+    registry.on_warn(lambda conflicts, task: seen.append((task, [c.holder_task_id for c in conflicts])))
+    with registry.claim(writes=[tmp_path / "f"], task_id="holder"):
+        with registry.claim(writes=[tmp_path], task_id="bold", policy="warn", owner_pid=os.getppid()) as bold:
+            assert [c.holder_task_id for c in bold.conflicts] == ["holder"]
+            assert seen == [("bold", ["holder"])]
+            flight = registry.in_flight()
+            assert {c["task_id"] for c in flight["claims"]} == {"holder", "bold"}
+            assert {c["task_id"] for c in registry.who(tmp_path / "f")["claims"]} == {"holder", "bold"}
+    assert registry.conflict_log()[-1]["outcome"] == "warned"
+    assert registry.prune(before=10**10) >= 3
+    assert registry.history() == []
+
+
+def test_config_and_bad_input(registry, tmp_path):
+    assert registry.config("policy") == "refuse"
+    registry.set_config("ttl_ms", 1234)
+    assert registry.config("ttl_ms") == "1234"
+    with pytest.raises(wir.InvalidArgument):
+        registry.set_config("policy", "sometimes")
+    with pytest.raises(wir.InvalidArgument):
+        registry.claim(writes=[""])
+    with pytest.raises(wir.InvalidArgument):
+        registry.claim(writes=[str(tmp_path / "src" / "[oops")])
+    with pytest.raises(wir.InvalidArgument):
+        registry.claim()
+    with pytest.raises(ValueError):
+        registry.claim(writes=[tmp_path / "x"], policy="sometimes")
+    with pytest.raises(ValueError):
+        registry.claim(writes=[tmp_path / "x"], ttl=-1)
+    with pytest.raises(TypeError):
+        registry.claim(writes=str(tmp_path / "x"))
+    with pytest.raises(wir.RegistryError):
+        wir.Registry(tmp_path)
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"x" * 4096)
+    with pytest.raises(wir.RegistryError):
+        wir.Registry(junk)
+
+
+def test_a_missing_library_lists_every_place_tried(tmp_path, python_env):
+    env = dict(python_env, WIR_LIBRARY=str(tmp_path / "nowhere" / "libwir.so"), PKG_CONFIG_PATH=str(tmp_path))
+    result = subprocess.run([sys.executable, "-c", "import wir"], env=env, capture_output=True, text=True)
+    assert result.returncode != 0 and "ImportError" in result.stderr
+    assert str(tmp_path / "nowhere" / "libwir.so") in result.stderr and "libwir.so: " in result.stderr

@@ -1,0 +1,104 @@
+import multiprocessing
+import os
+import threading
+
+import pytest
+
+import wir
+
+
+def test_threads_share_a_registry_without_overlapping_holders(registry, tmp_path):
+    leaves = [tmp_path / "tree" / "a", tmp_path / "tree" / "b"]
+    choices = [tmp_path / "tree"] + leaves
+    holders = {leaf: 0 for leaf in leaves}
+    lock = threading.Lock()
+    violations, admitted, refused = [], [0], [0]
+
+    def worker(index: int) -> None:
+        for round in range(60):
+            target = choices[(index + round) % 3]
+            covered = leaves if target == tmp_path / "tree" else [target]
+            try:
+                claim = registry.claim(writes=[target], task_id=f"thread-{index}-{round}")
+            except wir.ClaimConflict:
+                with lock:
+                    refused[0] += 1
+                continue
+            with lock:
+                admitted[0] += 1
+                for leaf in covered:
+                    holders[leaf] += 1
+                    if holders[leaf] > 1:
+                        violations.append(leaf)
+            with lock:
+                for leaf in covered:
+                    holders[leaf] -= 1
+            claim.release()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert violations == [] and admitted[0] + refused[0] == 360 and admitted[0] > 0
+
+
+def test_queued_threads_take_turns(registry, tmp_path):
+    inside, order, overlaps = [0], [], []
+    lock = threading.Lock()
+
+    def worker(index: int) -> None:
+        with registry.claim(writes=[tmp_path / "log.jsonl"], task_id=f"w{index}", policy="queue", timeout=30):
+            with lock:
+                inside[0] += 1
+                if inside[0] > 1:
+                    overlaps.append(index)
+                order.append(index)
+            threading.Event().wait(0.01)
+            with lock:
+                inside[0] -= 1
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(order) == list(range(5)) and overlaps == []
+
+
+def _claim_in_child(registry, path, queue):
+    try:
+        registry.claim(writes=[path], task_id="child")
+        queue.put("admitted")
+    except wir.ClaimConflict as error:
+        queue.put(error)
+
+
+def test_a_forked_child_opens_its_own_handle(registry, tmp_path):
+    target = str(tmp_path / "state.json")
+    parent_handle = registry._handle.value
+    with registry.claim(writes=[target], task_id="parent"):
+        context = multiprocessing.get_context("fork")
+        queue = context.Queue()
+        child = context.Process(target=_claim_in_child, args=(registry, target, queue))
+        child.start()
+        result = queue.get(timeout=30)
+        child.join(30)
+    # The child reused nothing: it opened a handle of its own, and its claim met the parent's.
+    assert isinstance(result, wir.ClaimConflict), result
+    assert result.conflicts[0].holder_task_id == "parent" and result.conflicts[0].pid == os.getpid()
+    assert registry._handle.value == parent_handle and child.exitcode == 0
+
+
+def _spawned_claim(args):
+    registry, path = args
+    registry.claim(writes=[path], task_id="spawned")
+
+
+def test_spawned_workers_get_the_registry_by_path_and_errors_cross_back(registry, tmp_path):
+    target = str(tmp_path / "state.json")
+    with registry.claim(writes=[target], task_id="parent"):
+        with multiprocessing.get_context("spawn").Pool(1) as pool:
+            with pytest.raises(wir.ClaimConflict) as refused:
+                pool.map(_spawned_claim, [(registry, target)])
+    assert refused.value.conflicts[0].holder_task_id == "parent"

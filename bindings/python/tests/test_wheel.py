@@ -1,0 +1,42 @@
+"""The wheel, installed in a fresh virtualenv, works with the Swift runtime hidden."""
+import glob
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+SWIFT_RUNTIME = "/opt/swift/usr/lib/swift/linux"
+
+
+def test_the_wheel_runs_without_the_swift_toolchain(tmp_path):
+    subprocess.run(["make", "-C", str(ROOT), "--no-print-directory", "wheel"], check=True,
+                   capture_output=True, text=True)
+    [wheel] = glob.glob(str(ROOT / "bindings" / "python" / "dist" / "*.whl"))
+    assert wheel.endswith("-py3-none-linux_x86_64.whl")
+    venv.create(tmp_path / "venv", with_pip=True)
+    python = tmp_path / "venv" / "bin" / "python"
+    # A clean environment: no PYTHONPATH pointing at the checkout, no WIR_LIBRARY.
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    subprocess.run([python, "-m", "pip", "install", "-q", "--no-index", "--disable-pip-version-check", wheel],
+                   check=True, env=env)
+    script = (
+        "import wir, tempfile, os\n"
+        "d = tempfile.mkdtemp()\n"
+        "reg = wir.Registry(os.path.join(d, 'r.db'))\n"
+        "with reg.claim(writes=[os.path.join(d, 'f')]) as c: print('claimed', c.token, wir.library_version())\n"
+    )
+    command = [str(python), "-c", script]
+    if Path(SWIFT_RUNTIME).is_dir():
+        if shutil.which("unshare") is None:
+            pytest.skip("unshare is missing: cannot hide the Swift runtime")
+        empty = tmp_path / "empty"
+        empty.mkdir()
+        command = ["unshare", "--mount", "sh", "-c",
+                   f'mount --bind "{empty}" {SWIFT_RUNTIME} && exec "$@"', "sh"] + command
+    result = subprocess.run(command, env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("claimed 1 0.1.0")
