@@ -40,3 +40,20 @@ def test_the_wheel_runs_without_the_swift_toolchain(tmp_path):
     result = subprocess.run(command, env=env, capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("claimed 1 0.1.0")
+
+
+def test_a_source_install_finds_an_installed_library_through_pkg_config(tmp_path):
+    prefix = tmp_path / "prefix"
+    subprocess.run(["make", "-C", str(ROOT), "--no-print-directory", "install", f"PREFIX={prefix}"], check=True,
+                   capture_output=True)
+    # The build needs setuptools and wheel, which this offline venv borrows from the host.
+    venv.create(tmp_path / "venv", with_pip=True, system_site_packages=True)
+    python = tmp_path / "venv" / "bin" / "python"
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    subprocess.run([python, "-m", "pip", "install", "-q", "--no-index", "--no-build-isolation",
+                    "--disable-pip-version-check", str(ROOT / "bindings" / "python")], check=True, env=env)
+    script = "import wir, tempfile; print(wir.library_version(), wir.Registry(tempfile.mkdtemp() + '/r.db').path)"
+    result = subprocess.run([python, "-c", script], capture_output=True, text=True, cwd=tmp_path,
+                            env=dict(env, PKG_CONFIG_PATH=str(prefix / "lib" / "pkgconfig")))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("0.1.0 ")
