@@ -201,11 +201,12 @@ typedef struct wir_claim_opts {
                                    on this host whose death ends the claim */
     const char *const *reads;   /* paths or globs this task will only read; may be NULL */
     size_t n_reads;             /* number of them; n_writes + n_reads must be at least 1 */
+    const char *label;          /* free text shown in listings ("nightly build"); may be NULL */
 } wir_claim_opts;
 
 #define WIR_CLAIM_OPTS_VERSION 1
 #define WIR_CLAIM_OPTS_INIT \
-    { WIR_CLAIM_OPTS_VERSION, NULL, NULL, 0, 0, WIR_POLICY_DEFAULT, -1, NULL, 0, NULL, 0 }
+    { WIR_CLAIM_OPTS_VERSION, NULL, NULL, 0, 0, WIR_POLICY_DEFAULT, -1, NULL, 0, NULL, 0, NULL }
 
 /** Claims every entry in opts->writes and opts->reads for a task, all or nothing.
  *  An entry is a path, or a glob in git's wildmatch dialect with pathname

@@ -74,7 +74,8 @@ private func claimSpec(_ pointer: UnsafePointer<wir_claim_opts>?) throws -> Clai
         taskID: try CStrings.readOptional(options.task_id, "the task id", limit: Limits.maxTaskIDBytes),
         writes: writes, reads: reads, ttlMs: options.ttl_ms, policy: policy, timeoutMs: options.timeout_ms,
         key: try CStrings.readOptional(options.key, "the key", limit: Limits.maxTaskIDBytes),
-        ownerPID: options.owner_pid == 0 ? nil : Int32(options.owner_pid))
+        ownerPID: options.owner_pid == 0 ? nil : Int32(options.owner_pid),
+        label: try CStrings.readOptional(options.label, "the label", limit: Limits.maxTaskIDBytes) ?? "")
 }
 
 @c @implementation

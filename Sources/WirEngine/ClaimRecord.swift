@@ -9,9 +9,11 @@ public struct ClaimRecord: Sendable, Equatable {
     public var createdMs: Int64
     public var expiresMs: Int64
     public var ttlMs: Int64
+    /// A free-text description given by the caller ("nightly build"), shown in listings.
+    public var label: String
 
     public init(taskID: String, key: String, token: Int64, owner: Owner,
-                createdMs: Int64, expiresMs: Int64, ttlMs: Int64) {
+                createdMs: Int64, expiresMs: Int64, ttlMs: Int64, label: String = "") {
         self.taskID = taskID
         self.key = key
         self.token = token
@@ -19,6 +21,7 @@ public struct ClaimRecord: Sendable, Equatable {
         self.createdMs = createdMs
         self.expiresMs = expiresMs
         self.ttlMs = ttlMs
+        self.label = label
     }
 
     public func isExpired(at nowMs: Int64) -> Bool { expiresMs <= nowMs }

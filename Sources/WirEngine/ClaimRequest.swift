@@ -12,9 +12,11 @@ public struct ClaimRequest: Sendable {
     public var owner: Owner
     /// The key to give the claim if it is new.
     public var newKey: String
+    /// A free-text description for listings.
+    public var label: String
 
     public init(taskID: String, key: String?, entries: [PathEntry], ttlMs: Int64?,
-                policy: Policy?, owner: Owner, newKey: String) {
+                policy: Policy?, owner: Owner, newKey: String, label: String = "") {
         self.taskID = taskID
         self.key = key
         self.entries = Array(Set(entries)).sorted()
@@ -22,6 +24,7 @@ public struct ClaimRequest: Sendable {
         self.policy = policy
         self.owner = owner
         self.newKey = newKey
+        self.label = label
     }
 
     /// A request for plain write paths, as most callers make.

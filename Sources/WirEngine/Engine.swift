@@ -173,7 +173,7 @@ public struct Engine: Sendable {
         guard var held = existing else {
             let record = ClaimRecord(taskID: request.taskID, key: request.newKey, token: try context.tx.issueToken(),
                                      owner: request.owner, createdMs: context.now,
-                                     expiresMs: context.now + ttl, ttlMs: ttl)
+                                     expiresMs: context.now + ttl, ttlMs: ttl, label: request.label)
             try context.tx.insert(record, entries: request.entries)
             return (record, request.entries)
         }

@@ -18,9 +18,12 @@ public struct ClaimSpec: Sendable {
     public var key: String?
     /// nil: the calling process owns the claim.
     public var ownerPID: Int32?
+    /// A free-text description for listings (at most 256 bytes).
+    public var label: String
 
     public init(taskID: String? = nil, writes: [String], reads: [String] = [], ttlMs: Int64 = 0,
-                policy: Policy? = nil, timeoutMs: Int64 = -1, key: String? = nil, ownerPID: Int32? = nil) {
+                policy: Policy? = nil, timeoutMs: Int64 = -1, key: String? = nil, ownerPID: Int32? = nil,
+                label: String = "") {
         self.taskID = taskID
         self.writes = writes
         self.reads = reads
@@ -29,6 +32,7 @@ public struct ClaimSpec: Sendable {
         self.timeoutMs = timeoutMs
         self.key = key
         self.ownerPID = ownerPID
+        self.label = label
     }
 }
 

@@ -214,8 +214,9 @@ public final class Registry: @unchecked Sendable {
         }
         let entries = try spec.writes.map { try PathResolver.entry($0, .write) }
             + spec.reads.map { try PathResolver.entry($0, .read) }
+        let label = spec.label.isEmpty ? "" : try Limits.identifier(spec.label, "the label")
         return ClaimRequest(taskID: taskID, key: key, entries: entries, ttlMs: ttl, policy: policy,
-                            owner: owner, newKey: Limits.randomHex(bytes: 16))
+                            owner: owner, newKey: Limits.randomHex(bytes: 16), label: label)
     }
 }
 

@@ -23,7 +23,8 @@ public enum RegistryJSON {
 
     public static func history(_ rows: [HistoryEntry]) -> String {
         "[" + rows.map { row in
-            object([("task_id", string(row.claim.taskID)), ("token", "\(row.claim.token)"),
+            object([("task_id", string(row.claim.taskID)), ("label", string(row.claim.label)),
+                    ("token", "\(row.claim.token)"),
                     ("owner", owner(row.claim.owner)), ("created_ms", "\(row.claim.createdMs)"),
                     ("ended_ms", "\(row.endedMs)"), ("duration_ms", "\(row.endedMs - row.claim.createdMs)"),
                     ("reason", string(row.reason.rawValue)), ("entries", entries(row.entries))])
@@ -32,7 +33,8 @@ public enum RegistryJSON {
 
     static func claim(_ item: (ClaimRecord, [PathEntry])) -> String {
         let (record, held) = item
-        return object([("task_id", string(record.taskID)), ("token", "\(record.token)"),
+        return object([("task_id", string(record.taskID)), ("label", string(record.label)),
+                       ("token", "\(record.token)"),
                        ("owner", owner(record.owner)), ("created_ms", "\(record.createdMs)"),
                        ("expires_ms", "\(record.expiresMs)"), ("ttl_ms", "\(record.ttlMs)"),
                        ("entries", entries(held))])

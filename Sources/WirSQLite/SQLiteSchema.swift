@@ -110,6 +110,11 @@ enum SQLiteSchema {
             value TEXT NOT NULL
         ) WITHOUT ROWID;
         """,
+        // Version 3: a free-text label per claim, kept in the history too.
+        """
+        ALTER TABLE claims ADD COLUMN label TEXT NOT NULL DEFAULT '';
+        ALTER TABLE history ADD COLUMN label TEXT NOT NULL DEFAULT '';
+        """,
     ]
 
     static var latestVersion: Int64 { Int64(migrations.count) }

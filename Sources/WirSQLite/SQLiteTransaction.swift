@@ -7,7 +7,7 @@ struct SQLiteTransaction: StoreTransaction {
     let connection: SQLiteConnection
 
     private static let claimColumns =
-        "task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms"
+        "task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label"
 
     func claim(taskID: String) throws -> ClaimRecord? {
         let query = try connection.statement(
@@ -58,13 +58,13 @@ struct SQLiteTransaction: StoreTransaction {
 
     func insert(_ claim: ClaimRecord, entries: [PathEntry]) throws {
         let row = try connection.statement("""
-            INSERT INTO claims(\(Self.claimColumns), entries) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+            INSERT INTO claims(\(Self.claimColumns), entries) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
             """)
         try row.bind(.text(claim.taskID), .text(claim.key), .integer(claim.token),
                      .text(claim.owner.host), .integer(Int64(claim.owner.pid)),
                      .integer(Int64(bitPattern: claim.owner.startTime)), .text(claim.owner.bootID),
                      .integer(claim.createdMs), .integer(claim.expiresMs), .integer(claim.ttlMs),
-                     .text(Self.encode(entries)))
+                     .text(claim.label), .text(Self.encode(entries)))
         try row.run()
         try insertRows(entries, taskID: claim.taskID)
     }
@@ -167,13 +167,14 @@ struct SQLiteTransaction: StoreTransaction {
 
     func record(_ entry: HistoryEntry) throws {
         let row = try connection.statement("""
-            INSERT INTO history(task_id, token, host, pid, entries, created_ms, ended_ms, reason)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            INSERT INTO history(task_id, token, host, pid, entries, created_ms, ended_ms, reason, label)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
             """)
         let claim = entry.claim
         try row.bind(.text(claim.taskID), .integer(claim.token), .text(claim.owner.host),
                      .integer(Int64(claim.owner.pid)), .text(Self.encode(entry.entries)),
-                     .integer(claim.createdMs), .integer(entry.endedMs), .text(entry.reason.rawValue))
+                     .integer(claim.createdMs), .integer(entry.endedMs), .text(entry.reason.rawValue),
+                     .text(claim.label))
         try row.run()
     }
 
@@ -221,14 +222,14 @@ struct SQLiteTransaction: StoreTransaction {
 
     func history(sinceMs: Int64, limit: Int) throws -> [HistoryEntry] {
         let query = try connection.statement("""
-            SELECT task_id, token, host, pid, entries, created_ms, ended_ms, reason
+            SELECT task_id, token, host, pid, entries, created_ms, ended_ms, reason, label
             FROM history WHERE ended_ms >= ?1 ORDER BY id LIMIT ?2
             """)
         return try query.bind(.integer(sinceMs), .integer(Int64(limit))).rows { row in
             let claim = ClaimRecord(taskID: row.text(0), key: "", token: row.int64(1),
                                     owner: Owner(host: row.text(2), pid: Int32(truncatingIfNeeded: row.int64(3)),
                                                  startTime: 0, bootID: ""),
-                                    createdMs: row.int64(5), expiresMs: 0, ttlMs: 0)
+                                    createdMs: row.int64(5), expiresMs: 0, ttlMs: 0, label: row.text(8))
             return HistoryEntry(claim: claim, entries: (try? Self.decode(row.text(4))) ?? [],
                                 endedMs: row.int64(6), reason: EndReason(rawValue: row.text(7)) ?? .forced)
         }
@@ -283,7 +284,7 @@ struct SQLiteTransaction: StoreTransaction {
         ClaimRecord(taskID: row.text(0), key: row.text(1), token: row.int64(2),
                     owner: Owner(host: row.text(3), pid: Int32(truncatingIfNeeded: row.int64(4)),
                                  startTime: UInt64(bitPattern: row.int64(5)), bootID: row.text(6)),
-                    createdMs: row.int64(7), expiresMs: row.int64(8), ttlMs: row.int64(9))
+                    createdMs: row.int64(7), expiresMs: row.int64(8), ttlMs: row.int64(9), label: row.text(10))
     }
 
     private static func holding(_ row: SQLiteStatement) -> Holding {

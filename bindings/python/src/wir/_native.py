@@ -78,6 +78,7 @@ class ClaimOpts(Structure):
         ("owner_pid", c_int64),
         ("reads", POINTER(c_char_p)),
         ("n_reads", c_size_t),
+        ("label", c_char_p),
     ]
 
 

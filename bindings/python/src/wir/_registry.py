@@ -112,7 +112,7 @@ class Registry:
     def claim(self, writes: Iterable[str | os.PathLike] = (), reads: Iterable[str | os.PathLike] = (), *,
               task_id: str | None = None, ttl: float | None = None, policy: str | None = None,
               timeout: float | None = None, heartbeat: bool = False, key: str | None = None,
-              owner_pid: int | None = None) -> Claim:
+              owner_pid: int | None = None, label: str | None = None) -> Claim:
         """Claims every path or glob in ``writes`` (and ``reads``, read only), all or nothing.
 
         ``ttl`` is the lease in seconds (None: the registry's default, 10 minutes).
@@ -123,10 +123,10 @@ class Registry:
         InvalidArgument, RegistryBusy or RegistryError.
         """
         pointer = self._claim_pointer(writes, reads, task_id=task_id, key=key, ttl=ttl, policy=policy,
-                                      timeout=timeout, owner_pid=owner_pid)
+                                      timeout=timeout, owner_pid=owner_pid, label=label)
         return Claim(self, pointer, heartbeat=heartbeat)
 
-    def _claim_pointer(self, writes, reads, *, task_id, key, ttl, policy, timeout, owner_pid) -> int:
+    def _claim_pointer(self, writes, reads, *, task_id, key, ttl, policy, timeout, owner_pid, label=None) -> int:
         if policy not in _native.POLICIES:
             raise ValueError(f"policy must be refuse, queue or warn, not {policy!r}")
         write_list, read_list = _encode_all(writes), _encode_all(reads)
@@ -137,7 +137,7 @@ class Registry:
             writes=write_array, n_writes=len(write_list), ttl_ms=_millis(ttl, "ttl", 0),
             policy=_native.POLICIES[policy], timeout_ms=_millis(timeout, "timeout", -1),
             key=None if key is None else key.encode(), owner_pid=owner_pid or 0,
-            reads=read_array, n_reads=len(read_list))
+            reads=read_array, n_reads=len(read_list), label=None if label is None else label.encode())
         pointer = c_void_p()
         lib.wir_claim(byref(pointer), self._handle_for_use(), byref(options))
         return pointer.value
