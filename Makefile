@@ -26,11 +26,14 @@ LIB_FLAGS := -c release --scratch-path $(LIB_BUILD) --product wir \
              -Xlinker -soname=libwir.so.$(MAJOR) \
              -Xlinker --version-script=$(CURDIR)/Sources/Wir/exports.map
 LIB      := $(LIB_BUILD)/release/libwir.so
+# The `wir` command, in its own scratch path (it needs swift-argument-parser; the library does not).
+CLI_BUILD := .build-cli
+CLI      := $(CLI_BUILD)/release/wir-cli
 
 PYTHON   ?= python3
 PYDIR    := bindings/python
 
-.PHONY: all setup build lib install demo test test-swift test-c test-python wheel bench clean
+.PHONY: all setup build lib cli install demo test test-swift test-c test-python wheel bench clean
 
 all: build
 
@@ -43,8 +46,17 @@ build:
 lib:
 	$(SWIFT) build $(LIB_FLAGS)
 
-install: lib
-	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
+cli:
+	$(SWIFT) build -c release --scratch-path $(CLI_BUILD) --product wir-cli -Xswiftc -static-stdlib
+
+install: lib cli
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+	    $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 0755 $(CLI) $(DESTDIR)$(PREFIX)/bin/wir
+	$(CLI) --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/wir
+	$(CLI) --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_wir
+	$(CLI) --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/wir.fish
 	install -m 0755 $(LIB) $(DESTDIR)$(PREFIX)/lib/libwir.so.$(VERSION)
 	ln -sf libwir.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libwir.so.$(MAJOR)
 	ln -sf libwir.so.$(MAJOR) $(DESTDIR)$(PREFIX)/lib/libwir.so
@@ -52,10 +64,11 @@ install: lib
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' pkgconfig/wir.pc.in \
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/wir.pc
 
-# The main job: two processes race for overlapping write sets through the
-# installed library, built with pkg-config.
+# The main job: two workers contend for one file through the installed `wir`
+# command, then the C race example built with pkg-config.
 demo:
 	$(MAKE) install PREFIX=$(STAGE)
+	bash scripts/demo.sh $(STAGE)
 	bash scripts/run-c-example.sh $(STAGE)
 
 test: test-swift test-c test-python
@@ -87,4 +100,4 @@ bench: lib
 	WIR_LIBRARY=$(CURDIR)/$(LIB) PYTHONPATH=$(CURDIR)/$(PYDIR)/src $(PYTHON) $(PYDIR)/benchmarks/claim_vs_filelock.py
 
 clean:
-	rm -rf .build $(LIB_BUILD) $(STAGE) $(PYDIR)/dist $(PYDIR)/build
+	rm -rf .build $(LIB_BUILD) $(CLI_BUILD) $(STAGE) $(PYDIR)/dist $(PYDIR)/build

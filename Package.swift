@@ -7,6 +7,12 @@ let package = Package(
     products: [
         .library(name: "wir", type: .dynamic, targets: ["Wir"]),
         .executable(name: "wir-bench", targets: ["wir-bench"]),
+        // Installed as `wir` (a product cannot share the library's name).
+        .executable(name: "wir-cli", targets: ["wir-cli"]),
+    ],
+    dependencies: [
+        // The CLI only; the library itself depends on nothing but libsqlite3.
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         // Module maps over C headers: the public contract and the system SQLite.
@@ -26,12 +32,16 @@ let package = Package(
 
         // Claim+release latency through the C API (make bench).
         .executableTarget(name: "wir-bench", dependencies: ["Wir", "CWir"]),
+        // The `wir` command: run a task under a claim; see what is stomping what.
+        .executableTarget(name: "wir-cli", dependencies: [
+            "WirRegistry", "WirSQLite", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         // Helper processes for the cross-process tests (claim and hold, race with a witness).
         .executableTarget(name: "wir-testprobe", dependencies: ["WirRegistry"]),
 
         .testTarget(name: "WirTests",
                     dependencies: ["WirEngine", "WirSQLite", "WirRegistry", "Wir", "CWir", "CSQLite",
-                                   "wir-testprobe"]),
+                                   "wir-testprobe", "wir-cli"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -10,10 +10,16 @@ make -C "$root" --no-print-directory install PREFIX="$prefix" >/dev/null
 lib="$prefix/lib/libwir.so"
 
 # Runs without the Swift toolchain: nothing but the C/C++ runtime and SQLite.
-deps=$(ldd "$lib" | awk '{print $1}')
-unexpected=$(echo "$deps" | grep -Ev '^(linux-vdso\.so|libsqlite3\.so|libstdc\+\+\.so|libm\.so|libgcc_s\.so|libc\.so|/lib64/ld-linux|ld-linux)' || true)
-if [ -n "$unexpected" ]; then echo "test-installed: libwir.so needs: $unexpected" >&2; exit 1; fi
-echo "test-installed: ldd: $(echo $deps | tr '\n' ' ')"
+for binary in "$lib" "$prefix/bin/wir"; do
+    deps=$(ldd "$binary" | awk '{print $1}')
+    unexpected=$(echo "$deps" | grep -Ev '^(linux-vdso\.so|libsqlite3\.so|libstdc\+\+\.so|libm\.so|libgcc_s\.so|libc\.so|/lib64/ld-linux|ld-linux)' || true)
+    if [ -n "$unexpected" ]; then echo "test-installed: $binary needs: $unexpected" >&2; exit 1; fi
+    echo "test-installed: ldd $(basename "$binary"): $(echo $deps | tr '\n' ' ')"
+done
+[ "$("$prefix/bin/wir" --version)" = "$(sed -n 's/^#define WIR_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\)/\2/p' "$root/Include/wir.h" | paste -sd.)" ]
+for completion in share/bash-completion/completions/wir share/zsh/site-functions/_wir share/fish/vendor_completions.d/wir.fish; do
+    [ -s "$prefix/$completion" ] || { echo "test-installed: missing $completion" >&2; exit 1; }
+done
 
 # Every exported wir_* symbol is declared in the header, and every declaration is exported.
 exported=$(nm -D --defined-only --extern-only "$lib" | awk '{print $3}' | sort)

@@ -1,4 +1,5 @@
 import WirEngine
+import WirSQLite
 
 /// What a person (or the CLI) asks a registry: what is in flight, who holds
 /// or waits on a path, what conflicted, what ended.
@@ -44,5 +45,12 @@ extension Registry {
     /// Deletes conflict-log and history rows older than `beforeMs`; returns how many.
     public func prune(beforeMs: Int64) throws -> Int {
         try writingStore { try $0.prune(beforeMs: beforeMs) }
+    }
+}
+
+extension Registry {
+    /// The registry file's health, for `wir doctor`.
+    public func diagnose() throws -> [Diagnostic] {
+        try withStore { try $0.diagnose() }
     }
 }

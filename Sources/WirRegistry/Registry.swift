@@ -172,6 +172,11 @@ public final class Registry: @unchecked Sendable {
         try locked { try store.read { try body($0, engine) } }
     }
 
+    /// Runs `body` on the SQLite store itself, under the lock (diagnostics).
+    func withStore<T>(_ body: (SQLiteStore) throws -> T) throws -> T {
+        try locked { try body(store) }
+    }
+
     /// Runs a store write that needs no engine rule (pruning), under the lock.
     func writingStore<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
         try locked { try store.write(body) }

@@ -49,7 +49,7 @@ public enum RegistryJSON {
         object([("host", string(owner.host)), ("pid", "\(owner.pid)")])
     }
 
-    static func entries(_ entries: [PathEntry]) -> String {
+    public static func entries(_ entries: [PathEntry]) -> String {
         "[" + entries.map(entry).joined(separator: ",") + "]"
     }
 
@@ -58,7 +58,7 @@ public enum RegistryJSON {
                 ("glob", entry.isGlob ? "true" : "false")])
     }
 
-    static func object(_ fields: [(String, String)]) -> String {
+    public static func object(_ fields: [(String, String)]) -> String {
         "{" + fields.map { string($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
     }
 

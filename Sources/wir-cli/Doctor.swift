@@ -1,0 +1,23 @@
+import ArgumentParser
+import WirRegistry
+
+/// `wir doctor`: the registry's health.
+struct Doctor: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check the registry: path, schema version, SQLite version, integrity, counts.",
+        discussion: "Exits 74 if the integrity check finds damage.")
+
+    @OptionGroup var registry: RegistryOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let reg = try registry.open()
+        let report = try Failure.map { try reg.diagnose() }
+        if output.json {
+            print(RegistryJSON.object(report.map { ($0.name, $0.isNumber ? $0.value : RegistryJSON.string($0.value)) }))
+        } else {
+            Table.print(["CHECK", "VALUE"], report.map { [$0.name, $0.value] })
+        }
+        if report.first(where: { $0.name == "integrity" })?.value != "ok" { throw ExitCode(Failure.ioError) }
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+import WirEngine
+
+/// How errors leave the command: one line on stderr and a sysexits code.
+enum Failure {
+    static let usage: Int32 = 64       // EX_USAGE
+    static let ioError: Int32 = 74     // EX_IOERR
+    static let tempFail: Int32 = 75    // EX_TEMPFAIL
+
+    /// Runs `body`, turning a WirError into a one-line message and an exit code.
+    static func map<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as WirError {
+            say("wir: \(error.message)")
+            throw ExitCode(code(for: error.code))
+        }
+    }
+
+    static func code(for code: WirError.Code) -> Int32 {
+        switch code {
+        case .invalidArgument, .unresolvablePath: return usage
+        case .conflict, .timedOut, .busy, .cancelled: return tempFail
+        case .io, .corrupt, .schema: return ioError
+        default: return 1
+        }
+    }
+
+    /// Writes a line to stderr, unbuffered.
+    static func say(_ line: String) {
+        let bytes = Array((line + "\n").utf8)
+        _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    }
+
+    /// Prints who holds what, for a refusal or a timeout, and fails with EX_TEMPFAIL.
+    static func refused(_ taskID: String, _ conflicts: [Conflict], timedOut: Bool) -> ExitCode {
+        say("wir: task '\(taskID)' \(timedOut ? "timed out waiting" : "refused"): "
+            + "\(conflicts.count) overlap\(conflicts.count == 1 ? "" : "s")")
+        for conflict in conflicts {
+            let holder = conflict.holderIsWaiting ? "queued ahead" : "held"
+            let expiry = conflict.holderExpiresMs > 0 ? ", lease ends \(Table.relative(conflict.holderExpiresMs))" : ""
+            say("  \(conflict.requested.description) overlaps \(conflict.held.description), \(holder) by task "
+                + "'\(conflict.holderTaskID)' (pid \(conflict.holderPID) on \(conflict.holderHost)\(expiry))")
+        }
+        return ExitCode(tempFail)
+    }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import WirRegistry
+
+/// `wir history`: claims that ended, and why.
+struct History: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show ended claims: completed, failed, cancelled, expired or owner-dead, and how long each held.")
+
+    @OptionGroup var registry: RegistryOptions
+    @OptionGroup var output: OutputOptions
+    @Option(name: .long, help: ArgumentHelp("Only claims that ended less than this long ago.", valueName: "duration"))
+    var since: Duration?
+    @Option(name: .long, help: ArgumentHelp("At most this many rows.", valueName: "n")) var limit: Int = 1000
+
+    func run() throws {
+        let reg = try registry.open()
+        let rows = try Failure.map {
+            try reg.history(sinceMs: since.map { Table.nowMs() - $0.milliseconds } ?? 0, limit: limit)
+        }
+        if output.json {
+            print(RegistryJSON.history(rows))
+        } else if rows.isEmpty {
+            print("no ended claims")
+        } else {
+            Table.print(["ENDED (UTC)", "TASK", "LABEL", "REASON", "HELD", "OWNER", "ENTRIES"], rows.map { row in
+                [Table.time(row.endedMs), row.claim.taskID, row.claim.label.isEmpty ? "-" : row.claim.label,
+                 row.reason.rawValue, Table.span(row.endedMs - row.claim.createdMs),
+                 "\(row.claim.owner.pid)@\(row.claim.owner.host)", Table.entries(row.entries)]
+            })
+        }
+    }
+}

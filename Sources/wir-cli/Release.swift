@@ -1,0 +1,31 @@
+import ArgumentParser
+import WirEngine
+import WirRegistry
+
+/// `wir release TASK --key KEY`.
+struct Release: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Release a claim made by `wir claim` (or any claim, given its key).",
+        discussion: "Exits 1 if the claim had already ended (released, expired or reaped).")
+
+    @OptionGroup var registry: RegistryOptions
+    @Argument(help: ArgumentHelp("The task id.", valueName: "task")) var task: String
+    @Option(name: .long, help: ArgumentHelp("The claim's key.", valueName: "key")) var key: String
+    @Option(name: .long, help: ArgumentHelp("completed, failed or cancelled.", valueName: "outcome"))
+    var outcome: EndReason = .completed
+
+    func validate() throws {
+        guard [.completed, .failed, .cancelled].contains(outcome) else {
+            throw ValidationError("--outcome must be completed, failed or cancelled")
+        }
+    }
+
+    func run() throws {
+        let reg = try registry.open()
+        try Failure.map { try reg.release(taskID: task, key: key, outcome: outcome) }
+    }
+}
+
+extension EndReason: ExpressibleByArgument {
+    public static var allValueStrings: [String] { ["completed", "failed", "cancelled"] }
+}

@@ -1,0 +1,18 @@
+import ArgumentParser
+import WirRegistry
+
+/// `wir who PATH`: who holds or waits on a path.
+struct Who: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show who holds a path (an entry that matches it or lies above it) and who waits for it.")
+
+    @OptionGroup var registry: RegistryOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: ArgumentHelp("The path.", valueName: "path")) var path: String
+
+    func run() throws {
+        let reg = try registry.open()
+        let (claims, waiters) = try Failure.map { try reg.who(path) }
+        InFlightView.show(claims: claims, waiters: waiters, json: output.json)
+    }
+}

@@ -1,0 +1,220 @@
+import Foundation
+import Testing
+
+/// The `wir` command run as a user would: the built binary, real processes, a real registry.
+@Suite struct CLITests {
+    let dir = TempDir()
+    var registry: String { dir.file("registry.db") }
+
+    struct Result { var status: Int32; var out: String; var err: String }
+
+    /// Runs `wir ARGS` with the test's registry; waits for it.
+    func wir(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        let process = try start(arguments, environment: environment)
+        return finish(process)
+    }
+
+    /// Output goes to files, not pipes: a child that outlives `wir` (or a process
+    /// another test starts meanwhile) may inherit a pipe and keep it open.
+    func start(_ arguments: [String], environment: [String: String] = [:]) throws -> (Process, URL, URL) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: BuiltProducts.directory + "/wir-cli")
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env["WIR_REGISTRY"] = registry
+        env["COLUMNS"] = "100"
+        env["WIR_POLICY"] = nil
+        for (name, value) in environment { env[name] = value }
+        process.environment = env
+        process.currentDirectoryURL = URL(fileURLWithPath: dir.path)
+        let out = URL(fileURLWithPath: dir.file("stdout-\(UUID().uuidString)"))
+        let err = URL(fileURLWithPath: dir.file("stderr-\(UUID().uuidString)"))
+        for file in [out, err] { FileManager.default.createFile(atPath: file.path, contents: nil) }
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        try process.run()
+        return (process, out, err)
+    }
+
+    func finish(_ started: (Process, URL, URL)) -> Result {
+        let (process, out, err) = started
+        process.waitUntilExit()
+        let output = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
+        let error = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
+        return Result(status: process.terminationStatus, out: output, err: error)
+    }
+
+    /// Waits until `wir ls --json` shows a claim for `task`.
+    func waitForClaim(_ task: String) throws {
+        for _ in 0..<200 {
+            if try wir(["ls", "--json"]).out.contains("\"task_id\":\"\(task)\"") { return }
+            usleep(20_000)
+        }
+        Issue.record("task \(task) never showed up in `wir ls`")
+    }
+
+    static let helpPages = ["", "run", "claim", "release", "heartbeat", "ls", "who", "log", "history", "reap",
+                            "config", "config get", "config set", "doctor"]
+
+    @Test(arguments: helpPages)
+    func helpMatchesItsGoldenText(command: String) throws {
+        let arguments = command.split(separator: " ").map(String.init) + ["--help"]
+        let help = try wir(arguments)
+        #expect(help.status == 0)
+        let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Golden/help-\(command.isEmpty ? "wir" : command.replacingOccurrences(of: " ", with: "-")).txt")
+        if ProcessInfo.processInfo.environment["WIR_UPDATE_GOLDEN"] == "1" {
+            try help.out.write(to: golden, atomically: true, encoding: .utf8)
+        }
+        #expect(help.out == (try String(contentsOf: golden, encoding: .utf8)), "wir \(command) --help changed")
+    }
+
+    @Test func exitCodesFollowTheCommand() throws {
+        let ok = try wir(["run", "--task", "t1", "--writes", "f", "--", "sh", "-c", "echo $WIR_TASK_ID $WIR_TOKEN"])
+        #expect(ok.status == 0 && ok.out == "t1 1\n")
+        #expect(try wir(["run", "--writes", "f", "--", "sh", "-c", "exit 3"]).status == 3)
+        #expect(try wir(["run", "--writes", "f", "--", "sh", "-c", "kill -TERM $$"]).status == 143)
+        #expect(try wir(["run", "--writes", "f", "--", "/no/such/command"]).status == 127)
+        let reasons = try wir(["history", "--json"]).out
+        for reason in ["completed", "failed", "cancelled"] { #expect(reasons.contains("\"reason\":\"\(reason)\"")) }
+    }
+
+    @Test(arguments: [
+        (["run", "--", "true"], "no --writes"),
+        (["run", "--writes", "", "--", "true"], "empty path"),
+        (["run", "--writes", "f", "--policy", "sometimes", "--", "true"], "sometimes"),
+        (["run", "--writes", "f", "--ttl=-5", "--", "true"], "-5"),
+        (["run", "--writes", "f"], "missing command"),
+        (["run", "--writes", "f", "--timeout", "soon", "--", "true"], "soon"),
+        (["release", "t"], "--key"),
+        (["config", "set", "ttl", "forever"], "duration"),
+    ])
+    func badArgumentsGiveOneLineAndExit64(arguments: [String], named: String) throws {
+        let result = try wir(arguments)
+        #expect(result.status == 64)
+        let lines = result.err.split(separator: "\n")
+        #expect(lines.count == 1 && result.err.contains(named), "\(result.err)")
+    }
+
+    @Test func aRefusedRunNamesTheHolderAndRunsNothing() throws {
+        let holder = try start(["run", "--task", "holder", "--writes", "state.json", "--", "sleep", "2"])
+        try waitForClaim("holder")
+        let refused = try wir(["run", "--task", "late", "--writes", ".", "--", "touch", "ran"])
+        #expect(refused.status == 75)
+        #expect(refused.err.contains("'holder'") && refused.err.contains("state.json"))
+        #expect(!FileManager.default.fileExists(atPath: dir.file("ran")))
+        let timedOut = try wir(["run", "--writes", "state.json", "--policy", "queue", "--timeout", "0.2s", "--", "true"])
+        #expect(timedOut.status == 75 && timedOut.err.contains("timed out"))
+        let queued = try wir(["run", "--task", "patient", "--writes", "state.json", "--policy", "queue", "--",
+                              "sh", "-c", "echo admitted"])
+        #expect(queued.status == 0 && queued.out == "admitted\n")
+        #expect(finish(holder).status == 0)
+        let log = try wir(["log", "--json"]).out
+        #expect(log.contains("\"outcome\":\"refused\"") && log.contains("\"outcome\":\"admitted\""))
+    }
+
+    @Test func queueProgressShowsOnATerminalOnly() throws {
+        let holder = try start(["run", "--task", "holder", "--writes", "f", "--", "sleep", "1.5"])
+        try waitForClaim("holder")
+        let command = "\(BuiltProducts.directory)/wir-cli run --policy queue --writes f -- true"
+        let onTerminal = Process()
+        onTerminal.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        onTerminal.arguments = ["-qec", command, "/dev/null"]
+        onTerminal.environment = ["WIR_REGISTRY": registry, "PATH": "/usr/bin:/bin", "TERM": "dumb"]
+        onTerminal.currentDirectoryURL = URL(fileURLWithPath: dir.path)
+        let screen = dir.file("screen")
+        FileManager.default.createFile(atPath: screen, contents: nil)
+        onTerminal.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: screen))
+        try onTerminal.run()
+        let offTerminal = try wir(["run", "--policy", "queue", "--writes", "f", "--", "true"])
+        onTerminal.waitUntilExit()
+        let shown = try String(contentsOfFile: screen, encoding: .utf8)
+        #expect(onTerminal.terminationStatus == 0)
+        #expect(shown.contains("queued") && shown.contains("waiting for 'holder'") && shown.contains("/f"))
+        #expect(offTerminal.status == 0 && offTerminal.err.isEmpty, "no progress when stderr is not a terminal")
+        #expect(finish(holder).status == 0)
+    }
+
+    @Test func signalsAreForwardedToTheCommand() throws {
+        let running = try start(["run", "--task", "long", "--writes", "f", "--", "sleep", "30"])
+        try waitForClaim("long")
+        kill(running.0.processIdentifier, SIGTERM)
+        #expect(finish(running).status == 143)
+        #expect(try wir(["history", "--json"]).out.contains("\"reason\":\"cancelled\""))
+    }
+
+    @Test func aKilledRunLeavesAClaimTheNextRunReaps() throws {
+        // posix_spawn and waitpid, not Foundation's Process: its waitUntilExit
+        // also waits for the orphaned grandchild, which lives on by design here.
+        let pidFile = dir.file("child.pid")
+        let words: [String] = [BuiltProducts.directory + "/wir-cli", "run", "--task", "doomed", "--writes",
+                               dir.file("f"), "--", "sh", "-c", "echo $$ > \(pidFile); exec sleep 30 >/dev/null 2>&1"]
+        let settings: [String] = ["WIR_REGISTRY=\(registry)", "PATH=/usr/bin:/bin"]
+        let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = settings.map { strdup($0) } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        #expect(posix_spawn(&pid, words[0], nil, nil, argv, envp) == 0)
+        try waitForClaim("doomed")
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        defer {
+            if let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
+               let child = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                kill(child, SIGKILL)
+            }
+        }
+        #expect(try wir(["run", "--writes", "f", "--", "true"]).status == 0)
+        #expect(try wir(["history", "--json"]).out.contains("\"reason\":\"owner-dead\""))
+    }
+
+    @Test func scriptsClaimHeartbeatAndReleaseInSteps() throws {
+        let claimed = try wir(["claim", "--task", "step", "--writes", "f", "--owner-pid", "\(getpid())"])
+        #expect(claimed.status == 0)
+        let fields = Dictionary(uniqueKeysWithValues: claimed.out.split(separator: "\n").map {
+            let parts = $0.split(separator: "=", maxSplits: 1)
+            return (String(parts[0]), String(parts[1]))
+        })
+        let key = try #require(fields["WIR_KEY"])
+        #expect(fields["WIR_TASK_ID"] == "step" && fields["WIR_TOKEN"] == "1")
+        #expect(try wir(["heartbeat", "step", "--key", key, "--ttl", "1h"]).status == 0)
+        #expect(try wir(["heartbeat", "step", "--key", "wrong"]).status == 1)
+        #expect(try wir(["claim", "--writes", "f"]).status == 75)
+        #expect(try wir(["release", "step", "--key", key, "--outcome", "failed"]).status == 0)
+        #expect(try wir(["release", "step", "--key", key]).status == 1)
+    }
+
+    @Test func jsonListingsParseAndFollowTheSchema() throws {
+        _ = try wir(["config", "set", "grace", "2s"])
+        #expect(try wir(["config", "get", "grace"]).out == "2s\n")
+        let holder = try start(["run", "--task", "holder", "--label", "nightly", "--writes", "src/*.py",
+                                "--reads", "data", "--", "sleep", "1"])
+        try waitForClaim("holder")
+        _ = try wir(["run", "--writes", "src/a.py", "--", "true"])
+        func object(_ arguments: [String]) throws -> Any {
+            let result = try wir(arguments)
+            #expect(result.status == 0, "\(arguments): \(result.err)")
+            return try JSONSerialization.jsonObject(with: Data(result.out.utf8))
+        }
+        let ls = try #require(try object(["ls", "--json"]) as? [String: Any])
+        let claim = try #require((ls["claims"] as? [[String: Any]])?.first)
+        #expect(claim["task_id"] as? String == "holder" && claim["label"] as? String == "nightly")
+        let entries = try #require(claim["entries"] as? [[String: Any]])
+        #expect(Set(entries.compactMap { $0["access"] as? String }) == ["read", "write"])
+        #expect(entries.contains { $0["glob"] as? Bool == true })
+        #expect((ls["waiters"] as? [Any])?.isEmpty == true)
+        let who = try #require(try object(["who", "--json", "src/b.py"]) as? [String: Any])
+        #expect((who["claims"] as? [[String: Any]])?.count == 1)
+        let log = try #require(try object(["log", "--json"]) as? [[String: Any]])
+        #expect(log.first?["outcome"] as? String == "refused" && log.first?["held"] is [String: Any])
+        #expect(finish(holder).status == 0)
+        let history = try #require(try object(["history", "--json"]) as? [[String: Any]])
+        #expect(history.first?["duration_ms"] is Int && history.first?["label"] as? String == "nightly")
+        #expect(try object(["reap", "--json"]) is [Any])
+        let doctor = try #require(try object(["doctor", "--json"]) as? [String: Any])
+        #expect(doctor["integrity"] as? String == "ok" && doctor["schema_version"] as? Int == 3)
+        let claimed = try #require(try object(["claim", "--json", "--writes", "g", "--owner-pid", "\(getpid())"]) as? [String: Any])
+        #expect(claimed["key"] is String && claimed["token"] is Int)
+    }
+}
