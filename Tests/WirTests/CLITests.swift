@@ -135,6 +135,32 @@ import Testing
         #expect(finish(holder).status == 0)
     }
 
+    @Test func twoRunsStartedTogetherOneRefusedNamingTheOther() throws {
+        let first = try start(["run", "--task", "left", "--writes", "state.json", "--", "sleep", "1"])
+        let second = try start(["run", "--task", "right", "--writes", "state.json", "--", "sleep", "1"])
+        let results = [finish(first), finish(second)]
+        #expect(results.map(\.status).sorted() == [0, 75])
+        let loser = results.first { $0.status == 75 }
+        let winner = results[0].status == 0 ? "left" : "right"
+        #expect(loser?.err.contains("'\(winner)'") == true, "the refusal names the winner")
+    }
+
+    @Test func logFollowPrintsNewConflictsAsTheyCome() throws {
+        let follower = try start(["log", "--follow", "--json"])
+        defer { follower.0.terminate(); kill(follower.0.processIdentifier, SIGKILL) }
+        let holder = try start(["run", "--task", "holder", "--writes", "f", "--", "sleep", "1"])
+        try waitForClaim("holder")
+        #expect(try wir(["run", "--task", "late", "--writes", "f", "--", "true"]).status == 75)
+        var seen = ""
+        for _ in 0..<100 where !seen.contains("\"task_id\":\"late\"") {
+            usleep(50_000)
+            seen = (try? String(contentsOf: follower.1, encoding: .utf8)) ?? ""
+        }
+        let row = try JSONSerialization.jsonObject(with: Data((seen.split(separator: "\n").first ?? "").utf8))
+        #expect((row as? [String: Any])?["outcome"] as? String == "refused")
+        _ = finish(holder)
+    }
+
     @Test func signalsAreForwardedToTheCommand() throws {
         let running = try start(["run", "--task", "long", "--writes", "f", "--", "sleep", "30"])
         try waitForClaim("long")
