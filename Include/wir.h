@@ -328,6 +328,13 @@ WIR_API int wir_heartbeat(wir_registry *reg, wir_claim_t *claim, int64_t ttl_ms)
  *          WIR_EBUSY; WIR_EIO; WIR_EFORK. Thread-safe. */
 WIR_API int wir_release(wir_registry *reg, wir_claim_t *claim, int outcome);
 
+/** Ends the claim of `task_id` without its key, for an administrator: the
+ *  caller must be root or own the registry file. The history records the
+ *  reason "forced" and who forced it (uid, user, pid, host).
+ *  @return WIR_OK; WIR_ENOTFOUND; WIR_EKEY (not an administrator); WIR_EINVAL;
+ *          WIR_EBUSY; WIR_EIO; WIR_EFORK. Thread-safe. */
+WIR_API int wir_force_release(wir_registry *reg, const char *task_id);
+
 /** Frees a claim object (admitted, refused or released). It does not release
  *  the claim. NULL is a no-op. */
 WIR_API void wir_claim_free(wir_claim_t *claim);

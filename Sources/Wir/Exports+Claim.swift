@@ -161,6 +161,15 @@ public func wir_release(_ reg: OpaquePointer?, _ claim: OpaquePointer?, _ outcom
 }
 
 @c @implementation
+public func wir_force_release(_ reg: OpaquePointer?, _ taskID: UnsafePointer<CChar>?) -> Int32 {
+    Status.run {
+        let handle = try RegistryHandle.from(reg)
+        try handle.registry.forceRelease(taskID: try CStrings.read(taskID, "the task id", limit: Limits.maxTaskIDBytes))
+        return WIR_OK
+    }
+}
+
+@c @implementation
 public func wir_claim_free(_ claim: OpaquePointer?) {
     guard let claim else { return }
     ClaimHandle.release(claim)

@@ -64,11 +64,24 @@ extension Engine {
         }
     }
 
+    /// Ends a claim without its key: an administrator's forced release,
+    /// recorded in the history with who forced it.
+    public func forceRelease(taskID: String, by who: String, in store: any RegistryStore) throws -> ClaimRecord {
+        try writing(store) { context in
+            guard let claim = try context.tx.claim(taskID: taskID) else {
+                throw WirError(.notFound, "task '\(taskID)' is not in flight")
+            }
+            try end(claim, reason: .forced, forcedBy: who, context)
+            return claim
+        }
+    }
+
     /// Removes a claim and records why it ended.
-    func end(_ claim: ClaimRecord, reason: EndReason, _ context: Context) throws {
+    func end(_ claim: ClaimRecord, reason: EndReason, forcedBy: String = "", _ context: Context) throws {
         let entries = try context.tx.entries(taskID: claim.taskID)
         try context.tx.delete(taskID: claim.taskID)
-        try context.tx.record(HistoryEntry(claim: claim, entries: entries, endedMs: context.now, reason: reason))
+        try context.tx.record(HistoryEntry(claim: claim, entries: entries, endedMs: context.now, reason: reason,
+                                           forcedBy: forcedBy))
         context.freed = true
     }
 }

@@ -26,10 +26,14 @@ public final class Registry: @unchecked Sendable {
     static let fallbackRecheckMs: Int64 = 2000
 
     /// Opens the registry file at `path` (nil: `RegistryLocation.defaultPath()`).
-    public init(path: String? = nil, clock: any Clock = SystemClock(),
+    /// A new registry is private to its user (file 0600, new directories 0700),
+    /// or, with `sharedWithGroup` (or `WIR_REGISTRY_MODE=group`), shared with the
+    /// group of its directory (file 0660, new directories 2770).
+    public init(path: String? = nil, sharedWithGroup: Bool? = nil, clock: any Clock = SystemClock(),
                 liveness: any OwnerLiveness = LocalLiveness()) throws {
         if let path, path.isEmpty { throw WirError(.invalidArgument, "the registry path is empty") }
-        self.path = try RegistryLocation.prepare(path ?? RegistryLocation.defaultPath())
+        let shared = try sharedWithGroup ?? RegistryLocation.groupModeFromEnvironment()
+        self.path = try RegistryLocation.prepare(path ?? RegistryLocation.defaultPath(), sharedWithGroup: shared)
         store = try SQLiteStore(path: self.path)
         signal = QueueSignal(registryPath: self.path)
         engine = Engine(clock: clock, liveness: liveness, wakeups: signal)
@@ -117,6 +121,23 @@ public final class Registry: @unchecked Sendable {
             throw WirError(.invalidArgument, "a release outcome must be completed, failed or cancelled")
         }
         try locked { try engine.release(taskID: taskID, key: key, outcome: outcome, in: store) }
+    }
+
+    /// Ends a claim without its key. Allowed to an administrator: root, or the
+    /// owner of the registry file. Recorded in the history as "forced", with who.
+    public func forceRelease(taskID: String) throws {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw WirError(.io, "cannot stat registry '\(path)': \(SystemFiles.describe(errno))")
+        }
+        let uid = getuid()
+        guard uid == 0 || uid == info.st_uid else {
+            throw WirError(.wrongKey, "a forced release needs root or the registry's owner (uid \(info.st_uid)); "
+                           + "you are uid \(uid)")
+        }
+        let name = getpwuid(uid).flatMap { $0.pointee.pw_name.map { String(cString: $0) } } ?? "?"
+        let who = "uid \(uid) (\(name)), pid \(getpid()) on \(ProcessIdentity.hostName)"
+        _ = try locked { try engine.forceRelease(taskID: taskID, by: who, in: store) }
     }
 
     /// Releases some of a claim's entries early (as spelled when claimed, any

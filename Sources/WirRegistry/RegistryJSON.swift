@@ -27,7 +27,8 @@ public enum RegistryJSON {
                     ("token", "\(row.claim.token)"),
                     ("owner", owner(row.claim.owner)), ("created_ms", "\(row.claim.createdMs)"),
                     ("ended_ms", "\(row.endedMs)"), ("duration_ms", "\(row.endedMs - row.claim.createdMs)"),
-                    ("reason", string(row.reason.rawValue)), ("entries", entries(row.entries))])
+                    ("reason", string(row.reason.rawValue)), ("forced_by", string(row.forcedBy)),
+                    ("entries", entries(row.entries))])
         }.joined(separator: ",") + "]"
     }
 

@@ -115,6 +115,10 @@ enum SQLiteSchema {
         ALTER TABLE claims ADD COLUMN label TEXT NOT NULL DEFAULT '';
         ALTER TABLE history ADD COLUMN label TEXT NOT NULL DEFAULT '';
         """,
+        // Version 4: who forced a forced release.
+        """
+        ALTER TABLE history ADD COLUMN forced_by TEXT NOT NULL DEFAULT '';
+        """,
     ]
 
     static var latestVersion: Int64 { Int64(migrations.count) }

@@ -64,8 +64,8 @@ extension SQLiteStore {
         let integrity = try connection.statement("PRAGMA integrity_check").rows { $0.text(0) }
         report.append(Diagnostic(name: "integrity", value: integrity.joined(separator: "; "), isNumber: false))
         for table in ["claims", "claim_entries", "waiters", "history", "conflicts"] {
-            report.append(Diagnostic(name: table, value: "\(try connection.integer("SELECT count(*) FROM \(table)"))",
-                                     isNumber: true))
+            let rows = try connection.integer("SELECT count(*) FROM \(table)")
+            report.append(Diagnostic(name: table, value: "\(rows)", isNumber: true))
         }
         return report
     }

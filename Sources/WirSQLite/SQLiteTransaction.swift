@@ -167,14 +167,14 @@ struct SQLiteTransaction: StoreTransaction {
 
     func record(_ entry: HistoryEntry) throws {
         let row = try connection.statement("""
-            INSERT INTO history(task_id, token, host, pid, entries, created_ms, ended_ms, reason, label)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+            INSERT INTO history(task_id, token, host, pid, entries, created_ms, ended_ms, reason, label, forced_by)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
             """)
         let claim = entry.claim
         try row.bind(.text(claim.taskID), .integer(claim.token), .text(claim.owner.host),
                      .integer(Int64(claim.owner.pid)), .text(Self.encode(entry.entries)),
                      .integer(claim.createdMs), .integer(entry.endedMs), .text(entry.reason.rawValue),
-                     .text(claim.label))
+                     .text(claim.label), .text(entry.forcedBy))
         try row.run()
     }
 
@@ -222,7 +222,7 @@ struct SQLiteTransaction: StoreTransaction {
 
     func history(sinceMs: Int64, limit: Int) throws -> [HistoryEntry] {
         let query = try connection.statement("""
-            SELECT task_id, token, host, pid, entries, created_ms, ended_ms, reason, label
+            SELECT task_id, token, host, pid, entries, created_ms, ended_ms, reason, label, forced_by
             FROM history WHERE ended_ms >= ?1 ORDER BY id LIMIT ?2
             """)
         return try query.bind(.integer(sinceMs), .integer(Int64(limit))).rows { row in
@@ -231,7 +231,8 @@ struct SQLiteTransaction: StoreTransaction {
                                                  startTime: 0, bootID: ""),
                                     createdMs: row.int64(5), expiresMs: 0, ttlMs: 0, label: row.text(8))
             return HistoryEntry(claim: claim, entries: (try? Self.decode(row.text(4))) ?? [],
-                                endedMs: row.int64(6), reason: EndReason(rawValue: row.text(7)) ?? .forced)
+                                endedMs: row.int64(6), reason: EndReason(rawValue: row.text(7)) ?? .forced,
+                                forcedBy: row.text(9))
         }
     }
 

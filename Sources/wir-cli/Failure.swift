@@ -9,6 +9,7 @@ enum Failure {
     static let usage: Int32 = 64       // EX_USAGE
     static let ioError: Int32 = 74     // EX_IOERR
     static let tempFail: Int32 = 75    // EX_TEMPFAIL
+    static let noPermission: Int32 = 77 // EX_NOPERM
 
     /// Runs `body`, turning a WirError into a one-line message and an exit code.
     static func map<T>(_ body: () throws -> T) throws -> T {
@@ -25,6 +26,7 @@ enum Failure {
         case .invalidArgument, .unresolvablePath: return usage
         case .conflict, .timedOut, .busy, .cancelled: return tempFail
         case .io, .corrupt, .schema: return ioError
+        case .wrongKey: return noPermission
         default: return 1
         }
     }

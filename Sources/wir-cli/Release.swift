@@ -10,19 +10,26 @@ struct Release: ParsableCommand {
 
     @OptionGroup var registry: RegistryOptions
     @Argument(help: ArgumentHelp("The task id.", valueName: "task")) var task: String
-    @Option(name: .long, help: ArgumentHelp("The claim's key.", valueName: "key")) var key: String
+    @Option(name: .long, help: ArgumentHelp("The claim's key.", valueName: "key")) var key: String?
     @Option(name: .long, help: ArgumentHelp("completed, failed or cancelled.", valueName: "outcome"))
     var outcome: EndReason = .completed
+    @Flag(name: .long, help: "End the claim without its key (root or the registry's owner only; recorded as forced).")
+    var force = false
 
     func validate() throws {
         guard [.completed, .failed, .cancelled].contains(outcome) else {
             throw ValidationError("--outcome must be completed, failed or cancelled")
         }
+        guard force || key != nil else { throw ValidationError("--key is required (or --force, for an administrator)") }
     }
 
     func run() throws {
         let reg = try registry.open()
-        try Failure.map { try reg.release(taskID: task, key: key, outcome: outcome) }
+        if force {
+            try Failure.map { try reg.forceRelease(taskID: task) }
+        } else {
+            try Failure.map { try reg.release(taskID: task, key: key ?? "", outcome: outcome) }
+        }
     }
 }
 

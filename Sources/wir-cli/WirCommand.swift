@@ -8,7 +8,8 @@ struct WirCommand: ParsableCommand {
         discussion: """
             The registry is --registry PATH, else $WIR_REGISTRY, else ~/.local/state/wir/registry.db.
             Exit codes: 0 success; 64 bad arguments; 74 registry file unusable; 75 refused, timed out \
-            or registry busy; `run` exits with its command's status (128+N for signal N).
+            or registry busy; 77 wrong key or not allowed; `run` exits with its command's status (128+N for \
+            signal N).
             """,
         version: "0.1.0",
         subcommands: [Run.self, ClaimCommand.self, Release.self, Heartbeat.self, Ls.self, Who.self,

@@ -112,6 +112,7 @@ final class InMemoryStore: RegistryStore {
             return before - state.log.count - state.history.count
         }
         func settings() throws -> RegistrySettings { state.settings }
+
         func save(_ settings: RegistrySettings) throws { state.settings = settings }
     }
 }

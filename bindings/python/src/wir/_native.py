@@ -149,6 +149,8 @@ _declare("wir_prune", c_int, [POINTER(c_size_t), c_void_p, c_int64])
 _declare("wir_attach", c_int, [POINTER(c_void_p), c_void_p, c_char_p, c_char_p])
 # int wir_heartbeat(wir_registry *reg, wir_claim_t *claim, int64_t ttl_ms);
 _declare("wir_heartbeat", c_int, [c_void_p, c_void_p, c_int64])
+# int wir_force_release(wir_registry *reg, const char *task_id);
+_declare("wir_force_release", c_int, [c_void_p, c_char_p])
 # int wir_release(wir_registry *reg, wir_claim_t *claim, int outcome);
 _declare("wir_release", c_int, [c_void_p, c_void_p, c_int])
 # void wir_claim_free(wir_claim_t *claim);
@@ -234,7 +236,7 @@ def _check_token(result: int, function, arguments):
 
 for _name in ["wir_open", "wir_cancel", "wir_set_warn_callback", "wir_shrink", "wir_config_get",
               "wir_config_set", "wir_inflight_json", "wir_who_json", "wir_log_json", "wir_history_json",
-              "wir_prune", "wir_attach", "wir_heartbeat", "wir_release", "wir_reap"]:
+              "wir_prune", "wir_attach", "wir_heartbeat", "wir_release", "wir_reap", "wir_force_release"]:
     getattr(lib, _name).errcheck = _check
 lib.wir_claim.errcheck = _check_claim
 lib.wir_token_check.errcheck = _check_token

@@ -155,6 +155,11 @@ class Registry:
         lib.wir_attach(byref(pointer), self._handle_for_use(), task_id.encode(), key.encode())
         return Claim(self, pointer.value)
 
+    def force_release(self, task_id: str) -> None:
+        """Ends a claim without its key (root or the registry file's owner only); the
+        history records it as "forced", with who forced it."""
+        lib.wir_force_release(self._handle_for_use(), task_id.encode())
+
     def cancel(self, task_id: str | None = None) -> int:
         """Cancels this handle's queued claims for ``task_id`` (None: all); returns how many."""
         count = c_size_t()
