@@ -4,6 +4,7 @@
 #   make test      every test: Swift suites, header and symbol checks, installed C programs
 #   make install   PREFIX=/usr/local [DESTDIR=...]
 #   make bench     release micro-benchmark (C claim+release, queue hand-off, Python vs filelock)
+#   make soak      the big torture run (8 processes x 10,000 claims) with an independent witness
 #   make wheel     a Python wheel bundling the static-runtime libwir.so, in bindings/python/dist
 
 SWIFT    ?= swift
@@ -33,7 +34,7 @@ CLI      := $(CLI_BUILD)/release/wir-cli
 PYTHON   ?= python3
 PYDIR    := bindings/python
 
-.PHONY: all setup build lib cli install demo test test-swift test-c test-python wheel bench clean
+.PHONY: all setup build lib cli install demo test test-swift test-c test-python wheel bench soak clean
 
 all: build
 
@@ -98,6 +99,10 @@ bench: lib
 	$(SWIFT) build -c release --product wir-bench
 	.build/release/wir-bench
 	WIR_LIBRARY=$(CURDIR)/$(LIB) PYTHONPATH=$(CURDIR)/$(PYDIR)/src $(PYTHON) $(PYDIR)/benchmarks/claim_vs_filelock.py
+
+# The big torture run (8 processes x 10,000 claims; SOAK_ARGS="P N" to change).
+soak:
+	bash scripts/soak.sh $(SOAK_ARGS)
 
 clean:
 	rm -rf .build $(LIB_BUILD) $(CLI_BUILD) $(STAGE) $(PYDIR)/dist $(PYDIR)/build

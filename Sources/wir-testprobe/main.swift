@@ -7,6 +7,13 @@
 //       first waits, "admitted TASK NS" (CLOCK_MONOTONIC) when admitted, holds
 //       HOLD_MS (-1: until killed), releases, prints "released TASK NS".
 //       On timeout prints "timed-out TASK" and exits 3.
+//   wir-testprobe torture REGISTRY ROOT WITNESS ITERATIONS SEED
+//       random read/write sets of paths, directories and globs over ROOT/d{1,2,3}/f{1,2,3},
+//       random policies (refuse, queue with short timeouts, warn) and TTLs; now and then a
+//       forked child claims and kills itself with SIGKILL while holding. Holders flock the
+//       witness file of every leaf they cover without blocking (shared for reads, exclusive
+//       for writes); a failed flock is a violation. Prints
+//       "admitted=A refused=R timedout=T warned=W crashed=C violations=V errors=E".
 //   wir-testprobe race REGISTRY ROOT WITNESS ITERATIONS SEED
 //       claims random entries of the tree ROOT/{d1,d2}/{f1,f2} again and again;
 //       while it holds a claim it flocks, without blocking, one witness file in
@@ -92,6 +99,115 @@ func queue(registryPath: String, task: String, holdMs: Int, timeoutMs: Int64, pa
     }
 }
 
+/// Entries of the torture tree with the leaves each covers, worked out by hand
+/// (not by wir's matcher), so the witness stays independent of what it checks.
+let tortureEntries: [(String, [String])] = [
+    ("", ["d1/f1", "d1/f2", "d1/f3", "d2/f1", "d2/f2", "d2/f3", "d3/f1", "d3/f2", "d3/f3"]),
+    ("d1", ["d1/f1", "d1/f2", "d1/f3"]), ("d2", ["d2/f1", "d2/f2", "d2/f3"]), ("d3", ["d3/f1", "d3/f2", "d3/f3"]),
+    ("d1/f1", ["d1/f1"]), ("d1/f2", ["d1/f2"]), ("d2/f1", ["d2/f1"]), ("d2/f3", ["d2/f3"]), ("d3/f2", ["d3/f2"]),
+    ("d1/*", ["d1/f1", "d1/f2", "d1/f3"]), ("*/f1", ["d1/f1", "d2/f1", "d3/f1"]),
+    ("**/f2", ["d1/f2", "d2/f2", "d3/f2"]), ("d2/f[12]", ["d2/f1", "d2/f2"]), ("d3/**", ["d3/f1", "d3/f2", "d3/f3"]),
+    ("d?/f3", ["d1/f3", "d2/f3", "d3/f3"]),
+]
+
+struct TortureCounts {
+    var admitted = 0, refused = 0, timedOut = 0, warned = 0, crashed = 0, violations = 0, errors = 0
+}
+
+/// Holds the witness locks for `entries` (read or write); returns the violations and the open fds.
+func witness(_ entries: [(text: String, leaves: [String], read: Bool)], in directory: String) -> (Int, [Int32]) {
+    var violations = 0
+    var fds: [Int32] = []
+    var modes: [String: Bool] = [:]                       // leaf -> exclusive?
+    for entry in entries {
+        for leaf in entry.leaves { modes[leaf] = (modes[leaf] ?? false) || !entry.read }
+    }
+    for (leaf, exclusive) in modes {
+        let fd = open(directory + "/" + leaf.replacingOccurrences(of: Character("/"), with: Character("_")),
+                      O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        if flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0 { violations += 1 }
+        fds.append(fd)
+    }
+    return (violations, fds)
+}
+
+func torture(registryPath: String, root: String, witnessDir: String, iterations: Int, seed: UInt64) throws {
+    var random = SplitMix(seed: seed)
+    var counts = TortureCounts()
+    let registry = try Registry(path: registryPath)
+    func pick() -> [(text: String, leaves: [String], read: Bool)] {
+        (0..<(1 + Int(random.next() % 3))).map { _ in
+            let (text, leaves) = tortureEntries[Int(random.next() % UInt64(tortureEntries.count))]
+            return (text.isEmpty ? root : root + "/" + text, leaves, random.next() % 3 == 0)
+        }
+    }
+    func spec(_ task: String, _ entries: [(text: String, leaves: [String], read: Bool)], policy: Policy) -> ClaimSpec {
+        ClaimSpec(taskID: task, writes: entries.filter { !$0.read }.map(\.text),
+                  reads: entries.filter(\.read).map(\.text), ttlMs: 2000 + Int64(random.next() % 3000),
+                  policy: policy, timeoutMs: Int64(random.next() % 300))
+    }
+    for iteration in 0..<iterations {
+        let entries = pick()
+        if entries.allSatisfy(\.read) && random.next() % 2 == 0 { continue }
+        if random.next() % 50 == 0 {
+            // A holder that dies holding: the kernel drops its flocks, wir must reap its claim.
+            var request = spec("crash-\(getpid())-\(iteration)", entries, policy: .queue)
+            request.timeoutMs = 2000
+            let child = fork()
+            if child == 0 {
+                let own: Registry, outcome: ClaimOutcome
+                do {
+                    own = try Registry(path: registryPath)
+                    outcome = try own.claim(request)
+                } catch {
+                    say("wir-testprobe: crasher: \(error)", to: 2)
+                    _exit(4)
+                }
+                guard case .admitted = outcome.result else { _exit(0) }
+                let (violations, _) = witness(entries, in: witnessDir)
+                if violations > 0 { _exit(3) }
+                kill(getpid(), SIGKILL)
+            }
+            var status: Int32 = 0
+            waitpid(child, &status, 0)
+            if (status & 0x7f) == SIGKILL {
+                counts.crashed += 1
+            } else if (status >> 8) & 0xff == 3 {
+                counts.violations += 1
+            } else if (status >> 8) & 0xff == 4 {
+                counts.errors += 1
+            }
+            continue
+        }
+        let roll = random.next() % 10
+        let policy: Policy = roll < 5 ? .refuse : (roll < 9 ? .queue : .warn)
+        do {
+            let outcome = try registry.claim(spec("t-\(getpid())-\(iteration)", entries, policy: policy))
+            switch outcome.result {
+            case .admitted(let record, _, let warnings):
+                if !warnings.isEmpty {
+                    counts.warned += 1                         // admitted despite overlaps, by design
+                } else {
+                    counts.admitted += 1
+                    let (violations, fds) = witness(entries, in: witnessDir)
+                    counts.violations += violations
+                    usleep(UInt32(random.next() % 1500))
+                    fds.forEach { close($0) }
+                }
+                try registry.release(taskID: record.taskID, key: record.key, outcome: .completed)
+            case .refused: counts.refused += 1
+            case .timedOut: counts.timedOut += 1
+            case .queued: counts.errors += 1
+            }
+        } catch {
+            counts.errors += 1
+            say("wir-testprobe: iteration \(iteration): \(error)", to: 2)
+        }
+    }
+    say("admitted=\(counts.admitted) refused=\(counts.refused) timedout=\(counts.timedOut) warned=\(counts.warned) "
+        + "crashed=\(counts.crashed) violations=\(counts.violations) errors=\(counts.errors)")
+}
+
 /// A small deterministic generator, so a failing run can be replayed by seed.
 struct SplitMix {
     var state: UInt64
@@ -119,6 +235,10 @@ do {
         guard let hold = Int(arguments[4]), let timeout = Int64(arguments[5]) else { fail("bad numbers") }
         try queue(registryPath: arguments[2], task: arguments[3], holdMs: hold, timeoutMs: timeout,
                   paths: Array(arguments[6...]))
+    case "torture" where arguments.count == 7:
+        guard let iterations = Int(arguments[5]), let seed = UInt64(arguments[6]) else { fail("bad numbers") }
+        try torture(registryPath: arguments[2], root: arguments[3], witnessDir: arguments[4],
+                    iterations: iterations, seed: seed)
     case "race" where arguments.count == 7:
         guard let iterations = Int(arguments[5]), let seed = UInt64(arguments[6]) else { fail("bad numbers") }
         try race(registryPath: arguments[2], root: arguments[3], witness: arguments[4],

@@ -120,7 +120,10 @@ import Testing
         let onTerminal = Process()
         onTerminal.executableURL = URL(fileURLWithPath: "/usr/bin/script")
         onTerminal.arguments = ["-qec", command, "/dev/null"]
+        // Sanitizer settings pass through, so the suite also runs under ASan and TSan.
+        let sanitizers = ProcessInfo.processInfo.environment.filter { $0.key.hasSuffix("SAN_OPTIONS") }
         onTerminal.environment = ["WIR_REGISTRY": registry, "PATH": "/usr/bin:/bin", "TERM": "dumb"]
+            .merging(sanitizers) { mine, _ in mine }
         onTerminal.currentDirectoryURL = URL(fileURLWithPath: dir.path)
         let screen = dir.file("screen")
         FileManager.default.createFile(atPath: screen, contents: nil)
@@ -239,7 +242,7 @@ import Testing
         #expect(history.first?["duration_ms"] is Int && history.first?["label"] as? String == "nightly")
         #expect(try object(["reap", "--json"]) is [Any])
         let doctor = try #require(try object(["doctor", "--json"]) as? [String: Any])
-        #expect(doctor["integrity"] as? String == "ok" && doctor["schema_version"] as? Int == 3)
+        #expect(doctor["integrity"] as? String == "ok" && doctor["schema_version"] as? Int == 4)
         let claimed = try #require(try object(["claim", "--json", "--writes", "g", "--owner-pid", "\(getpid())"]) as? [String: Any])
         #expect(claimed["key"] is String && claimed["token"] is Int)
     }

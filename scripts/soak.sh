@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The big torture run: P processes x N claims (default 8 x 10000) of random
+# read/write sets over paths, directories and globs, random policies and TTLs,
+# crashes; an independent flock witness counts violations. Prints the totals.
+set -euo pipefail
+processes=${1:-8}
+iterations=${2:-10000}
+root=$(cd "$(dirname "$0")/.." && pwd)
+swift build -c release --product wir-testprobe --package-path "$root" >/dev/null
+probe="$root/.build/release/wir-testprobe"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/witness"
+start=$(date +%s)
+for i in $(seq 1 "$processes"); do
+    "$probe" torture "$work/registry.db" "$work/tree" "$work/witness" "$iterations" "$i" > "$work/out.$i" &
+done
+wait
+seconds=$(( $(date +%s) - start ))
+cat "$work"/out.* | tr ' ' '\n' | awk -F= '{ total[$1] += $2 } END { for (k in total) printf "%s=%d ", k, total[k]; print "" }' \
+    | tee "$work/totals"
+echo "soak: $processes processes x $iterations iterations in ${seconds}s"
+sqlite3 "$work/registry.db" 'PRAGMA integrity_check' | sed 's/^/soak: integrity: /'
+grep -q 'violations=0' "$work/totals" && grep -q 'errors=0' "$work/totals"
