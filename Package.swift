@@ -32,6 +32,10 @@ let package = Package(
 
         // Claim+release latency through the C API (make bench).
         .executableTarget(name: "wir-bench", dependencies: ["Wir", "CWir"]),
+        // A brute-force glob matcher written without the automaton: the oracle of tests and fuzzing.
+        .target(name: "WirOracle"),
+        // Fuzz harnesses: libFuzzer with -sanitize=fuzzer -DFUZZING (make fuzz), a replayer otherwise.
+        .executableTarget(name: "wir-fuzz", dependencies: ["Wir", "CWir", "WirRegistry", "WirOracle"]),
         // The `wir` command: run a task under a claim; see what is stomping what.
         .executableTarget(name: "wir-cli", dependencies: [
             "WirRegistry", "WirSQLite", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -41,7 +45,8 @@ let package = Package(
 
         .testTarget(name: "WirTests",
                     dependencies: ["WirEngine", "WirSQLite", "WirRegistry", "Wir", "CWir", "CSQLite",
-                                   "wir-testprobe", "wir-cli"]),
+                                   "wir-testprobe", "wir-cli", "WirOracle", "wir-fuzz"],
+                    exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

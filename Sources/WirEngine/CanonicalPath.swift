@@ -15,15 +15,19 @@ public struct CanonicalPath: Sendable, Hashable, Comparable, CustomStringConvert
     /// Folds an absolute path lexically: repeated slashes, `.` and `..` (which
     /// stops at the root), trailing slash. Returns nil for a relative path.
     /// Symlinks are not consulted here; see `PathResolver` in WirRegistry.
+    ///
+    /// Works on UTF-8 bytes: a '/' followed by a combining mark is one Swift
+    /// `Character`, but still a separator to the kernel.
     public init?(lexical path: String) {
         guard path.utf8.first == UInt8(ascii: "/") else { return nil }
-        var parts: [Substring] = []
-        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
-            if part == "." { continue }
-            if part == ".." { _ = parts.popLast(); continue }
+        var parts: [ArraySlice<UInt8>] = []
+        for part in Array(path.utf8).split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true) {
+            if part.elementsEqual([UInt8(ascii: ".")]) { continue }
+            if part.elementsEqual([UInt8(ascii: "."), UInt8(ascii: ".")]) { _ = parts.popLast(); continue }
             parts.append(part)
         }
-        value = "/" + parts.joined(separator: "/")
+        value = String(decoding: [UInt8(ascii: "/")] + Array(parts.joined(separator: [UInt8(ascii: "/")])),
+                       as: UTF8.self)
     }
 
     public var description: String { value }

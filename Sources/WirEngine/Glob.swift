@@ -34,8 +34,12 @@ public struct Glob: Hashable, Sendable {
     /// backslash escape. (A file name with a backslash in it is claimed as
     /// a glob that escapes it: `\\`.)
     public static func isPattern(_ text: String) -> Bool {
-        text.utf8.contains { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?")
-            || $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "\\") }
+        text.utf8.contains(where: isWildcardByte)
+    }
+
+    /// `*`, `?`, `[` or a backslash.
+    public static func isWildcardByte(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "*") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "\\")
     }
 
     /// Parses an absolute pattern (it starts with '/'; empty components fold).

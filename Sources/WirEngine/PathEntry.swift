@@ -92,12 +92,13 @@ public struct PathEntry: Hashable, Sendable, Comparable, CustomStringConvertible
     /// The leading components of an absolute pattern that hold no wildcard
     /// or escape, as a canonical path.
     public static func literalBase(of pattern: String) -> CanonicalPath {
-        var parts: [Substring] = []
-        for part in pattern.split(separator: "/") {
-            if part.contains(where: { "*?[\\".contains($0) }) { break }
+        var parts: [ArraySlice<UInt8>] = []
+        for part in Array(pattern.utf8).split(separator: UInt8(ascii: "/")) {
+            if part.contains(where: Glob.isWildcardByte) { break }
             parts.append(part)
         }
-        return CanonicalPath(canonical: "/" + parts.joined(separator: "/"))
+        return CanonicalPath(canonical: String(decoding: [UInt8(ascii: "/")]
+            + Array(parts.joined(separator: [UInt8(ascii: "/")])), as: UTF8.self))
     }
 
     public static func < (a: PathEntry, b: PathEntry) -> Bool {

@@ -89,21 +89,23 @@ public enum PathResolver {
     public static func entry(_ text: String, _ access: Access) throws -> PathEntry {
         guard Glob.isPattern(text) else { return PathEntry(access, try canonicalize(text)) }
         try checkText(text)
+        // Bytes, not Characters: a '/' followed by a combining mark is one Character.
         let absolute = text.utf8.first == slash
-        let parts = text.split(separator: "/", omittingEmptySubsequences: true)
-        let wild = parts.firstIndex { $0.contains { "*?[\\".contains($0) } } ?? parts.count
-        let literal = parts[..<wild].joined(separator: "/")
+        let parts = Array(text.utf8).split(separator: slash, omittingEmptySubsequences: true)
+        let wild = parts.firstIndex { $0.contains(where: Glob.isWildcardByte) } ?? parts.count
+        let literal = String(decoding: Array(parts[..<wild].joined(separator: [slash])), as: UTF8.self)
         let base = try canonicalize(absolute ? "/" + literal : (literal.isEmpty ? "." : literal))
-        var tail: [Substring] = []
+        var tail: [ArraySlice<UInt8>] = []
         for part in parts[wild...] {
-            if part == "." { continue }
-            guard part != ".." else {
+            if part.elementsEqual([dot]) { continue }
+            guard !part.elementsEqual([dot, dot]) else {
                 throw WirError(.invalidArgument, "glob '\(text)' has '..' after a wildcard")
             }
             tail.append(part)
         }
-        let escaped = String(base.value.flatMap { "*?[\\".contains($0) ? ["\\", $0] : [$0] })
-        let pattern = (base.isRoot ? "" : escaped) + "/" + tail.joined(separator: "/")
+        let escaped = base.value.utf8.flatMap { Glob.isWildcardByte($0) ? [UInt8(ascii: "\\"), $0] : [$0] }
+        let pattern = String(decoding: (base.isRoot ? [] : escaped) + [slash] + Array(tail.joined(separator: [slash])),
+                             as: UTF8.self)
         return try PathEntry(access, pattern: pattern, base: PathEntry.literalBase(of: pattern))
     }
 

@@ -24,7 +24,8 @@ enum Main {
             var command = try WirCommand.parseAsRoot()
             try command.run()
         } catch {
-            if WirCommand.exitCode(for: error) == .validationFailure {
+            // An ExitCode was thrown after its message was printed (Failure.map).
+            if !(error is ExitCode), WirCommand.exitCode(for: error) == .validationFailure {
                 let message = WirCommand.message(for: error).split(separator: "\n").first.map(String.init) ?? "bad arguments"
                 Failure.say("wir: \(message) (see 'wir --help')")
                 WirCommand.exit(withError: ExitCode.validationFailure)

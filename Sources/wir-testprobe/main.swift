@@ -123,9 +123,26 @@ func witness(_ entries: [(text: String, leaves: [String], read: Bool)], in direc
         for leaf in entry.leaves { modes[leaf] = (modes[leaf] ?? false) || !entry.read }
     }
     for (leaf, exclusive) in modes {
-        let fd = open(directory + "/" + leaf.replacingOccurrences(of: Character("/"), with: Character("_")),
+        var fd: Int32 = -1
+        repeat {
+            fd = open(directory + "/" + leaf.replacingOccurrences(of: Character("/"), with: Character("_")),
                       O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        if flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0 { violations += 1 }
+        } while fd < 0 && errno == EINTR
+        guard fd >= 0 else {
+            say("wir-testprobe: witness: cannot open \(leaf): errno \(errno)", to: 2)
+            exit(5)
+        }
+        var rc: Int32 = 0
+        repeat { rc = flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) } while rc != 0 && errno == EINTR
+        if rc != 0 {
+            guard errno == EWOULDBLOCK else {
+                say("wir-testprobe: witness: flock \(leaf): errno \(errno)", to: 2)
+                exit(5)
+            }
+            violations += 1
+            say("wir-testprobe: VIOLATION pid \(getpid()) leaf \(leaf) \(exclusive ? "exclusive" : "shared") "
+                + "entries \(entries.map { ($0.read ? "r:" : "w:") + $0.text })", to: 2)
+        }
         fds.append(fd)
     }
     return (violations, fds)

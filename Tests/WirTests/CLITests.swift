@@ -88,6 +88,15 @@ import Testing
         (["run", "--writes", "f", "--timeout", "soon", "--", "true"], "soon"),
         (["release", "t"], "--key"),
         (["config", "set", "ttl", "forever"], "duration"),
+        (["config", "get", "colour"], "colour"),
+        (["who", ""], "empty"),
+        (["log", "--since", "nope"], "nope"),
+        (["history", "--limit", "many"], "many"),
+        (["run", "--task", "", "--writes", "f", "--", "true"], "task id"),
+        (["run", "--writes", "src/[ab", "--", "true"], "unclosed"),
+        (["heartbeat", "t", "--key", "k", "--ttl=-1"], "-1"),
+        (["release", "t", "--key", "k", "--outcome", "forced"], "outcome"),
+        (["claim", "--writes", "f", "--owner-pid", "abc"], "abc"),
     ])
     func badArgumentsGiveOneLineAndExit64(arguments: [String], named: String) throws {
         let result = try wir(arguments)
