@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import CSQLite
 import WirEngine
 
@@ -56,8 +59,15 @@ final class SQLiteConnection {
 
     /// The error for a failed call, with SQLite's own message and what we were doing.
     func failure(_ rc: Int32, doing what: String) -> WirError {
-        let detail = String(cString: sqlite3_errmsg(db))
+        var detail = String(cString: sqlite3_errmsg(db))
         let brief = what.split(separator: "\n").first.map(String.init) ?? what
+        // An I/O error with a missing or empty log beside a live index: the log was deleted in use.
+        var log = stat()
+        if rc & 0xff == SQLITE_IOERR, access(path + "-shm", F_OK) == 0,
+           stat(path + "-wal", &log) != 0 || log.st_size == 0 {
+            detail += "; its write-ahead log (\(path)-wal) seems to have been deleted while in use: the registry "
+                + "recovers when every process using it has closed it"
+        }
         return SQLiteConnection.error(rc, "registry '\(path)': \(detail) (during: \(brief))")
     }
 

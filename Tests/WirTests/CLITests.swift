@@ -44,9 +44,32 @@ import Testing
         return Result(status: process.terminationStatus, out: output, err: error)
     }
 
+    /// A `wir run` that holds `writes` until `openGate(name)`: tests never race a fixed sleep,
+    /// so they hold under sanitizers that slow everything down.
+    func gatedHolder(_ task: String, _ writes: [String], gate name: String = "gate", extra: [String] = []) throws
+        -> (Process, URL, URL) {
+        var arguments = ["run", "--task", task] + extra
+        for path in writes { arguments += ["--writes", path] }
+        return try start(arguments + ["--", "sh", "-c", "while [ ! -e \(dir.file(name)) ]; do sleep 0.02; done"])
+    }
+
+    func openGate(_ name: String = "gate") {
+        FileManager.default.createFile(atPath: dir.file(name), contents: nil)
+    }
+
+    /// Waits until `wir ls --json` shows `count` waiters.
+    func waitForWaiters(_ count: Int) throws {
+        for _ in 0..<500 {
+            let ls = try wir(["ls", "--json"]).out
+            if ls.components(separatedBy: "\"ticket\"").count - 1 >= count { return }
+            usleep(20_000)
+        }
+        Issue.record("never saw \(count) waiters")
+    }
+
     /// Waits until `wir ls --json` shows a claim for `task`.
     func waitForClaim(_ task: String) throws {
-        for _ in 0..<200 {
+        for _ in 0..<500 {
             if try wir(["ls", "--json"]).out.contains("\"task_id\":\"\(task)\"") { return }
             usleep(20_000)
         }
@@ -106,7 +129,7 @@ import Testing
     }
 
     @Test func aRefusedRunNamesTheHolderAndRunsNothing() throws {
-        let holder = try start(["run", "--task", "holder", "--writes", "state.json", "--", "sleep", "2"])
+        let holder = try gatedHolder("holder", ["state.json"])
         try waitForClaim("holder")
         let refused = try wir(["run", "--task", "late", "--writes", ".", "--", "touch", "ran"])
         #expect(refused.status == 75)
@@ -114,8 +137,11 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir.file("ran")))
         let timedOut = try wir(["run", "--writes", "state.json", "--policy", "queue", "--timeout", "0.2s", "--", "true"])
         #expect(timedOut.status == 75 && timedOut.err.contains("timed out"))
-        let queued = try wir(["run", "--task", "patient", "--writes", "state.json", "--policy", "queue", "--",
-                              "sh", "-c", "echo admitted"])
+        let patient = try start(["run", "--task", "patient", "--writes", "state.json", "--policy", "queue", "--",
+                                 "sh", "-c", "echo admitted"])
+        try waitForWaiters(1)
+        openGate()
+        let queued = finish(patient)
         #expect(queued.status == 0 && queued.out == "admitted\n")
         #expect(finish(holder).status == 0)
         let log = try wir(["log", "--json"]).out
@@ -123,7 +149,7 @@ import Testing
     }
 
     @Test func queueProgressShowsOnATerminalOnly() throws {
-        let holder = try start(["run", "--task", "holder", "--writes", "f", "--", "sleep", "1.5"])
+        let holder = try gatedHolder("holder", ["f"])
         try waitForClaim("holder")
         let command = "\(BuiltProducts.directory)/wir-cli run --policy queue --writes f -- true"
         let onTerminal = Process()
@@ -138,7 +164,10 @@ import Testing
         FileManager.default.createFile(atPath: screen, contents: nil)
         onTerminal.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: screen))
         try onTerminal.run()
-        let offTerminal = try wir(["run", "--policy", "queue", "--writes", "f", "--", "true"])
+        let offStarted = try start(["run", "--policy", "queue", "--writes", "f", "--", "true"])
+        try waitForWaiters(2)
+        openGate()
+        let offTerminal = finish(offStarted)
         onTerminal.waitUntilExit()
         let shown = try String(contentsOfFile: screen, encoding: .utf8)
         #expect(onTerminal.terminationStatus == 0)
@@ -148,8 +177,15 @@ import Testing
     }
 
     @Test func twoRunsStartedTogetherOneRefusedNamingTheOther() throws {
-        let first = try start(["run", "--task", "left", "--writes", "state.json", "--", "sleep", "1"])
-        let second = try start(["run", "--task", "right", "--writes", "state.json", "--", "sleep", "1"])
+        let first = try gatedHolder("left", ["state.json"])
+        let second = try gatedHolder("right", ["state.json"])
+        // The loser returns at once; only then may the winner finish.
+        var finished: Result? = nil
+        for _ in 0..<500 where finished == nil {
+            if !first.0.isRunning { finished = finish(first) } else if !second.0.isRunning { finished = finish(second) }
+            usleep(20_000)
+        }
+        openGate()
         let results = [finish(first), finish(second)]
         #expect(results.map(\.status).sorted() == [0, 75])
         let loser = results.first { $0.status == 75 }
@@ -160,7 +196,7 @@ import Testing
     @Test func logFollowPrintsNewConflictsAsTheyCome() throws {
         let follower = try start(["log", "--follow", "--json"])
         defer { follower.0.terminate(); kill(follower.0.processIdentifier, SIGKILL) }
-        let holder = try start(["run", "--task", "holder", "--writes", "f", "--", "sleep", "1"])
+        let holder = try gatedHolder("holder", ["f"])
         try waitForClaim("holder")
         #expect(try wir(["run", "--task", "late", "--writes", "f", "--", "true"]).status == 75)
         var seen = ""
@@ -170,6 +206,7 @@ import Testing
         }
         let row = try JSONSerialization.jsonObject(with: Data((seen.split(separator: "\n").first ?? "").utf8))
         #expect((row as? [String: Any])?["outcome"] as? String == "refused")
+        openGate()
         _ = finish(holder)
     }
 
@@ -226,8 +263,7 @@ import Testing
     @Test func jsonListingsParseAndFollowTheSchema() throws {
         _ = try wir(["config", "set", "grace", "2s"])
         #expect(try wir(["config", "get", "grace"]).out == "2s\n")
-        let holder = try start(["run", "--task", "holder", "--label", "nightly", "--writes", "src/*.py",
-                                "--reads", "data", "--", "sleep", "1"])
+        let holder = try gatedHolder("holder", ["src/*.py"], extra: ["--label", "nightly", "--reads", "data"])
         try waitForClaim("holder")
         _ = try wir(["run", "--writes", "src/a.py", "--", "true"])
         func object(_ arguments: [String]) throws -> Any {
@@ -246,6 +282,7 @@ import Testing
         #expect((who["claims"] as? [[String: Any]])?.count == 1)
         let log = try #require(try object(["log", "--json"]) as? [[String: Any]])
         #expect(log.first?["outcome"] as? String == "refused" && log.first?["held"] is [String: Any])
+        openGate()
         #expect(finish(holder).status == 0)
         let history = try #require(try object(["history", "--json"]) as? [[String: Any]])
         #expect(history.first?["duration_ms"] is Int && history.first?["label"] as? String == "nightly")

@@ -23,7 +23,7 @@ import WirEngine
         let registry = dir.file("registry.db")
         let file = dir.file("state.json")
         let probe = BuiltProducts.probe
-        let holder = try Child(probe, ["queue", registry, "holder", "400", "-1", file])
+        let holder = try Child(probe, ["queue", registry, "holder", "1500", "-1", file])
         #expect(expectLine(holder, "admitted").count == 3)
         let first = try Child(probe, ["queue", registry, "first", "50", "-1", file])
         _ = expectLine(first, "queued")
