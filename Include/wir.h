@@ -29,8 +29,12 @@
  *   A wir_claim may be handed between threads but must not be used by two
  *   threads at the same time. Error messages are per thread: wir_errmsg()
  *   returns the message of the calling thread's most recent call.
- *   A handle must not be used in a child after fork(): calls there return
- *   WIR_EFORK; open a new handle in the child.
+ *   Fork: SQLite is not fork-safe. A handle must not be used in a child after
+ *   fork() (calls return WIR_EFORK), and a child of a process that has any
+ *   registry open cannot open one either (wir_open returns WIR_EFORK): the child
+ *   inherits SQLite's in-process lock bookkeeping without the locks behind it.
+ *   Fork before opening a registry, or exec() in the child. wir_close on a
+ *   handle the child inherited is safe: the connection is left alone there.
  *
  * Stability
  *   Functions, status codes and struct fields declared here keep their
@@ -90,7 +94,7 @@ WIR_API const char *wir_version(void);
 #define WIR_ECORRUPT  -12   /* the registry file is not a database, or is damaged */
 #define WIR_ESCHEMA   -13   /* not a wir registry, or written by a newer wir */
 #define WIR_EPATH     -14   /* a path cannot be resolved (symlink loop, too long) */
-#define WIR_EFORK     -15   /* the handle was opened in another process (fork) */
+#define WIR_EFORK     -15   /* used or opened in a fork() child of a process with a registry open */
 #define WIR_ENOTSUP   -16   /* not supported by this version or this kind of registry */
 #define WIR_EINTERNAL -17   /* a bug in wir; the message says where */
 #define WIR_ECANCELED -18   /* a queued claim was cancelled by wir_cancel */
@@ -148,7 +152,8 @@ typedef struct wir_registry wir_registry;
  *          directory); WIR_ECORRUPT (not a SQLite database); WIR_ESCHEMA (another
  *          program's database, or a newer wir's registry: the file is left
  *          untouched); WIR_EBUSY (locked by another process beyond the busy
- *          timeout); WIR_ENOMEM.
+ *          timeout); WIR_EFORK (this process was forked from one with a
+ *          registry open: see Threading); WIR_ENOMEM.
  *  The handle is freed with wir_close. Thread-safe. */
 WIR_API int wir_open(wir_registry **out, const char *path);
 

@@ -25,6 +25,25 @@ public final class Registry: @unchecked Sendable {
     /// A queued claim looks again at least this often, whatever it was told.
     static let fallbackRecheckMs: Int64 = 2000
 
+    /// Registries open in this process, and which process opened them. After a
+    /// fork() the child inherits this memory, and with it SQLite's in-process
+    /// lock bookkeeping without the kernel locks behind it: a connection opened
+    /// there can believe it holds locks it does not (this let two overlapping
+    /// claims through in a torture run). So a forked child of a process with a
+    /// registry open is refused.
+    nonisolated(unsafe) private static var openHandles = 0
+    nonisolated(unsafe) private static var handlesPID: Int32 = 0
+    private static let handlesLock = Lock()
+
+    private static func checkNotForkedWithOpenRegistries() throws {
+        let forked = handlesLock.withLock { openHandles > 0 && handlesPID != getpid() }
+        if forked {
+            throw WirError(.forked, "this process was forked from one that has a wir registry open, so SQLite "
+                           + "cannot be used safely here; exec() a new program after fork (Python: use the 'spawn' "
+                           + "or 'forkserver' start method), or close registries before forking")
+        }
+    }
+
     /// Opens the registry file at `path` (nil: `RegistryLocation.defaultPath()`).
     /// A new registry is private to its user (file 0600, new directories 0700),
     /// or, with `sharedWithGroup` (or `WIR_REGISTRY_MODE=group`), shared with the
@@ -32,6 +51,7 @@ public final class Registry: @unchecked Sendable {
     public init(path: String? = nil, sharedWithGroup: Bool? = nil, clock: any Clock = SystemClock(),
                 liveness: any OwnerLiveness = LocalLiveness()) throws {
         if let path, path.isEmpty { throw WirError(.invalidArgument, "the registry path is empty") }
+        try Registry.checkNotForkedWithOpenRegistries()
         let shared = try sharedWithGroup ?? RegistryLocation.groupModeFromEnvironment()
         self.path = try RegistryLocation.prepare(path ?? RegistryLocation.defaultPath(), sharedWithGroup: shared)
         store = try SQLiteStore(path: self.path)
@@ -42,6 +62,15 @@ public final class Registry: @unchecked Sendable {
             throw WirError(.internalError, "cannot read /proc/\(openerPID)/stat for this process")
         }
         selfOwner = owner
+        Registry.handlesLock.withLock {
+            Registry.openHandles += 1
+            Registry.handlesPID = openerPID
+        }
+    }
+
+    deinit {
+        guard getpid() == openerPID else { return }
+        Registry.handlesLock.withLock { Registry.openHandles -= 1 }
     }
 
     /// Claims `spec`'s entries all or nothing, deciding an overlap by the

@@ -10,6 +10,10 @@ final class SQLiteConnection {
     let db: OpaquePointer
     let path: String
     private var statements: [String: SQLiteStatement] = [:]
+    /// The process that opened the connection. A child made by fork() must not
+    /// close it (or finalize its statements): that touches locks and files the
+    /// parent still uses. It is leaked there instead, as SQLite advises.
+    private let openerPID = getpid()
 
     /// Opens (creating if missing) a database file.
     init(path: String, busyTimeoutMs: Int32) throws {
@@ -28,6 +32,10 @@ final class SQLiteConnection {
     }
 
     deinit {
+        guard getpid() == openerPID else {
+            statements.values.forEach { Unmanaged.passRetained($0) }   // leak: never finalize in a fork child
+            return
+        }
         statements.removeAll()          // finalize before closing
         sqlite3_close_v2(db)
     }

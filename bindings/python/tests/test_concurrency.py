@@ -1,5 +1,7 @@
 import multiprocessing
 import os
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -70,13 +72,14 @@ def _claim_in_child(registry, path, queue):
     try:
         registry.claim(writes=[path], task_id="child")
         queue.put("admitted")
-    except wir.ClaimConflict as error:
+    except wir.WirError as error:
         queue.put(error)
 
 
-def test_a_forked_child_opens_its_own_handle(registry, tmp_path):
+def test_a_forked_child_of_a_process_with_a_registry_open_is_refused(registry, tmp_path):
+    # SQLite is not fork-safe: the child would inherit its lock bookkeeping
+    # without the locks. wir refuses there, with a message that says what to do.
     target = str(tmp_path / "state.json")
-    parent_handle = registry._handle.value
     with registry.claim(writes=[target], task_id="parent"):
         context = multiprocessing.get_context("fork")
         queue = context.Queue()
@@ -84,10 +87,30 @@ def test_a_forked_child_opens_its_own_handle(registry, tmp_path):
         child.start()
         result = queue.get(timeout=30)
         child.join(30)
-    # The child reused nothing: it opened a handle of its own, and its claim met the parent's.
-    assert isinstance(result, wir.ClaimConflict), result
-    assert result.conflicts[0].holder_task_id == "parent" and result.conflicts[0].pid == os.getpid()
-    assert registry._handle.value == parent_handle and child.exitcode == 0
+    assert isinstance(result, wir.WirError) and result.status == -15, result
+    assert "spawn" in str(result) and child.exitcode == 0
+    assert registry.history()[-1]["task_id"] == "parent", "the parent's registry was not disturbed"
+
+
+FORK_FIRST = """
+import multiprocessing, sys, wir
+def child(path, target):
+    with wir.Registry(path).claim(writes=[target], task_id="child"):
+        pass
+if __name__ == "__main__":
+    process = multiprocessing.get_context("fork").Process(target=child, args=(sys.argv[1], sys.argv[2]))
+    process.start(); process.join()
+    sys.exit(process.exitcode)
+"""
+
+
+def test_a_child_forked_before_any_registry_is_open_may_open_one(tmp_path, python_env):
+    # A fresh interpreter that opens nothing before forking: the child starts clean.
+    script = tmp_path / "fork_first.py"
+    script.write_text(FORK_FIRST)
+    result = subprocess.run([sys.executable, str(script), str(tmp_path / "fresh.db"), str(tmp_path / "f")],
+                            env=python_env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
 
 
 def _spawned_claim(args):

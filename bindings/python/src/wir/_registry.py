@@ -55,10 +55,11 @@ class Registry:
     """A wir registry: ``Registry()`` opens the default one ($WIR_REGISTRY, else
     ~/.local/state/wir/registry.db), ``Registry(path)`` a given file.
 
-    Thread-safe. In a child made by ``fork`` (multiprocessing's default on
-    Linux), the first use opens a new handle for the child: the C library
-    refuses handles used across fork, so this never happens by accident. With
-    ``spawn``, pass the Registry itself (it pickles as its path).
+    Thread-safe. SQLite is not fork-safe: in a child made by ``fork``
+    (multiprocessing's default on Linux) of a process with a registry open,
+    using it raises WirError (status -15, WIR_EFORK) rather than risk it. Use
+    the ``spawn`` or ``forkserver`` start method (pass the Registry itself: it
+    pickles as its path), or open registries only after forking.
     """
 
     def __init__(self, path: str | os.PathLike | None = None):
@@ -81,8 +82,8 @@ class Registry:
     def _handle_for_use(self) -> c_void_p:
         with self._lock:
             if self._pid != os.getpid():
-                # A forked child: the parent's handle is left alone (not closed:
-                # that would touch SQLite state the parent owns); open our own.
+                # A forked child: the parent's handle is left alone. Opening our
+                # own raises WIR_EFORK while the parent had a registry open.
                 self._open()
             if self._handle is None:
                 raise ValueError("the registry is closed")
