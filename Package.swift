@@ -41,7 +41,7 @@ let package = Package(
             "WirRegistry", "WirSQLite", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Helper processes for the cross-process tests (claim and hold, race with a witness).
-        .executableTarget(name: "wir-testprobe", dependencies: ["WirRegistry"]),
+        .executableTarget(name: "wir-testprobe", dependencies: ["WirRegistry", "WirOracle"]),
 
         .testTarget(name: "WirTests",
                     dependencies: ["WirEngine", "WirSQLite", "WirRegistry", "Wir", "CWir", "CSQLite",

@@ -28,22 +28,14 @@ struct ClaimCommand: ParsableCommand {
         let reg = try registry.open()
         let owner = ownerPid ?? getppid()
         let outcome = try Failure.map { try reg.claim(claim.spec(ownerPID: owner), whileQueued: Progress.reporter()) }
-        switch outcome.result {
-        case .admitted(let record, let entries, _):
-            if output.json {
-                print(RegistryJSON.object([("task_id", RegistryJSON.string(record.taskID)),
-                                           ("key", RegistryJSON.string(record.key)), ("token", "\(record.token)"),
-                                           ("expires_ms", "\(record.expiresMs)"),
-                                           ("entries", RegistryJSON.entries(entries))]))
-            } else {
-                print("WIR_TASK_ID=\(record.taskID)\nWIR_KEY=\(record.key)\nWIR_TOKEN=\(record.token)")
-            }
-        case .refused(let conflicts):
-            throw Failure.refused(outcome.taskID, conflicts, timedOut: false)
-        case .timedOut(let conflicts):
-            throw Failure.refused(outcome.taskID, conflicts, timedOut: true)
-        case .queued:
-            throw ExitCode(1)
+        let (record, entries, _) = try Failure.admitted(outcome)
+        if output.json {
+            print(RegistryJSON.object([("task_id", RegistryJSON.string(record.taskID)),
+                                       ("key", RegistryJSON.string(record.key)), ("token", "\(record.token)"),
+                                       ("expires_ms", "\(record.expiresMs)"),
+                                       ("entries", RegistryJSON.entries(entries))]))
+        } else {
+            print("WIR_TASK_ID=\(record.taskID)\nWIR_KEY=\(record.key)\nWIR_TOKEN=\(record.token)")
         }
     }
 }

@@ -3,6 +3,7 @@ import ArgumentParser
 import Glibc
 #endif
 import WirEngine
+import WirRegistry
 
 /// How errors leave the command: one line on stderr and a sysexits code.
 enum Failure {
@@ -35,6 +36,16 @@ enum Failure {
     static func say(_ line: String) {
         let bytes = Array((line + "\n").utf8)
         _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    }
+
+    /// The admitted claim of `outcome`; a refusal or timeout says who holds what and exits 75.
+    static func admitted(_ outcome: ClaimOutcome) throws -> (ClaimRecord, [PathEntry], [Conflict]) {
+        switch outcome.result {
+        case .admitted(let record, let entries, let warnings): return (record, entries, warnings)
+        case .refused(let conflicts): throw refused(outcome.taskID, conflicts, timedOut: false)
+        case .timedOut(let conflicts): throw refused(outcome.taskID, conflicts, timedOut: true)
+        case .queued: throw ExitCode(1)                       // Registry.claim waits until decided
+        }
     }
 
     /// Prints who holds what, for a refusal or a timeout, and fails with EX_TEMPFAIL.

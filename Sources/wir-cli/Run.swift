@@ -46,20 +46,10 @@ struct Run: ParsableCommand {
             if let signal = relay.received { throw ExitCode(128 + signal) }   // interrupted while queued
             throw error
         }
-        let record: ClaimRecord
-        switch outcome.result {
-        case .admitted(let admitted, _, let warnings):
-            record = admitted
-            if !warnings.isEmpty {
-                Failure.say("wir: warning: task '\(record.taskID)' admitted despite \(warnings.count) overlap(s) "
-                            + "(policy warn); first: \(warnings[0].held.description) held by '\(warnings[0].holderTaskID)'")
-            }
-        case .refused(let conflicts):
-            throw Failure.refused(outcome.taskID, conflicts, timedOut: false)
-        case .timedOut(let conflicts):
-            throw Failure.refused(outcome.taskID, conflicts, timedOut: true)
-        case .queued:
-            throw ExitCode(1)
+        let (record, _, warnings) = try Failure.admitted(outcome)
+        if !warnings.isEmpty {
+            Failure.say("wir: warning: task '\(record.taskID)' admitted despite \(warnings.count) overlap(s) "
+                        + "(policy warn); first: \(warnings[0].held.description) held by '\(warnings[0].holderTaskID)'")
         }
 
         let child: pid_t

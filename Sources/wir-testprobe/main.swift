@@ -23,6 +23,7 @@
 import Glibc
 #endif
 import WirEngine
+import WirOracle
 import WirRegistry
 
 let arguments = CommandLine.arguments
@@ -218,19 +219,6 @@ func torture(registryPath: String, root: String, witnessDir: String, iterations:
     }
     say("admitted=\(counts.admitted) refused=\(counts.refused) timedout=\(counts.timedOut) warned=\(counts.warned) "
         + "crashed=\(counts.crashed) violations=\(counts.violations) errors=\(counts.errors)")
-}
-
-/// A small deterministic generator, so a failing run can be replayed by seed.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 extension String {

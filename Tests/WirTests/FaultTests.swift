@@ -2,6 +2,7 @@ import CWir
 import Foundation
 import Testing
 import WirEngine
+import WirOracle
 @testable import WirRegistry
 @testable import WirSQLite
 
@@ -33,7 +34,7 @@ import WirEngine
         let witness = dir.file("witness")
         try FileManager.default.createDirectory(atPath: witness, withIntermediateDirectories: true)
         var lastToken: Int64 = 0
-        var random = TestRandom(seed: 9)
+        var random = SplitMix(seed: 9)
         for round in 0..<25 {
             let workers = try (0..<3).map { index in
                 try Child(BuiltProducts.probe, ["torture", path, dir.file("tree"), witness, "100000", "\(round * 3 + index)"])
@@ -59,16 +60,7 @@ import WirEngine
     @Test func killNineDuringMigrationNeverLeavesAHalfMigratedFile() throws {
         for round in 0..<12 {
             let path = dir.file("v1-\(round).db")
-            do {
-                let connection = try SQLiteConnection(path: path, busyTimeoutMs: 100)
-                try connection.execute(SQLiteSchema.migrations[0])
-                try connection.execute("""
-                    INSERT INTO claims VALUES ('old', 'k', 7, 'h', 1, 1, 'b', 0, 9000000000000, 1000, '/a');
-                    INSERT INTO claim_paths VALUES ('/a', 'old');
-                    PRAGMA application_id = \(SQLiteSchema.applicationID);
-                    PRAGMA user_version = 1;
-                    """)
-            }
+            try makeVersionOneRegistry(at: path, paths: ["/a"])
             let opener = try Child(BuiltProducts.probe, ["hold", path, "new", dir.file("x-\(round)")])
             usleep(UInt32(round * 1500))                // before, during or after the migration
             kill(opener.pid, SIGKILL)

@@ -112,7 +112,7 @@ func entry(_ text: String, _ access: Access = .write) throws -> PathEntry {
     /// 3 components of 1-2 bytes over {a, b, c} ("c" stands for every other
     /// byte), which holds a witness for every overlapping pair of that size.
     @Test func agreesWithBruteForceOnASmallAlphabet() throws {
-        var random = TestRandom(seed: 12684)
+        var random = SplitMix(seed: 12684)
         let atoms = ["a", "b", "?", "*", "[ab]", "[!a]"]
         func pattern() -> String {
             let count = 1 + Int(random.next() % 2)
@@ -130,17 +130,5 @@ func entry(_ text: String, _ access: Access = .write) throws -> PathEntry {
             if expected { overlapping += 1 }
         }
         #expect(overlapping > 20 && overlapping < checked - 20, "the sample must hold both answers")
-    }
-}
-
-struct TestRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

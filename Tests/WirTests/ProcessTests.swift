@@ -101,21 +101,13 @@ import WirEngine
         let racers = try (0..<4).map { index in
             try Child(BuiltProducts.probe, ["race", registryPath, root, witness, "150", "\(index + 1)"])
         }
-        var admitted = 0, refused = 0, violations = 0
-        for racer in racers {
+        let outputs = racers.map { racer -> String in
             let (status, output) = racer.finish()
             #expect(status == 0, "\(output)")
-            for field in output.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
-                let parts = field.split(separator: "=")
-                guard parts.count == 2, let value = Int(parts[1]) else { continue }
-                switch parts[0] {
-                case "admitted": admitted += value
-                case "refused": refused += value
-                case "violations": violations += value
-                default: break
-                }
-            }
+            return output
         }
+        let sums = totals(outputs)
+        let admitted = sums["admitted"] ?? 0, refused = sums["refused"] ?? 0, violations = sums["violations"] ?? -1
         #expect(violations == 0)
         #expect(admitted + refused == 600)
         #expect(admitted > 0 && refused > 0, "the race must really contend: \(admitted) admitted, \(refused) refused")

@@ -90,17 +90,7 @@ import WirEngine
 
     @Test func aVersionOneRegistryIsMigratedWithItsClaims() throws {
         let path = dir.file("v1.db")
-        do {
-            let connection = try SQLiteConnection(path: path, busyTimeoutMs: 100)
-            try connection.execute(SQLiteSchema.migrations[0])
-            try connection.execute("""
-                INSERT INTO claims VALUES ('old', 'k', 7, 'h', 1, 1, 'b', 0, 9000000000000, 1000, '/a\n/b');
-                INSERT INTO claim_paths VALUES ('/a', 'old'), ('/b', 'old');
-                UPDATE counters SET value = 7;
-                PRAGMA application_id = \(SQLiteSchema.applicationID);
-                PRAGMA user_version = 1;
-                """)
-        }
+        try makeVersionOneRegistry(at: path, paths: ["/a", "/b"])
         let store = try SQLiteStore(path: path)
         #expect(try store.schemaVersion() == SQLiteSchema.latestVersion)
         #expect(try store.read { try $0.entries(taskID: "old") } == [try entry("/a"), try entry("/b")])

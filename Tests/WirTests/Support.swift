@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 import WirEngine
-import WirSQLite
+@testable import WirSQLite
 @testable import WirRegistry
 
 /// A clock the test moves by hand.
@@ -133,6 +133,33 @@ final class TempDir {
     }
     deinit { try? FileManager.default.removeItem(atPath: path) }
     func file(_ name: String) -> String { path + "/" + name }
+}
+
+/// A registry file as wir version 1 wrote it, holding claim 'old' on `paths`
+/// (token 7), for migration tests.
+func makeVersionOneRegistry(at path: String, paths: [String]) throws {
+    let connection = try SQLiteConnection(path: path, busyTimeoutMs: 100)
+    try connection.execute(SQLiteSchema.migrations[0])
+    let joined = paths.joined(separator: "\n")
+    try connection.execute("INSERT INTO claims VALUES ('old', 'k', 7, 'h', 1, 1, 'b', 0, 9000000000000, 1000, '\(joined)')")
+    for path in paths { try connection.execute("INSERT INTO claim_paths VALUES ('\(path)', 'old')") }
+    try connection.execute("""
+        UPDATE counters SET value = 7;
+        PRAGMA application_id = \(SQLiteSchema.applicationID);
+        PRAGMA user_version = 1;
+        """)
+}
+
+/// Sums "name=number" fields from the output of probe processes.
+func totals(_ outputs: [String]) -> [String: Int] {
+    var sums: [String: Int] = [:]
+    for output in outputs {
+        for field in output.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
+            let parts = field.split(separator: "=")
+            if parts.count == 2, let value = Int(parts[1]) { sums[String(parts[0]), default: 0] += value }
+        }
+    }
+    return sums
 }
 
 /// Owners for engine tests.

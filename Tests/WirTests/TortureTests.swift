@@ -15,15 +15,12 @@ import Testing
         let workers = try (0..<4).map { index in
             try Child(BuiltProducts.probe, ["torture", registryPath, dir.file("tree"), witness, "250", "\(index + 7)"])
         }
-        var totals: [String: Int] = [:]
-        for worker in workers {
+        let outputs = workers.map { worker -> String in
             let (status, output) = worker.finish()
             #expect(status == 0, "\(output)")
-            for field in output.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
-                let parts = field.split(separator: "=")
-                if parts.count == 2, let value = Int(parts[1]) { totals[String(parts[0]), default: 0] += value }
-            }
+            return output
         }
+        let totals = WirTests.totals(outputs)
         #expect(totals["violations"] == 0 && totals["errors"] == 0, "\(totals)")
         #expect((totals["admitted"] ?? 0) > 100 && (totals["refused"] ?? 0) > 0, "\(totals)")
         #expect((totals["crashed"] ?? 0) > 0, "some holders must die holding: \(totals)")
