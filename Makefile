@@ -117,9 +117,10 @@ wheel: lib
 	rm -rf $(PYDIR)/src/wir/libwir.so $(PYDIR)/src/*.egg-info $(PYDIR)/build
 	@ls $(PYDIR)/dist/*.whl
 
+# Every row in one run, alternating; the table on stdout, the figures in bench-results.json.
 bench: lib
 	$(SWIFT) build -c release --product wir-bench
-	.build/release/wir-bench
+	.build/release/wir-bench --json bench-results.json
 	WIR_LIBRARY=$(CURDIR)/$(LIB) PYTHONPATH=$(CURDIR)/$(PYDIR)/src $(PYTHON) $(PYDIR)/benchmarks/claim_vs_filelock.py
 
 # The big torture run (8 processes x 10,000 claims; SOAK_ARGS="P N" to change).
