@@ -20,5 +20,5 @@ seconds=$(( $(date +%s) - start ))
 cat "$work"/out.* | tr ' ' '\n' | awk -F= '{ total[$1] += $2 } END { for (k in total) printf "%s=%d ", k, total[k]; print "" }' \
     | tee "$work/totals"
 echo "soak: $processes processes x $iterations iterations in ${seconds}s"
-sqlite3 "$work/registry.db" 'PRAGMA integrity_check' | sed 's/^/soak: integrity: /'
+python3 -c "import sqlite3, sys; print('soak: integrity:', sqlite3.connect(sys.argv[1]).execute('PRAGMA integrity_check').fetchone()[0])" "$work/registry.db"
 grep -q 'violations=0' "$work/totals" && grep -q 'errors=0' "$work/totals"
