@@ -173,10 +173,8 @@ func torture(registryPath: String, root: String, witnessDir: String, iterations:
             // A holder that dies holding: a fresh process (never fork() a process that has
             // SQLite open: the child inherits SQLite's lock bookkeeping without the locks).
             // The kernel drops its flocks; wir must reap its claim.
-            let writes = entries.filter { !$0.read }.map(\.text), reads = entries.filter(\.read).map(\.text)
             let encoded = entries.map { ($0.read ? "r:" : "w:") + $0.text + "=" + $0.leaves.joined(separator: ",") }
             let argv = [CommandLine.arguments[0], "crash", registryPath, witnessDir] + encoded
-            _ = (writes, reads)
             var pid: pid_t = 0
             let cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
             defer { cArgs.forEach { free($0) } }

@@ -1,5 +1,4 @@
 """Bad input through the Python binding: a documented exception, no crash, nothing changed."""
-import os
 
 import pytest
 

@@ -1,5 +1,4 @@
 import multiprocessing
-import os
 import subprocess
 import sys
 import threading

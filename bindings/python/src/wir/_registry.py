@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable
 
 from . import _native
 from ._claim import Claim
-from ._errors import ClaimCancelled, Conflict
+from ._errors import Conflict
 from ._native import lib, read_conflicts
 
 _executor: concurrent.futures.ThreadPoolExecutor | None = None
