@@ -45,21 +45,6 @@ public struct CanonicalPath: Sendable, Hashable, Comparable, CustomStringConvert
         return result
     }
 
-    /// The UTF-8 lengths of the prefixes of `value` that are this path and its
-    /// ancestors, root (length 1) first: a store can look them up without
-    /// building a String for each.
-    public var selfAndAncestorLengths: [Int] {
-        var lengths = [1]
-        if isRoot { return lengths }
-        var offset = 0
-        for byte in value.utf8 {
-            if byte == UInt8(ascii: "/") && offset > 0 { lengths.append(offset) }
-            offset += 1
-        }
-        lengths.append(offset)
-        return lengths
-    }
-
     /// Open byte range (lower, upper) holding the strings of every strict
     /// descendant and nothing else: they start with `self + "/"` (which is
     /// itself never a canonical path, nor is "/" a descendant of the root),
@@ -87,14 +72,14 @@ public struct CanonicalPath: Sendable, Hashable, Comparable, CustomStringConvert
     }
 
     public static func == (a: CanonicalPath, b: CanonicalPath) -> Bool {
-        a.value.utf8.elementsEqual(b.value.utf8)
+        ByteOrder.compare(a.value, b.value) == 0
     }
 
     public func hash(into hasher: inout Hasher) {
-        for byte in value.utf8 { hasher.combine(byte) }
+        ByteOrder.hash(value, into: &hasher)
     }
 
     public static func < (a: CanonicalPath, b: CanonicalPath) -> Bool {
-        a.value.utf8.lexicographicallyPrecedes(b.value.utf8)
+        ByteOrder.compare(a.value, b.value) < 0
     }
 }

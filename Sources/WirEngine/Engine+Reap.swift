@@ -78,8 +78,7 @@ extension Engine {
 
     /// Removes a claim and records why it ended.
     func end(_ claim: ClaimRecord, reason: EndReason, forcedBy: String = "", _ context: Context) throws {
-        let entries = try context.tx.entries(taskID: claim.taskID)
-        try context.tx.delete(taskID: claim.taskID)
+        let entries = try context.tx.delete(taskID: claim.taskID)
         try context.tx.record(HistoryEntry(claim: claim, entries: entries, endedMs: context.now, reason: reason,
                                            forcedBy: forcedBy))
         context.freed = true

@@ -196,9 +196,10 @@ public struct Engine: Sendable {
                          _ context: Context) throws -> (conflicts: [Conflict], blockers: [Blocker]) {
         var holders: [String: ClaimRecord?] = [:]
         var conflicts: [Conflict] = []
+        // One batch for all entries: their common ancestors are looked up once.
+        let held = try context.tx.holdings(overlappingAny: entries.map(\.base)).filter { $0.taskID != taskID }
         for entry in entries {
-            for holding in try context.tx.holdings(overlapping: entry.base)
-            where holding.taskID != taskID && entry.conflicts(with: holding.entry) {
+            for holding in held where entry.conflicts(with: holding.entry) {
                 if holders[holding.taskID] == nil {
                     holders[holding.taskID] = try blockingClaim(taskID: holding.taskID, context)
                 }

@@ -69,14 +69,15 @@ public struct PathEntry: Hashable, Sendable, Comparable, CustomStringConvertible
 
     /// Reads the storage form back; `base` of a glob is recomputed.
     public init(encoded: String) throws {
-        let access: Access = encoded.hasPrefix("r ") ? .read : .write
-        var rest = encoded.dropFirst(2)
-        if rest.hasPrefix("g ") {
-            rest = rest.dropFirst(2)
-            let pattern = String(rest)
+        // Compared as bytes: the prefixes are ASCII, and Character views are slow.
+        let bytes = encoded.utf8
+        let access: Access = bytes.first == UInt8(ascii: "r") ? .read : .write
+        let rest = bytes.dropFirst(2)
+        if rest.starts(with: "g ".utf8) {
+            let pattern = String(decoding: rest.dropFirst(2), as: UTF8.self)
             try self.init(access, pattern: pattern, base: PathEntry.literalBase(of: pattern))
         } else {
-            self.init(access, CanonicalPath(canonical: String(rest)))
+            self.init(access, CanonicalPath(canonical: String(decoding: rest, as: UTF8.self)))
         }
     }
 
@@ -101,7 +102,24 @@ public struct PathEntry: Hashable, Sendable, Comparable, CustomStringConvertible
             + Array(parts.joined(separator: [UInt8(ascii: "/")])), as: UTF8.self))
     }
 
+    // Equality, hashing and order go by the text's UTF-8 bytes, as for
+    // `CanonicalPath` (`base` and `glob` follow from the text): Unicode-equivalent
+    // spellings name different files, and byte comparisons are cheap.
+
+    public static func == (a: PathEntry, b: PathEntry) -> Bool {
+        a.access == b.access && a.isGlob == b.isGlob && ByteOrder.compare(a.text, b.text) == 0
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(access)
+        hasher.combine(isGlob)
+        ByteOrder.hash(text, into: &hasher)
+    }
+
     public static func < (a: PathEntry, b: PathEntry) -> Bool {
-        (a.text, a.access.rawValue, a.isGlob ? 1 : 0) < (b.text, b.access.rawValue, b.isGlob ? 1 : 0)
+        let order = ByteOrder.compare(a.text, b.text)
+        if order != 0 { return order < 0 }
+        if a.access != b.access { return a.access == .read }
+        return !a.isGlob && b.isGlob
     }
 }

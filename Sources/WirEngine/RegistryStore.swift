@@ -12,6 +12,19 @@ public protocol RegistryStore: AnyObject {
     func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
 }
 
+extension StoreTransaction {
+    public func holdings(overlappingAny bases: [CanonicalPath]) throws -> [Holding] {
+        var seen = Set<Holding>()
+        var found: [Holding] = []
+        for base in Set(bases) {
+            for holding in try holdings(overlapping: base) where seen.insert(holding).inserted {
+                found.append(holding)
+            }
+        }
+        return found.sorted()
+    }
+}
+
 /// The operations available inside a transaction.
 public protocol StoreTransaction {
     /// The claim in flight for a task, if any.
@@ -21,6 +34,10 @@ public protocol StoreTransaction {
     /// Every held entry whose base overlaps `base`: based at `base` itself,
     /// at its ancestors, or beneath it. Index lookups, not a scan of all claims.
     func holdings(overlapping base: CanonicalPath) throws -> [Holding]
+    /// Every held entry overlapping any of `bases`, each once, sorted. A store
+    /// may share the lookups of common ancestors; the default asks
+    /// `holdings(overlapping:)` for each distinct base.
+    func holdings(overlappingAny bases: [CanonicalPath]) throws -> [Holding]
     /// Up to `limit` claims whose lease lapsed at or before `nowMs`, oldest first.
     func expiredClaims(atOrBefore nowMs: Int64, limit: Int) throws -> [ClaimRecord]
     /// Every claim in flight, ordered by task id.
@@ -37,8 +54,9 @@ public protocol StoreTransaction {
     func remove(entries: [PathEntry], taskID: String) throws
     /// Rewrites the token and lease of a claim in flight.
     func update(_ claim: ClaimRecord) throws
-    /// Removes a claim and its entries.
-    func delete(taskID: String) throws
+    /// Removes a claim and its entries; returns the entries, sorted.
+    @discardableResult
+    func delete(taskID: String) throws -> [PathEntry]
 
     /// The waiters, in ticket order.
     func waiters() throws -> [Waiter]

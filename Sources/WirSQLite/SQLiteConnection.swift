@@ -9,7 +9,9 @@ import WirEngine
 final class SQLiteConnection {
     let db: OpaquePointer
     let path: String
-    private var statements: [String: SQLiteStatement] = [:]
+    /// Prepared statements by the address of their SQL literal: a lookup
+    /// hashes one integer, never the SQL text.
+    private var statements: [UInt: SQLiteStatement] = [:]
     /// The process that opened the connection. A child made by fork() must not
     /// close it (or finalize its statements): that touches locks and files the
     /// parent still uses. It is leaked there instead, as SQLite advises.
@@ -33,7 +35,7 @@ final class SQLiteConnection {
 
     deinit {
         guard getpid() == openerPID else {
-            statements.values.forEach { Unmanaged.passRetained($0) }   // leak: never finalize in a fork child
+            statements.values.forEach { _ = Unmanaged.passRetained($0) }   // leak: never finalize in a fork child
             return
         }
         statements.removeAll()          // finalize before closing
@@ -46,23 +48,36 @@ final class SQLiteConnection {
         guard rc == SQLITE_OK else { throw failure(rc, doing: sql) }
     }
 
-    /// A cached prepared statement, reset and ready to bind.
-    func statement(_ sql: String) throws -> SQLiteStatement {
-        if let cached = statements[sql] {
+    /// A cached prepared statement, reset and ready to bind. The SQL is a
+    /// literal, so its address identifies it for the life of the process.
+    func statement(_ sql: StaticString) throws -> SQLiteStatement {
+        let key = UInt(bitPattern: sql.utf8Start)
+        if let cached = statements[key] {
             cached.reset()
             return cached
         }
-        var raw: OpaquePointer?
-        let rc = sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &raw, nil)
-        guard rc == SQLITE_OK, let raw else { throw failure(rc, doing: sql) }
-        let statement = SQLiteStatement(raw, connection: self)
-        statements[sql] = statement
+        let statement = try sql.utf8Start.withMemoryRebound(to: CChar.self, capacity: sql.utf8CodeUnitCount + 1) {
+            try prepare($0, flags: UInt32(SQLITE_PREPARE_PERSISTENT), describing: sql.description)
+        }
+        statements[key] = statement
         return statement
+    }
+
+    /// A statement prepared for one use (pragmas, diagnostics): finalized when released.
+    func uncached(_ sql: String) throws -> SQLiteStatement {
+        try prepare(sql, flags: 0, describing: sql)
+    }
+
+    private func prepare(_ sql: UnsafePointer<CChar>, flags: UInt32, describing text: String) throws -> SQLiteStatement {
+        var raw: OpaquePointer?
+        let rc = sqlite3_prepare_v3(db, sql, -1, flags, &raw, nil)
+        guard rc == SQLITE_OK, let raw else { throw failure(rc, doing: text) }
+        return SQLiteStatement(raw, connection: self)
     }
 
     /// Runs a one-integer query such as a pragma.
     func integer(_ sql: String) throws -> Int64 {
-        try statement(sql).first { $0.int64(0) } ?? 0
+        try uncached(sql).first { $0.int64(0) } ?? 0
     }
 
     /// The error for a failed call, with SQLite's own message and what we were doing.

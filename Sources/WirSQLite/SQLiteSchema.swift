@@ -163,7 +163,7 @@ enum SQLiteSchema {
         // durable at the next checkpoint. Losing the last claims in a power cut
         // is harmless (their owners died too); a torn registry is not, and WAL
         // never tears.
-        let journal = try connection.statement("PRAGMA journal_mode=WAL").first { $0.text(0) } ?? ""
+        let journal = try connection.uncached("PRAGMA journal_mode=WAL").first { $0.text(0) } ?? ""
         guard journal == "wal" else {
             throw WirError(.io, "registry '\(connection.path)': cannot use WAL mode (journal mode is '\(journal)')")
         }

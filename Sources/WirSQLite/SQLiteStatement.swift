@@ -80,18 +80,5 @@ enum SQLiteValue {
     case null
 }
 
-extension SQLiteStatement {
-    /// Binds the first `length` bytes of `text` to parameter 1 (no String is made).
-    func bindPrefix(of text: String, length: Int) throws {
-        var text = text
-        let rc = text.withUTF8 { bytes in
-            bytes.withMemoryRebound(to: CChar.self) {
-                sqlite3_bind_text(raw, 1, $0.baseAddress, Int32(length), sqliteTransient)
-            }
-        }
-        guard rc == SQLITE_OK else { throw connection.failure(rc, doing: "bind") }
-    }
-}
-
 /// SQLite copies bound text before the call returns.
 private let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)

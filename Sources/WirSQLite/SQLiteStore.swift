@@ -25,15 +25,15 @@ public final class SQLiteStore: RegistryStore {
     public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
         // IMMEDIATE takes the write lock up front: a DEFERRED transaction that
         // upgrades later fails with SQLITE_BUSY_SNAPSHOT under contention.
-        try transaction("BEGIN IMMEDIATE", body)
+        try transaction(try connection.statement("BEGIN IMMEDIATE"), body)
     }
 
     public func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
-        try transaction("BEGIN", body)
+        try transaction(try connection.statement("BEGIN"), body)
     }
 
-    private func transaction<T>(_ begin: String, _ body: (any StoreTransaction) throws -> T) throws -> T {
-        try connection.statement(begin).run()
+    private func transaction<T>(_ begin: SQLiteStatement, _ body: (any StoreTransaction) throws -> T) throws -> T {
+        try begin.run()
         do {
             let result = try body(SQLiteTransaction(connection: connection))
             try connection.statement("COMMIT").run()
@@ -59,9 +59,9 @@ extension SQLiteStore {
                       Diagnostic(name: "schema_version", value: "\(try schemaVersion())", isNumber: true),
                       Diagnostic(name: "sqlite_version", value: String(cString: sqlite3_libversion()), isNumber: false),
                       Diagnostic(name: "journal_mode",
-                                 value: try connection.statement("PRAGMA journal_mode").first { $0.text(0) } ?? "",
+                                 value: try connection.uncached("PRAGMA journal_mode").first { $0.text(0) } ?? "",
                                  isNumber: false)]
-        let integrity = try connection.statement("PRAGMA integrity_check").rows { $0.text(0) }
+        let integrity = try connection.uncached("PRAGMA integrity_check").rows { $0.text(0) }
         report.append(Diagnostic(name: "integrity", value: integrity.joined(separator: "; "), isNumber: false))
         for table in ["claims", "claim_entries", "waiters", "history", "conflicts"] {
             let rows = try connection.integer("SELECT count(*) FROM \(table)")

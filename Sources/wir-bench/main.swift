@@ -6,6 +6,7 @@
 //
 // usage: wir-bench [--live N] [--rounds R] [--per-round K] [--handoffs H]
 //                  [--seconds S] [--dir DIR] [--json FILE]
+//        wir-bench --profile REGISTRY N PATHS   (N claim+release, untimed: for callgrind)
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -33,7 +34,7 @@ struct Options {
             case "--seconds": seconds = Double(value) ?? seconds
             case "--dir": dir = value
             case "--json": json = value
-            case "--handoff-waiter", "--contender", "--cold-start": break
+            case "--handoff-waiter", "--contender", "--cold-start", "--profile": break
             default: fatal("unknown option \(flag)")
             }
         }
@@ -236,8 +237,23 @@ func coldStart(_ registryPath: String) -> Never {
     exit(0)
 }
 
+/// --profile REG N PATHS: N claim+release of PATHS paths, nothing timed (for
+/// `valgrind --tool=callgrind`, which counts instructions repeatably).
+func profile(_ arguments: [String]) -> Never {
+    let reg = openRegistry(arguments[0])
+    let count = Int(arguments[1]) ?? 1000, width = Int(arguments[2]) ?? 1
+    let writes = cStrings((0..<width).map { "/wir-bench/work/dir\($0 % 4)/file-\($0).jsonl" })
+    for _ in 0..<count {
+        let held = claim(reg, writes)
+        _ = wir_release(reg, held, WIR_OUTCOME_COMPLETED)
+        wir_claim_free(held)
+    }
+    exit(0)
+}
+
 let arguments = CommandLine.arguments
 switch arguments.dropFirst().first {
+case "--profile": profile(Array(arguments[2...]))
 case "--handoff-waiter": handoffWaiter(arguments[2])
 case "--contender": contender(Array(arguments[2...]))
 case "--cold-start": coldStart(arguments[2])

@@ -68,7 +68,7 @@ final class EngineFixture {
             return memory.state.history.map { "\($0.claim.taskID):\($0.reason.rawValue)" }
         }
         let sqlite = store as! SQLiteStore
-        return try sqlite.connection.statement("SELECT task_id || ':' || reason FROM history ORDER BY id")
+        return try sqlite.connection.uncached("SELECT task_id || ':' || reason FROM history ORDER BY id")
             .rows { $0.text(0) }
     }
 
@@ -77,7 +77,7 @@ final class EngineFixture {
         if let memory = store as? InMemoryStore {
             return memory.state.log.map { "\($0.entry.taskID)>\($0.entry.conflict.holderTaskID):\($0.entry.outcome):\($0.entry.waitedMs)" }
         }
-        return try (store as! SQLiteStore).connection.statement(
+        return try (store as! SQLiteStore).connection.uncached(
             "SELECT task_id || '>' || holder_task_id || ':' || outcome || ':' || waited_ms FROM conflicts ORDER BY id")
             .rows { $0.text(0) }
     }

@@ -11,7 +11,7 @@ import WirEngine
         let store = try SQLiteStore(path: dir.file("r.db"))
         #expect(try store.schemaVersion() == SQLiteSchema.latestVersion)
         #expect(try store.connection.integer("PRAGMA application_id") == SQLiteSchema.applicationID)
-        #expect(try store.connection.statement("PRAGMA journal_mode").first { $0.text(0) } == "wal")
+        #expect(try store.connection.uncached("PRAGMA journal_mode").first { $0.text(0) } == "wal")
         #expect(try store.connection.integer("PRAGMA synchronous") == 1, "NORMAL")
     }
 
@@ -78,13 +78,40 @@ import WirEngine
         #expect(try store.write { try $0.issueToken() } == 1, "the token counter rolled back too")
     }
 
+    /// The batched overlap query (ancestors shared between bases) finds
+    /// exactly what a brute-force scan of every held entry finds, each once.
+    @Test func batchedHoldingsMatchABruteForceScan() throws {
+        let store = try SQLiteStore(path: dir.file("batch.db"))
+        let held = ["/", "/a", "/a/b", "/a/b/c", "/a/b-c", "/a/b.txt", "/a/bc", "/x/y", "/a/b/c/d/e"]
+        let globs = ["/a/*/c", "/x/**/z"]
+        try store.write { tx in
+            for (index, text) in (held + globs).enumerated() {
+                try tx.insert(ClaimRecord(taskID: "t\(index)", key: "k", token: try tx.issueToken(), owner: owner(1),
+                                          createdMs: 0, expiresMs: 10, ttlMs: 10), entries: [try entry(text)])
+            }
+        }
+        let all = try store.read { try $0.allClaims() }.count
+        #expect(all == held.count + globs.count)
+        let everything = try store.read { tx in
+            try tx.allClaims().flatMap { claim in
+                try tx.entries(taskID: claim.taskID).map { Holding(entry: $0, taskID: claim.taskID) }
+            }
+        }
+        for bases in [["/a/b"], ["/a/b", "/a/b/c", "/a/bc"], ["/q"], ["/x/y/z", "/x/w", "/a"], ["/a/b/c/d", "/a/b/c/d"]] {
+            let canonical = bases.map { CanonicalPath(lexical: $0)! }
+            let found = try store.read { try $0.holdings(overlappingAny: canonical) }
+            let expected = everything.filter { holding in canonical.contains { holding.entry.base.overlaps($0) } }.sorted()
+            #expect(found == expected, "\(bases)")
+        }
+    }
+
     /// Overlap checks must be index searches, so a claim's cost does not grow with live claims.
     @Test func overlapQueriesUseTheIndex() throws {
         let store = try SQLiteStore(path: dir.file("plan.db"))
         for sql in ["SELECT entry, task_id FROM claim_entries WHERE path = ?1",
                     "SELECT entry, task_id FROM claim_entries WHERE path > ?1 AND path < ?2",
                     "SELECT task_id FROM claims WHERE expires_ms <= ?1 ORDER BY expires_ms LIMIT ?2"] {
-            let plan = try store.connection.statement("EXPLAIN QUERY PLAN " + sql).rows { $0.text(3) }
+            let plan = try store.connection.uncached("EXPLAIN QUERY PLAN " + sql).rows { $0.text(3) }
             #expect(plan.allSatisfy { $0.hasPrefix("SEARCH") }, "\(sql): \(plan)")
         }
     }

@@ -68,13 +68,14 @@ import WirEngine
         #expect(try registry.inFlight().claims.map(\.0.taskID) == ["roots"], "nothing changed")
     }
 
-    /// Every SQL statement binds its values: string interpolation in SQL may
-    /// only name constants (column lists, the application id, table names
-    /// from a fixed list), never a value that came from a caller.
+    /// Every SQL statement binds its values. Cached statements take a
+    /// `StaticString`, so they cannot interpolate at all; elsewhere (pragmas,
+    /// diagnostics) interpolation in SQL may only name constants (the
+    /// application id, the schema version, table names from a fixed list).
     @Test func sqlIsNeverBuiltFromValues() throws {
         let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Sources")
-        let allowed: Set<String> = ["Self.claimColumns", "applicationID", "latestVersion", "table"]
+        let allowed: Set<String> = ["applicationID", "latestVersion", "table"]
         let sqlWords = ["SELECT ", "INSERT ", "UPDATE ", "DELETE ", "PRAGMA ", "CREATE ", "ALTER "]
         var checked = 0
         let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)!
@@ -91,6 +92,6 @@ import WirEngine
                 }
             }
         }
-        #expect(checked > 5, "the scan must see the SQL it guards")
+        #expect(checked >= 3, "the scan must see the SQL it guards")
     }
 }

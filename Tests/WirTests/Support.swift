@@ -72,9 +72,9 @@ final class InMemoryStore: RegistryStore {
         func add(entries: [PathEntry], taskID: String) throws { state.entries[taskID, default: []].formUnion(entries) }
         func remove(entries: [PathEntry], taskID: String) throws { state.entries[taskID]?.subtract(entries) }
         func update(_ claim: ClaimRecord) throws { state.claims[claim.taskID] = claim }
-        func delete(taskID: String) throws {
+        func delete(taskID: String) throws -> [PathEntry] {
             state.claims[taskID] = nil
-            state.entries[taskID] = nil
+            return (state.entries.removeValue(forKey: taskID) ?? []).sorted()
         }
         func waiters() throws -> [Waiter] { state.waiters }
         func enqueue(_ waiter: Waiter) throws -> Int64 {
