@@ -36,9 +36,9 @@ final class PostgresConnection {
         }
         PQsetNoticeProcessor(conn, { _, _ in }, nil)
         guard PQstatus(conn) == CONNECTION_OK else {
-            let message = Self.connectionMessage(conn)
-            PQfinish(conn)
-            throw WirError(.io, "cannot connect to PostgreSQL registry '\(location.redacted)': \(message)")
+            // Every property is set, so deinit runs and closes the connection.
+            throw WirError(.io, "cannot connect to PostgreSQL registry '\(location.redacted)': "
+                           + Self.connectionMessage(conn))
         }
         try configureSession()
     }
@@ -71,7 +71,7 @@ final class PostgresConnection {
     private func configureSession() throws {
         _ = try query("SELECT set_config('search_path', $1, false), set_config('lock_timeout', $2, false), "
                       + "set_config('client_min_messages', 'warning', false)",
-                      [location.schema.quoted, "\(lockTimeoutMs)"])
+                      [location.schema.quoted, String(lockTimeoutMs)])
     }
 
     /// Runs a statement without parameters (BEGIN, COMMIT, DDL), possibly several separated by `;`.
@@ -135,7 +135,8 @@ final class PostgresConnection {
 
     private static func connectionMessage(_ conn: OpaquePointer) -> String {
         let text = PQerrorMessage(conn).map { String(cString: $0) } ?? ""
-        let trimmed = text.split(separator: "\n").joined(separator: "; ")
+        let trimmed = text.split(separator: "\n").map { $0.trimmingPrefix(while: \.isWhitespace) }
+            .joined(separator: "; ")
         return trimmed.isEmpty ? "unknown error" : trimmed
     }
 

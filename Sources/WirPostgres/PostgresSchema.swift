@@ -120,7 +120,7 @@ enum PostgresSchema {
                 // The name is validated and quoted (see PostgresIdentifier); DDL takes no parameters.
                 try connection.execute("CREATE SCHEMA IF NOT EXISTS \(schema.quoted)")
                 for step in migrations[Int(version)...] { try connection.execute(step) }
-                try connection.query("UPDATE meta SET value = $1 WHERE name = 'schema_version'", ["\(latestVersion)"])
+                try connection.query("UPDATE meta SET value = $1 WHERE name = 'schema_version'", [String(latestVersion)])
             }
             try connection.execute("COMMIT")
         } catch {

@@ -34,16 +34,22 @@ struct PostgresTransaction: StoreTransaction {
         let bytes = Array(base.value.utf8)
         let prefixes = base.selfAndAncestorLengths.map { String(decoding: bytes[..<$0], as: UTF8.self) }
         let range = base.descendantRange
-        let count = prefixes.count
-        let sql = "SELECT entry, task_id FROM claim_entries WHERE path IN ("
-            + (1...count).map { "$\($0)" }.joined(separator: ", ") + ") UNION ALL "
-            + "SELECT entry, task_id FROM claim_entries WHERE path > $\(count + 1) AND path < $\(count + 2)"
-        return try connection.query(sql, prefixes + [range.lower, range.upper]).rows.map(Self.holding)
+        return try connection.query(Self.holdingsSQL(prefixes: prefixes.count), prefixes + [range.lower, range.upper])
+            .rows.map(Self.holding)
     }
 
+    /// The overlap query for a path with `prefixes` ancestors-or-self: $1...$n
+    /// are those, then the descendant range's bounds. Built from the count alone.
+    static func holdingsSQL(prefixes count: Int) -> String {
+        "SELECT entry, task_id FROM claim_entries WHERE path IN ("
+            + (1...count).map { "$\($0)" }.joined(separator: ", ") + ") UNION ALL "
+            + "SELECT entry, task_id FROM claim_entries WHERE path > $\(count + 1) AND path < $\(count + 2)"
+    }
+
+    static let expiredSQL = "SELECT \(Self.claimColumns) FROM claims WHERE expires_ms <= $1 ORDER BY expires_ms LIMIT $2"
+
     func expiredClaims(atOrBefore nowMs: Int64, limit: Int) throws -> [ClaimRecord] {
-        try connection.query("SELECT \(Self.claimColumns) FROM claims WHERE expires_ms <= $1 ORDER BY expires_ms LIMIT $2",
-                             ["\(nowMs)", "\(limit)"]).rows.map(Self.claimRecord)
+        try connection.query(Self.expiredSQL, [String(nowMs), String(limit)]).rows.map(Self.claimRecord)
     }
 
     func allClaims() throws -> [ClaimRecord] {
@@ -61,9 +67,9 @@ struct PostgresTransaction: StoreTransaction {
     func insert(_ claim: ClaimRecord, entries: [PathEntry]) throws {
         try connection.query("""
             INSERT INTO claims(\(Self.claimColumns), entries) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-            """, [claim.taskID, claim.key, "\(claim.token)", claim.owner.host, "\(claim.owner.pid)",
-                  "\(Int64(bitPattern: claim.owner.startTime))", claim.owner.bootID, "\(claim.createdMs)",
-                  "\(claim.expiresMs)", "\(claim.ttlMs)", claim.label, EntryList.encode(entries)])
+            """, [claim.taskID, claim.key, String(claim.token), claim.owner.host, String(claim.owner.pid),
+                  String(Int64(bitPattern: claim.owner.startTime)), claim.owner.bootID, String(claim.createdMs),
+                  String(claim.expiresMs), String(claim.ttlMs), claim.label, EntryList.encode(entries)])
         try insertRows(entries, taskID: claim.taskID)
     }
 
@@ -102,7 +108,7 @@ struct PostgresTransaction: StoreTransaction {
 
     func update(_ claim: ClaimRecord) throws {
         try connection.query("UPDATE claims SET token = $2, expires_ms = $3, ttl_ms = $4 WHERE task_id = $1",
-                             [claim.taskID, "\(claim.token)", "\(claim.expiresMs)", "\(claim.ttlMs)"])
+                             [claim.taskID, String(claim.token), String(claim.expiresMs), String(claim.ttlMs)])
     }
 
     func delete(taskID: String) throws {
@@ -126,9 +132,9 @@ struct PostgresTransaction: StoreTransaction {
         guard let row = try connection.query("""
             INSERT INTO waiters(task_id, host, pid, start_time, boot_id, entries, enqueued_ms, expires_ms)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ticket
-            """, [waiter.taskID, waiter.owner.host, "\(waiter.owner.pid)", "\(Int64(bitPattern: waiter.owner.startTime))",
-                  waiter.owner.bootID, EntryList.encode(waiter.entries), "\(waiter.enqueuedMs)",
-                  "\(waiter.expiresMs)"]).first else {
+            """, [waiter.taskID, waiter.owner.host, String(waiter.owner.pid), String(Int64(bitPattern: waiter.owner.startTime)),
+                  waiter.owner.bootID, EntryList.encode(waiter.entries), String(waiter.enqueuedMs),
+                  String(waiter.expiresMs)]).first else {
             throw WirError(.internalError, "registry '\(connection.location.redacted)': no ticket for a waiter")
         }
         return row.int64(0)
@@ -136,11 +142,11 @@ struct PostgresTransaction: StoreTransaction {
 
     func renew(ticket: Int64, expiresMs: Int64) throws -> Bool {
         try connection.query("UPDATE waiters SET expires_ms = $2 WHERE ticket = $1",
-                             ["\(ticket)", "\(expiresMs)"]).affected > 0
+                             [String(ticket), String(expiresMs)]).affected > 0
     }
 
     func dequeue(ticket: Int64) throws {
-        try connection.query("DELETE FROM waiters WHERE ticket = $1", ["\(ticket)"])
+        try connection.query("DELETE FROM waiters WHERE ticket = $1", [String(ticket)])
     }
 
     func record(_ entry: HistoryEntry) throws {
@@ -148,8 +154,8 @@ struct PostgresTransaction: StoreTransaction {
         try connection.query("""
             INSERT INTO history(task_id, token, host, pid, entries, created_ms, ended_ms, reason, label, forced_by)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-            """, [claim.taskID, "\(claim.token)", claim.owner.host, "\(claim.owner.pid)",
-                  EntryList.encode(entry.entries), "\(claim.createdMs)", "\(entry.endedMs)", entry.reason.rawValue,
+            """, [claim.taskID, String(claim.token), claim.owner.host, String(claim.owner.pid),
+                  EntryList.encode(entry.entries), String(claim.createdMs), String(entry.endedMs), entry.reason.rawValue,
                   claim.label, entry.forcedBy])
     }
 
@@ -159,15 +165,15 @@ struct PostgresTransaction: StoreTransaction {
             INSERT INTO conflicts(at_ms, task_id, holder_task_id, requested_path, held_path, holder_host,
                                   holder_pid, policy, outcome, waited_ms, requested_access, held_access, ticket)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-            """, ["\(entry.atMs)", entry.taskID, conflict.holderTaskID, conflict.requested.text, conflict.held.text,
-                  conflict.holderHost, "\(conflict.holderPID)", entry.policy.rawValue, entry.outcome,
-                  "\(entry.waitedMs)", conflict.requested.access.rawValue, conflict.held.access.rawValue,
-                  ticket.map { "\($0)" }])
+            """, [String(entry.atMs), entry.taskID, conflict.holderTaskID, conflict.requested.text, conflict.held.text,
+                  conflict.holderHost, String(conflict.holderPID), entry.policy.rawValue, entry.outcome,
+                  String(entry.waitedMs), conflict.requested.access.rawValue, conflict.held.access.rawValue,
+                  ticket.map { String($0) }])
     }
 
     func resolveLog(ticket: Int64, outcome: String, waitedMs: Int64) throws {
         try connection.query("UPDATE conflicts SET outcome = $2, waited_ms = $3, ticket = NULL WHERE ticket = $1",
-                             ["\(ticket)", outcome, "\(waitedMs)"])
+                             [String(ticket), outcome, String(waitedMs)])
     }
 
     func conflictLog(sinceMs: Int64, limit: Int) throws -> [ConflictLogEntry] {
@@ -175,7 +181,7 @@ struct PostgresTransaction: StoreTransaction {
             SELECT at_ms, task_id, holder_task_id, requested_path, held_path, holder_host, holder_pid,
                    policy, outcome, waited_ms, requested_access, held_access
             FROM conflicts WHERE at_ms >= $1 ORDER BY at_ms, id LIMIT $2
-            """, ["\(sinceMs)", "\(limit)"]).rows.map { row in
+            """, [String(sinceMs), String(limit)]).rows.map { row in
             let requested = PathEntry.shown(row.text(3), access: Access(rawValue: row.text(10)) ?? .write)
             let held = PathEntry.shown(row.text(4), access: Access(rawValue: row.text(11)) ?? .write)
             let conflict = Conflict(requested: requested, held: held, holderTaskID: row.text(2),
@@ -191,7 +197,7 @@ struct PostgresTransaction: StoreTransaction {
         try connection.query("""
             SELECT task_id, token, host, pid, entries, created_ms, ended_ms, reason, label, forced_by
             FROM history WHERE ended_ms >= $1 ORDER BY id LIMIT $2
-            """, ["\(sinceMs)", "\(limit)"]).rows.map { row in
+            """, [String(sinceMs), String(limit)]).rows.map { row in
             let claim = ClaimRecord(taskID: row.text(0), key: "", token: row.int64(1),
                                     owner: Owner(host: row.text(2), pid: Int32(truncatingIfNeeded: row.int64(3)),
                                                  startTime: 0, bootID: ""),
@@ -203,8 +209,8 @@ struct PostgresTransaction: StoreTransaction {
     }
 
     func prune(beforeMs: Int64) throws -> Int {
-        try connection.query("DELETE FROM conflicts WHERE at_ms < $1 AND ticket IS NULL", ["\(beforeMs)"]).affected
-            + connection.query("DELETE FROM history WHERE ended_ms < $1", ["\(beforeMs)"]).affected
+        try connection.query("DELETE FROM conflicts WHERE at_ms < $1 AND ticket IS NULL", [String(beforeMs)]).affected
+            + connection.query("DELETE FROM history WHERE ended_ms < $1", [String(beforeMs)]).affected
     }
 
     func settings() throws -> RegistrySettings {
@@ -222,8 +228,8 @@ struct PostgresTransaction: StoreTransaction {
     }
 
     func save(_ settings: RegistrySettings) throws {
-        for (name, value) in [("policy", settings.policy.rawValue), ("ttl_ms", "\(settings.ttlMs)"),
-                              ("grace_ms", "\(settings.graceMs)")] {
+        for (name, value) in [("policy", settings.policy.rawValue), ("ttl_ms", String(settings.ttlMs)),
+                              ("grace_ms", String(settings.graceMs))] {
             try connection.query("""
                 INSERT INTO settings(name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value
                 """, [name, value])

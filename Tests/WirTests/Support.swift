@@ -183,9 +183,13 @@ final class Child {
     let process = Process()
     private let output = Pipe()
 
-    init(_ executable: String, _ arguments: [String]) throws {
+    /// Starts `executable` with this process's environment plus `environment`.
+    init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.standardOutput = output
         try process.run()
     }
