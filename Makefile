@@ -83,14 +83,10 @@ demo:
 test: test-swift test-c test-python sanitize fuzz-ci
 
 # The suites' PostgreSQL cases run against $$WIR_TEST_POSTGRES if set, else against a throw-away
-# server on 127.0.0.1 (scripts/pg-test-server.sh); a server that cannot start fails the target.
+# server on 127.0.0.1 (scripts/with-pg-test-server.sh); a server that cannot start fails the target.
 test-swift:
 	$(SWIFT) build --build-tests
-	@if [ -n "$$WIR_TEST_POSTGRES" ]; then $(SWIFT) test; exit $$?; fi; \
-	url=$$(bash scripts/pg-test-server.sh start) || exit 1; \
-	echo "test-swift: PostgreSQL at $$url"; \
-	WIR_TEST_POSTGRES=$$url $(SWIFT) test; status=$$?; \
-	bash scripts/pg-test-server.sh stop $$url; exit $$status
+	bash scripts/with-pg-test-server.sh $(SWIFT) test
 
 # The C side, against a copy installed into a temporary prefix.
 test-c: lib
@@ -100,7 +96,7 @@ test-c: lib
 # The Python binding against the freshly built library, the demo, and the wheel.
 test-python: lib
 	WIR_LIBRARY=$(CURDIR)/$(LIB) PYTHONPATH=$(CURDIR)/$(PYDIR)/src \
-	    $(PYTHON) -m pytest -q $(PYDIR)/tests
+	    bash scripts/with-pg-test-server.sh $(PYTHON) -m pytest -q $(PYDIR)/tests
 
 # The whole Swift suite under AddressSanitizer and ThreadSanitizer. Leak reports
 # are off: they come from swift-argument-parser's and Foundation's state at exit
