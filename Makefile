@@ -1,9 +1,10 @@
 # wir: build, test, install, demo, bench.
 #   make setup     install the system packages the build needs (Debian/Ubuntu, as root)
 #   make demo      build, install into ./stage, and run the C race example
-#   make test      every test: Swift suites, header and symbol checks, installed C programs
+#   make test      every test: Swift suites (SQLite and a throw-away PostgreSQL server), header and
+#                  symbol checks, installed C programs
 #   make install   PREFIX=/usr/local [DESTDIR=...]
-#   make bench     release micro-benchmark (C claim+release, queue hand-off, Python vs filelock)
+#   make bench     release micro-benchmark (C claim+release, queue hand-off, PostgreSQL, Python vs filelock)
 #   make sanitize  the Swift suite under ASan and TSan (part of make test)
 #   make fuzz      libFuzzer on every harness, FUZZ_SECONDS each (make fuzz-ci: 15 s each, part of make test)
 #   make soak      the big torture run (8 processes x 10,000 claims) with an independent witness
@@ -81,9 +82,11 @@ demo:
 
 test: test-swift test-c test-python sanitize fuzz-ci
 
+# The suites' PostgreSQL cases run against $$WIR_TEST_POSTGRES if set, else against a throw-away
+# server on 127.0.0.1 (scripts/with-pg-test-server.sh); a server that cannot start fails the target.
 test-swift:
 	$(SWIFT) build --build-tests
-	$(SWIFT) test
+	bash scripts/with-pg-test-server.sh $(SWIFT) test
 
 # The C side, against a copy installed into a temporary prefix.
 test-c: lib
@@ -93,7 +96,7 @@ test-c: lib
 # The Python binding against the freshly built library, the demo, and the wheel.
 test-python: lib
 	WIR_LIBRARY=$(CURDIR)/$(LIB) PYTHONPATH=$(CURDIR)/$(PYDIR)/src \
-	    $(PYTHON) -m pytest -q $(PYDIR)/tests
+	    bash scripts/with-pg-test-server.sh $(PYTHON) -m pytest -q $(PYDIR)/tests
 
 # The whole Swift suite under AddressSanitizer and ThreadSanitizer. Leak reports
 # are off: they come from swift-argument-parser's and Foundation's state at exit
@@ -120,7 +123,9 @@ wheel: lib
 # Every row in one run, alternating; the table on stdout, the figures in bench-results.json.
 bench: lib
 	$(SWIFT) build -c release --product wir-bench
-	.build/release/wir-bench --json bench-results.json
+	url=$$(bash scripts/pg-test-server.sh start) || exit 1; \
+	WIR_BENCH_POSTGRES=$$url .build/release/wir-bench --json bench-results.json; status=$$?; \
+	bash scripts/pg-test-server.sh stop $$url; exit $$status
 	WIR_LIBRARY=$(CURDIR)/$(LIB) PYTHONPATH=$(CURDIR)/$(PYDIR)/src $(PYTHON) $(PYDIR)/benchmarks/claim_vs_filelock.py
 
 # The big torture run (8 processes x 10,000 claims; SOAK_ARGS="P N" to change).

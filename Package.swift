@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// The library itself needs only the Swift toolchain and the system libsqlite3.
+// The library itself needs only the Swift toolchain, the system libsqlite3 and libpq.
 let package = Package(
     name: "wir",
     products: [
@@ -11,7 +11,7 @@ let package = Package(
         .executable(name: "wir-cli", targets: ["wir-cli"]),
     ],
     dependencies: [
-        // The CLI only; the library itself depends on nothing but libsqlite3.
+        // The CLI only; the library itself depends on nothing but libsqlite3 and libpq.
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
@@ -20,18 +20,22 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
+                       providers: [.apt(["libpq-dev"])]),
 
         // Pure conflict engine: paths, overlap rules, claim logic. No I/O.
         .target(name: "WirEngine"),
         // The SQLite store behind the engine's store protocol.
         .target(name: "WirSQLite", dependencies: ["WirEngine", "CSQLite"]),
+        // The PostgreSQL store, for registries shared by several hosts.
+        .target(name: "WirPostgres", dependencies: ["WirEngine", "CLibPQ"]),
         // The registry as Swift callers use it: engine + store + this machine.
-        .target(name: "WirRegistry", dependencies: ["WirEngine", "WirSQLite", "CLinux"]),
+        .target(name: "WirRegistry", dependencies: ["WirEngine", "WirSQLite", "WirPostgres", "CLinux"]),
         // The C ABI (libwir.so): thin @c @implementation thunks over WirRegistry.
         .target(name: "Wir", dependencies: ["WirRegistry", "CWir"], exclude: ["exports.map"]),
 
         // Claim+release latency through the C API (make bench).
-        .executableTarget(name: "wir-bench", dependencies: ["Wir", "CWir", "CSQLite"]),
+        .executableTarget(name: "wir-bench", dependencies: ["Wir", "CWir", "CSQLite", "CLibPQ"]),
         // A brute-force glob matcher written without the automaton: the oracle of tests and fuzzing.
         .target(name: "WirOracle"),
         // Fuzz harnesses: libFuzzer with -sanitize=fuzzer -DFUZZING (make fuzz), a replayer otherwise.
@@ -44,7 +48,7 @@ let package = Package(
         .executableTarget(name: "wir-testprobe", dependencies: ["WirRegistry", "WirOracle"]),
 
         .testTarget(name: "WirTests",
-                    dependencies: ["WirEngine", "WirSQLite", "WirRegistry", "Wir", "CWir", "CSQLite",
+                    dependencies: ["WirEngine", "WirSQLite", "WirPostgres", "WirRegistry", "Wir", "CWir", "CSQLite",
                                    "wir-testprobe", "wir-cli", "WirOracle", "wir-fuzz"],
                     exclude: ["Golden"]),
     ],

@@ -141,12 +141,18 @@ WIR_API const char *wir_errmsg(void);
 /** An open registry. Opaque; thread-safe. */
 typedef struct wir_registry wir_registry;
 
-/** Opens (creating if missing) a registry file.
+/** Opens (creating if missing) a registry: a file, or a PostgreSQL schema.
  *  @param[out] out   receives the handle; set to NULL on failure. Not NULL.
  *  @param path       the registry file, or NULL for the default: $WIR_REGISTRY,
  *                    else $XDG_STATE_HOME/wir/registry.db, else
  *                    ~/.local/state/wir/registry.db. Missing parent directories
  *                    are created with mode 0700 and the file with mode 0600.
+ *                    A "postgresql://" or "postgres://" URL (libpq's syntax,
+ *                    plus "wir_schema=NAME", default "wir") opens a registry
+ *                    shared by several hosts, its tables created or migrated
+ *                    in that schema; leases then go by the server's clock.
+ *                    A server that cannot be reached, or a connection lost
+ *                    later, gives WIR_EIO (the next call reconnects).
  *  @return WIR_OK; WIR_EINVAL (out NULL, path empty or not UTF-8); WIR_EIO (the
  *          file or its directory cannot be created or opened, e.g. the path is a
  *          directory); WIR_ECORRUPT (not a SQLite database); WIR_ESCHEMA (another
@@ -163,7 +169,8 @@ WIR_API int wir_open(wir_registry **out, const char *path);
  *  with other calls on the same handle. */
 WIR_API void wir_close(wir_registry *reg);
 
-/** The canonical path of the registry file. Borrowed: valid until wir_close.
+/** The canonical path of the registry file (or the PostgreSQL URL as given).
+ *  Borrowed: valid until wir_close.
  *  NULL if reg is NULL. Thread-safe. */
 WIR_API const char *wir_registry_path(const wir_registry *reg);
 

@@ -2,7 +2,8 @@
 # Installs the system packages wir's build and tests need, on Debian or Ubuntu.
 # The Swift toolchain itself is expected on PATH (swift.org's Linux toolchain).
 set -euo pipefail
-packages=(libsqlite3-dev pkg-config gcc g++ make binutils)
+# libpq-dev builds the PostgreSQL store; postgresql runs the throw-away test server (make test).
+packages=(libsqlite3-dev libpq-dev postgresql pkg-config gcc g++ make binutils)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -134,7 +134,7 @@ public struct Engine: Sendable {
     /// True when a live claim holding `path` (or an ancestor of it) has `token`.
     public func tokenHolds(_ token: Int64, path: CanonicalPath, in store: any RegistryStore) throws -> Bool {
         try store.read { tx in
-            let now = clock.nowMs()
+            let now = try self.now(in: tx)
             for holding in try tx.holdings(overlapping: path)
             where holding.entry.access == .write && holding.entry.contains(path) {
                 if let held = try tx.claim(taskID: holding.taskID), held.token == token,
@@ -266,7 +266,7 @@ public struct Engine: Sendable {
     func writing<T>(_ store: any RegistryStore, _ body: (Context) throws -> T) throws -> T {
         var wake: [Int64] = []
         let result = try store.write { tx in
-            let context = Context(tx: tx, now: clock.nowMs(), settings: try tx.settings())
+            let context = Context(tx: tx, now: try now(in: tx), settings: try tx.settings())
             let value = try body(context)
             if context.freed { wake = try tx.waiters().map(\.ticket) }
             return value

@@ -27,6 +27,12 @@ extension StoreTransaction {
 
 /// The operations available inside a transaction.
 public protocol StoreTransaction {
+    /// The transaction's time by the store's own clock, in ms since the epoch,
+    /// for a store that keeps time for every client (PostgreSQL: the server's
+    /// clock, read after the write lock was taken); nil when the engine's
+    /// injected clock decides. The default is nil.
+    func clockMs() throws -> Int64?
+
     /// The claim in flight for a task, if any.
     func claim(taskID: String) throws -> ClaimRecord?
     /// Every entry the task holds, sorted.
@@ -84,4 +90,8 @@ public protocol StoreTransaction {
     /// The registry's defaults.
     func settings() throws -> RegistrySettings
     func save(_ settings: RegistrySettings) throws
+}
+
+extension StoreTransaction {
+    public func clockMs() throws -> Int64? { nil }
 }

@@ -6,8 +6,12 @@ import WirEngine
 /// Who a process is on this machine: enough to tell it from a later process
 /// that reuses its pid, or the same pid after a reboot.
 public enum ProcessIdentity {
-    /// This host's name.
+    /// This host's identity in claims: `$WIR_HOST_ID` if set (processes that
+    /// share a registry but not a process table, such as containers, or tests
+    /// playing several hosts), else the host name. Owners with another identity
+    /// are judged by their lease only.
     public static let hostName: String = {
+        if let id = RegistryLocation.environment("WIR_HOST_ID") { return id }
         var buffer = [CChar](repeating: 0, count: 256)
         guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
         return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }

@@ -14,7 +14,7 @@ import WirEngine
 /// blocking process on this host through a pidfd, which becomes readable the
 /// moment that process dies, and sleeps no longer than the earliest lease
 /// lapse. See docs/DESIGN.md.
-struct QueueSignal: Wakeups {
+struct QueueSignal: QueueChannel {
     /// Identifies the registry file across processes and spellings.
     let registryID: String
 
@@ -43,6 +43,8 @@ struct QueueSignal: Wakeups {
         return socklen_t(MemoryLayout<sa_family_t>.size + nameLength)
     }
 
+    func makeListener() throws -> any QueueListener { SocketListener(signal: self) }
+
     func wake(tickets: [Int64]) {
         let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return }
@@ -60,29 +62,17 @@ struct QueueSignal: Wakeups {
     }
 }
 
-/// One queued claim's wait: its socket, its cancel switch, and the sleep.
-final class QueueWait: @unchecked Sendable {
+/// A waiter's socket, bound under its ticket (again when the ticket changes).
+/// Used by the one thread that waits.
+final class SocketListener: QueueListener {
     private let signal: QueueSignal
     private var socketFD: Int32 = -1
-    private(set) var ticket: Int64 = 0
-    private let cancelFD: Int32
-    private let lock = Lock()
-    private var cancelled = false
+    private var ticket: Int64 = 0
 
-    init(signal: QueueSignal) throws {
-        self.signal = signal
-        cancelFD = wir_eventfd()
-        guard cancelFD >= 0 else {
-            throw WirError(.io, "cannot create an eventfd to wait on: \(SystemFiles.describe(errno))")
-        }
-    }
+    init(signal: QueueSignal) { self.signal = signal }
 
-    deinit {
-        if socketFD >= 0 { close(socketFD) }
-        close(cancelFD)
-    }
+    deinit { if socketFD >= 0 { close(socketFD) } }
 
-    /// Listens under `ticket` (again, if the ticket changed).
     func listen(ticket: Int64) throws {
         guard ticket != self.ticket else { return }
         if socketFD >= 0 { close(socketFD) }
@@ -99,35 +89,13 @@ final class QueueWait: @unchecked Sendable {
         self.ticket = ticket
     }
 
-    /// Another thread asks this wait to stop.
-    func cancel() {
-        lock.withLock { cancelled = true }
-        var one: UInt64 = 1
-        _ = write(cancelFD, &one, 8)
-    }
+    var descriptor: Int32 { socketFD }
 
-    var isCancelled: Bool { lock.withLock { cancelled } }
-
-    /// Sleeps until a wake-up arrives, a local blocker dies, the wait is
-    /// cancelled, or `timeoutMs` passes. Drains whatever woke it.
-    func sleep(timeoutMs: Int64, blockers: [Owner]) {
-        var fds = [pollfd(fd: socketFD, events: Int16(POLLIN), revents: 0),
-                   pollfd(fd: cancelFD, events: Int16(POLLIN), revents: 0)]
-        var pidfds: [Int32] = []
-        for owner in blockers where owner.host == ProcessIdentity.hostName {
-            let fd = wir_pidfd_open(owner.pid)
-            // Opened after the pid was read: if the pid was reused meanwhile,
-            // the start time differs and the owner is dead already.
-            guard fd >= 0, ProcessIdentity.stat(of: owner.pid)?.startTime == owner.startTime else {
-                if fd >= 0 { close(fd) }
-                return                                      // gone already: look again now
-            }
-            pidfds.append(fd)
-            fds.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0))
-        }
-        defer { pidfds.forEach { close($0) } }
-        _ = poll(&fds, nfds_t(fds.count), Int32(clamping: max(0, timeoutMs)))
+    func drain() -> Bool {
+        guard socketFD >= 0 else { return false }
         var buffer = [UInt8](repeating: 0, count: 64)
-        while recv(socketFD, &buffer, buffer.count, Int32(MSG_DONTWAIT)) > 0 {}
+        var received = false
+        while recv(socketFD, &buffer, buffer.count, Int32(MSG_DONTWAIT)) > 0 { received = true }
+        return received
     }
 }

@@ -7,7 +7,7 @@ extension Registry {
     /// Claims that still hold, with their entries, and the waiters in ticket order.
     public func inFlight() throws -> (claims: [(ClaimRecord, [PathEntry])], waiters: [Waiter]) {
         try reading { tx, engine in
-            let now = engine.clock.nowMs()
+            let now = try engine.now(in: tx)
             let claims = try tx.allClaims().filter { engine.endReason(of: $0, now: now) == nil }
             return (try claims.map { ($0, try tx.entries(taskID: $0.taskID)) }, try tx.waiters())
         }
@@ -18,7 +18,7 @@ extension Registry {
     public func who(_ path: String) throws -> (claims: [(ClaimRecord, [PathEntry])], waiters: [Waiter]) {
         let canonical = try PathResolver.canonicalize(path)
         return try reading { tx, engine in
-            let now = engine.clock.nowMs()
+            let now = try engine.now(in: tx)
             var claims: [(ClaimRecord, [PathEntry])] = []
             var seen: Set<String> = []
             for holding in try tx.holdings(overlapping: canonical)
@@ -45,12 +45,5 @@ extension Registry {
     /// Deletes conflict-log and history rows older than `beforeMs`; returns how many.
     public func prune(beforeMs: Int64) throws -> Int {
         try writingStore { try $0.prune(beforeMs: beforeMs) }
-    }
-}
-
-extension Registry {
-    /// The registry file's health, for `wir doctor`.
-    public func diagnose() throws -> [Diagnostic] {
-        try withStore { try $0.diagnose() }
     }
 }

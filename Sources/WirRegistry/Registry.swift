@@ -2,21 +2,23 @@
 import Glibc
 #endif
 import WirEngine
+import WirPostgres
 import WirSQLite
 
 /// A write-intent registry as Swift callers use it: validation and path
-/// canonicalisation, the conflict engine, the SQLite store, and the queue's
-/// waiting, for this machine's processes.
+/// canonicalisation, the conflict engine, the store (a SQLite file for one
+/// machine, or a PostgreSQL schema for several hosts), and the queue's waiting.
 ///
 /// Thread-safe: calls are serialised by a lock, which a queued claim does not
 /// hold while it sleeps. A registry opened before a `fork()` refuses calls in
 /// the child (`.forked`); the child opens its own.
 public final class Registry: @unchecked Sendable {
-    /// The canonical path of the registry file.
+    /// The canonical path of the registry file, or the PostgreSQL URL as given.
     public let path: String
-    private let store: SQLiteStore
+    private let store: any RegistryStore
+    private let backend: Backend
     private let engine: Engine
-    private let signal: QueueSignal
+    private let signal: any QueueChannel
     private let lock = Lock()
     private let openerPID: Int32
     private let selfOwner: Owner
@@ -39,23 +41,45 @@ public final class Registry: @unchecked Sendable {
         let forked = handlesLock.withLock { openHandles > 0 && handlesPID != getpid() }
         if forked {
             throw WirError(.forked, "this process was forked from one that has a wir registry open, so SQLite "
-                           + "cannot be used safely here; exec() a new program after fork (Python: use the 'spawn' "
-                           + "or 'forkserver' start method), or close registries before forking")
+                           + "and PostgreSQL connections cannot be used safely here; exec() a new program after fork "
+                           + "(Python: use the 'spawn' or 'forkserver' start method), or close registries before forking")
         }
     }
 
-    /// Opens the registry file at `path` (nil: `RegistryLocation.defaultPath()`).
-    /// A new registry is private to its user (file 0600, new directories 0700),
-    /// or, with `sharedWithGroup` (or `WIR_REGISTRY_MODE=group`), shared with the
-    /// group of its directory (file 0660, new directories 2770).
+    /// The store behind a registry, for what only one kind has.
+    private enum Backend {
+        case sqlite(SQLiteStore)
+        case postgres(PostgresStore)
+    }
+
+    /// Opens the registry at `path` (nil: `RegistryLocation.defaultPath()`).
+    ///
+    /// A `postgresql://` or `postgres://` URL opens a registry in a PostgreSQL
+    /// schema (`?wir_schema=NAME`, default `wir`), created on first use; its
+    /// leases go by the server's clock, and the database's roles decide who
+    /// may use it. Anything else is a file: a new one is private to its user
+    /// (file 0600, new directories 0700), or, with `sharedWithGroup` (or
+    /// `WIR_REGISTRY_MODE=group`), shared with the group of its directory
+    /// (file 0660, new directories 2770).
     public init(path: String? = nil, sharedWithGroup: Bool? = nil, clock: any Clock = SystemClock(),
                 liveness: any OwnerLiveness = LocalLiveness()) throws {
         if let path, path.isEmpty { throw WirError(.invalidArgument, "the registry path is empty") }
         try Registry.checkNotForkedWithOpenRegistries()
-        let shared = try sharedWithGroup ?? RegistryLocation.groupModeFromEnvironment()
-        self.path = try RegistryLocation.prepare(path ?? RegistryLocation.defaultPath(), sharedWithGroup: shared)
-        store = try SQLiteStore(path: self.path)
-        signal = QueueSignal(registryPath: self.path)
+        let location = try path ?? RegistryLocation.defaultPath()
+        if PostgresLocation.matches(location) {
+            let postgres = try PostgresStore(location: PostgresLocation(location), serverClock: true)
+            self.path = location
+            store = postgres
+            backend = .postgres(postgres)
+            signal = PostgresQueueSignal(store: postgres)
+        } else {
+            let shared = try sharedWithGroup ?? RegistryLocation.groupModeFromEnvironment()
+            self.path = try RegistryLocation.prepare(location, sharedWithGroup: shared)
+            let sqlite = try SQLiteStore(path: self.path)
+            store = sqlite
+            backend = .sqlite(sqlite)
+            signal = QueueSignal(registryPath: self.path)
+        }
         engine = Engine(clock: clock, liveness: liveness, wakeups: signal)
         openerPID = getpid()
         guard let owner = ProcessIdentity.owner(pid: openerPID) else {
@@ -94,7 +118,7 @@ public final class Registry: @unchecked Sendable {
         // Registered before anyone is told it waits, so a cancel is never missed.
         let wait: QueueWait
         do {
-            wait = try QueueWait(signal: signal)
+            wait = try QueueWait(channel: signal)
         } catch {
             _ = try? locked { try engine.abandon(ticket: ticket, outcome: "abandoned", in: store) }
             throw error
@@ -117,7 +141,7 @@ public final class Registry: @unchecked Sendable {
                 guard case .queued(let next, let conflicts, let blockers) = result else { return outcome(result) }
                 ticket = next
                 whileQueued?(ticket, conflicts, monotonicMs() - started)
-                let now = engine.clock.nowMs()
+                let now = try registryNowMs()
                 let lapse = blockers.map { $0.lapsesMs - now }.min() ?? Self.fallbackRecheckMs
                 let sleep = min(deadline - monotonicMs(), max(1, lapse), Self.fallbackRecheckMs)
                 wait.sleep(timeoutMs: sleep, blockers: blockers.map(\.owner))
@@ -153,8 +177,22 @@ public final class Registry: @unchecked Sendable {
     }
 
     /// Ends a claim without its key. Allowed to an administrator: root, or the
-    /// owner of the registry file. Recorded in the history as "forced", with who.
+    /// owner of the registry file; for PostgreSQL, a superuser or a member of
+    /// the role owning the registry's schema. Recorded in the history as
+    /// "forced", with who.
     public func forceRelease(taskID: String) throws {
+        if case .postgres(let postgres) = backend {
+            let who = try locked { () throws -> String in
+                let (role, allowed) = try postgres.administrator()
+                guard allowed else {
+                    throw WirError(.wrongKey, "a forced release needs a superuser or a member of the role owning schema "
+                                   + "'\(postgres.location.schema)'; you are role '\(role)'")
+                }
+                return "role \(role), uid \(getuid()), pid \(getpid()) on \(ProcessIdentity.hostName)"
+            }
+            _ = try locked { try engine.forceRelease(taskID: taskID, by: who, in: store) }
+            return
+        }
         var info = stat()
         guard stat(path, &info) == 0 else {
             throw WirError(.io, "cannot stat registry '\(path)': \(SystemFiles.describe(errno))")
@@ -222,9 +260,21 @@ public final class Registry: @unchecked Sendable {
         try locked { try store.read { try body($0, engine) } }
     }
 
-    /// Runs `body` on the SQLite store itself, under the lock (diagnostics).
-    func withStore<T>(_ body: (SQLiteStore) throws -> T) throws -> T {
-        try locked { try body(store) }
+    /// The registry's health, for `wir doctor`: the file's or the schema's.
+    public func diagnose() throws -> [Diagnostic] {
+        try locked {
+            switch backend {
+            case .sqlite(let sqlite): return try sqlite.diagnose()
+            case .postgres(let postgres): return try postgres.diagnose()
+            }
+        }
+    }
+
+    /// The time leases go by: the server's for PostgreSQL (every host judges
+    /// by it, so a skewed local clock cannot make a waiter spin), else the clock's.
+    private func registryNowMs() throws -> Int64 {
+        guard case .postgres = backend else { return engine.clock.nowMs() }
+        return try locked { try store.read { try engine.now(in: $0) } }
     }
 
     /// Runs a store write that needs no engine rule (pruning), under the lock.

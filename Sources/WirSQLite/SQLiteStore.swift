@@ -45,13 +45,6 @@ public final class SQLiteStore: RegistryStore {
     }
 }
 
-/// One line of `wir doctor`.
-public struct Diagnostic: Sendable {
-    public let name: String
-    public let value: String
-    public let isNumber: Bool
-}
-
 extension SQLiteStore {
     /// The file's health: schema and SQLite versions, journal mode, integrity check, row counts.
     public func diagnose() throws -> [Diagnostic] {

@@ -20,7 +20,7 @@ struct SQLiteTransaction: StoreTransaction {
 
     func entries(taskID: String) throws -> [PathEntry] {
         let query = try connection.statement("SELECT entries FROM claims WHERE task_id = ?1")
-        return try Self.decode(try query.bind(.text(taskID)).first { $0.text(0) } ?? "")
+        return try EntryList.decode(try query.bind(.text(taskID)).first { $0.text(0) } ?? "")
     }
 
     func holdings(overlapping base: CanonicalPath) throws -> [Holding] {
@@ -85,7 +85,7 @@ struct SQLiteTransaction: StoreTransaction {
                      .text(claim.owner.host), .integer(Int64(claim.owner.pid)),
                      .integer(Int64(bitPattern: claim.owner.startTime)), .text(claim.owner.bootID),
                      .integer(claim.createdMs), .integer(claim.expiresMs), .integer(claim.ttlMs),
-                     .text(claim.label), .text(Self.encode(entries)))
+                     .text(claim.label), .text(EntryList.encode(entries)))
         try row.run()
         try insertRows(entries, taskID: claim.taskID)
     }
@@ -106,7 +106,7 @@ struct SQLiteTransaction: StoreTransaction {
 
     private func rewrite(entries: [PathEntry], taskID: String) throws {
         let row = try connection.statement("UPDATE claims SET entries = ?2 WHERE task_id = ?1")
-        try row.bind(.text(taskID), .text(Self.encode(entries)))
+        try row.bind(.text(taskID), .text(EntryList.encode(entries)))
         try row.run()
     }
 
@@ -158,7 +158,7 @@ struct SQLiteTransaction: StoreTransaction {
                     entries: [], enqueuedMs: row.int64(7), expiresMs: row.int64(8)), row.text(6))
         }.map { waiter, entries in
             var decoded = waiter
-            decoded.entries = try Self.decode(entries)
+            decoded.entries = try EntryList.decode(entries)
             return decoded
         }
     }
@@ -170,7 +170,7 @@ struct SQLiteTransaction: StoreTransaction {
             """)
         try row.bind(.text(waiter.taskID), .text(waiter.owner.host), .integer(Int64(waiter.owner.pid)),
                      .integer(Int64(bitPattern: waiter.owner.startTime)), .text(waiter.owner.bootID),
-                     .text(Self.encode(waiter.entries)), .integer(waiter.enqueuedMs), .integer(waiter.expiresMs))
+                     .text(EntryList.encode(waiter.entries)), .integer(waiter.enqueuedMs), .integer(waiter.expiresMs))
         try row.run()
         return sqlite3_last_insert_rowid(connection.db)     // the ticket (INTEGER PRIMARY KEY)
     }
@@ -194,7 +194,7 @@ struct SQLiteTransaction: StoreTransaction {
             """)
         let claim = entry.claim
         try row.bind(.text(claim.taskID), .integer(claim.token), .text(claim.owner.host),
-                     .integer(Int64(claim.owner.pid)), .text(Self.encode(entry.entries)),
+                     .integer(Int64(claim.owner.pid)), .text(EntryList.encode(entry.entries)),
                      .integer(claim.createdMs), .integer(entry.endedMs), .text(entry.reason.rawValue),
                      .text(claim.label), .text(entry.forcedBy))
         try row.run()
@@ -252,7 +252,7 @@ struct SQLiteTransaction: StoreTransaction {
                                     owner: Owner(host: row.text(2), pid: Int32(truncatingIfNeeded: row.int64(3)),
                                                  startTime: 0, bootID: ""),
                                     createdMs: row.int64(5), expiresMs: 0, ttlMs: 0, label: row.text(8))
-            return HistoryEntry(claim: claim, entries: (try? Self.decode(row.text(4))) ?? [],
+            return HistoryEntry(claim: claim, entries: (try? EntryList.decode(row.text(4))) ?? [],
                                 endedMs: row.int64(6), reason: EndReason(rawValue: row.text(7)) ?? .forced,
                                 forcedBy: row.text(9))
         }
@@ -290,18 +290,6 @@ struct SQLiteTransaction: StoreTransaction {
             row.reset()
             try row.bind(.text(name), .text(value))
             try row.run()
-        }
-    }
-
-    /// Entries hold no control characters (paths with them are refused), so
-    /// a newline separates them unambiguously.
-    static func encode(_ entries: [PathEntry]) -> String {
-        entries.sorted().map(\.encoded).joined(separator: "\n")
-    }
-
-    static func decode(_ text: String) throws -> [PathEntry] {
-        try text.utf8.split(separator: UInt8(ascii: "\n")).map {
-            try PathEntry(encoded: String(decoding: $0, as: UTF8.self))
         }
     }
 

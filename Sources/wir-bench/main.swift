@@ -7,6 +7,8 @@
 // usage: wir-bench [--live N] [--rounds R] [--per-round K] [--handoffs H]
 //                  [--seconds S] [--dir DIR] [--json FILE]
 //        wir-bench --profile REGISTRY N PATHS   (N claim+release, untimed: for callgrind)
+//        wir-bench --postgres URL      the PostgreSQL rows alone (PostgresRows.swift); with
+//                                      WIR_BENCH_POSTGRES=URL, a full run adds them at its end
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -257,6 +259,9 @@ case "--profile": profile(Array(arguments[2...]))
 case "--handoff-waiter": handoffWaiter(arguments[2])
 case "--contender": contender(Array(arguments[2...]))
 case "--cold-start": coldStart(arguments[2])
+case "--postgres" where arguments.count == 3:
+    postgresRows(arguments[2], rounds: 10, perRound: 100, seconds: 2)
+    exit(0)
 default: break
 }
 
@@ -412,6 +417,10 @@ func coldStarts(_ count: Int) {
     record("cold start", [("median_ms", samples[count / 2])])
 }
 coldStarts(30)
+
+if let url = getenv("WIR_BENCH_POSTGRES").map({ String(cString: $0) }), !url.isEmpty {
+    postgresRows(url, rounds: options.rounds, perRound: options.perRound, seconds: options.seconds)
+}
 
 if let path = options.json {
     let text = "[" + report.joined(separator: ",\n") + "]\n"

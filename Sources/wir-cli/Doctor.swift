@@ -4,7 +4,7 @@ import WirRegistry
 /// `wir doctor`: the registry's health.
 struct Doctor: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check the registry: path, schema version, SQLite version, integrity, counts.",
+        abstract: "Check the registry: location, schema version, SQLite or PostgreSQL version, integrity, counts.",
         discussion: "Exits 74 if the integrity check finds damage.")
 
     @OptionGroup var registry: RegistryOptions

@@ -4,8 +4,8 @@ import WirRegistry
 
 /// `--registry PATH`, on every command.
 struct RegistryOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The registry file (default: $WIR_REGISTRY, else ~/.local/state/wir/registry.db).",
-                                            valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("The registry file, or a postgresql:// URL (default: $WIR_REGISTRY, else "
+                                            + "~/.local/state/wir/registry.db).", valueName: "path"))
     var registry: String?
 
     func open() throws -> Registry {

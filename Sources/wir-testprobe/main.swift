@@ -2,6 +2,8 @@
 //
 //   wir-testprobe hold REGISTRY TASK PATH...
 //       claims PATH... for TASK, prints "held TOKEN KEY", then sleeps until killed.
+//   wir-testprobe hold-ttl REGISTRY TASK TTL_MS PATH...
+//       the same with a lease of TTL_MS, never renewed.
 //   wir-testprobe queue REGISTRY TASK HOLD_MS TIMEOUT_MS PATH...
 //       claims PATH... under the queue policy; prints "queued TASK" when it
 //       first waits, "admitted TASK NS" (CLOCK_MONOTONIC) when admitted, holds
@@ -39,9 +41,9 @@ func fail(_ message: String) -> Never {
     exit(2)
 }
 
-func hold(registryPath: String, task: String, paths: [String]) throws -> Never {
+func hold(registryPath: String, task: String, ttlMs: Int64 = 0, paths: [String]) throws -> Never {
     let registry = try Registry(path: registryPath)
-    let outcome = try registry.claim(ClaimSpec(taskID: task, writes: paths))
+    let outcome = try registry.claim(ClaimSpec(taskID: task, writes: paths, ttlMs: ttlMs))
     guard case .admitted(let record, _, _) = outcome.result else { fail("refused: \(outcome.result)") }
     say("held \(record.token) \(record.key)")
     while true { pause() }
@@ -229,6 +231,9 @@ do {
     switch arguments.dropFirst().first {
     case "hold" where arguments.count >= 5:
         try hold(registryPath: arguments[2], task: arguments[3], paths: Array(arguments[4...]))
+    case "hold-ttl" where arguments.count >= 6:
+        guard let ttl = Int64(arguments[4]), ttl > 0 else { fail("bad TTL") }
+        try hold(registryPath: arguments[2], task: arguments[3], ttlMs: ttl, paths: Array(arguments[5...]))
     case "queue" where arguments.count >= 7:
         guard let hold = Int(arguments[4]), let timeout = Int64(arguments[5]) else { fail("bad numbers") }
         try queue(registryPath: arguments[2], task: arguments[3], holdMs: hold, timeoutMs: timeout,
@@ -258,7 +263,7 @@ do {
         try race(registryPath: arguments[2], root: arguments[3], witness: arguments[4],
                  iterations: iterations, seed: seed)
     default:
-        fail("usage: hold REGISTRY TASK PATH... | queue REGISTRY TASK HOLD_MS TIMEOUT_MS PATH... "
+        fail("usage: hold REGISTRY TASK PATH... | hold-ttl REGISTRY TASK TTL_MS PATH... | queue REGISTRY TASK HOLD_MS TIMEOUT_MS PATH... "
              + "| race REGISTRY ROOT WITNESS ITERATIONS SEED")
     }
 } catch {

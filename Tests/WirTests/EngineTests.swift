@@ -1,12 +1,22 @@
 import Testing
 import WirEngine
 @testable import WirSQLite
+@testable import WirPostgres
 
 /// Every engine rule, checked against each store by one parameterised suite.
-enum StoreKind: String, CaseIterable, Sendable { case memory, sqlite }
+/// PostgreSQL is among them when `WIR_TEST_POSTGRES` names a server.
+enum StoreKind: String, CaseIterable, Sendable {
+    case memory, sqlite, postgres
+
+    static var allCases: [StoreKind] {
+        PostgresTestServer.isConfigured ? [.memory, .sqlite, .postgres] : [.memory, .sqlite]
+    }
+}
 
 final class EngineFixture {
     let dir = TempDir()
+    /// The PostgreSQL store's own schema, dropped with the fixture.
+    let schema: ScratchSchema?
     let clock = FakeClock()
     let liveness = FakeLiveness()
     let wakeups = RecordingWakeups()
@@ -14,9 +24,11 @@ final class EngineFixture {
     let engine: Engine
 
     init(_ kind: StoreKind) throws {
+        schema = kind == .postgres ? ScratchSchema("engine") : nil
         switch kind {
         case .memory: store = InMemoryStore()
         case .sqlite: store = try SQLiteStore(path: dir.file("registry.db"))
+        case .postgres: store = try schema!.store()
         }
         engine = Engine(clock: clock, liveness: liveness, wakeups: wakeups)
     }
@@ -67,9 +79,9 @@ final class EngineFixture {
         if let memory = store as? InMemoryStore {
             return memory.state.history.map { "\($0.claim.taskID):\($0.reason.rawValue)" }
         }
-        let sqlite = store as! SQLiteStore
-        return try sqlite.connection.uncached("SELECT task_id || ':' || reason FROM history ORDER BY id")
-            .rows { $0.text(0) }
+        let sql = "SELECT task_id || ':' || reason FROM history ORDER BY id"
+        if let postgres = store as? PostgresStore { return try postgres.connection.query(sql).rows.map { $0.text(0) } }
+        return try (store as! SQLiteStore).connection.uncached(sql).rows { $0.text(0) }
     }
 
     /// The conflict log as "task>holder:outcome:waited", from whichever store this is.
@@ -77,9 +89,9 @@ final class EngineFixture {
         if let memory = store as? InMemoryStore {
             return memory.state.log.map { "\($0.entry.taskID)>\($0.entry.conflict.holderTaskID):\($0.entry.outcome):\($0.entry.waitedMs)" }
         }
-        return try (store as! SQLiteStore).connection.uncached(
-            "SELECT task_id || '>' || holder_task_id || ':' || outcome || ':' || waited_ms FROM conflicts ORDER BY id")
-            .rows { $0.text(0) }
+        let sql = "SELECT task_id || '>' || holder_task_id || ':' || outcome || ':' || waited_ms FROM conflicts ORDER BY id"
+        if let postgres = store as? PostgresStore { return try postgres.connection.query(sql).rows.map { $0.text(0) } }
+        return try (store as! SQLiteStore).connection.uncached(sql).rows { $0.text(0) }
     }
 
     func conflictLogCount() throws -> Int { try conflictLog().count }

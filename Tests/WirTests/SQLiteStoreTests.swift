@@ -78,31 +78,8 @@ import WirEngine
         #expect(try store.write { try $0.issueToken() } == 1, "the token counter rolled back too")
     }
 
-    /// The batched overlap query (ancestors shared between bases) finds
-    /// exactly what a brute-force scan of every held entry finds, each once.
     @Test func batchedHoldingsMatchABruteForceScan() throws {
-        let store = try SQLiteStore(path: dir.file("batch.db"))
-        let held = ["/", "/a", "/a/b", "/a/b/c", "/a/b-c", "/a/b.txt", "/a/bc", "/x/y", "/a/b/c/d/e"]
-        let globs = ["/a/*/c", "/x/**/z"]
-        try store.write { tx in
-            for (index, text) in (held + globs).enumerated() {
-                try tx.insert(ClaimRecord(taskID: "t\(index)", key: "k", token: try tx.issueToken(), owner: owner(1),
-                                          createdMs: 0, expiresMs: 10, ttlMs: 10), entries: [try entry(text)])
-            }
-        }
-        let all = try store.read { try $0.allClaims() }.count
-        #expect(all == held.count + globs.count)
-        let everything = try store.read { tx in
-            try tx.allClaims().flatMap { claim in
-                try tx.entries(taskID: claim.taskID).map { Holding(entry: $0, taskID: claim.taskID) }
-            }
-        }
-        for bases in [["/a/b"], ["/a/b", "/a/b/c", "/a/bc"], ["/q"], ["/x/y/z", "/x/w", "/a"], ["/a/b/c/d", "/a/b/c/d"]] {
-            let canonical = bases.map { CanonicalPath(lexical: $0)! }
-            let found = try store.read { try $0.holdings(overlappingAny: canonical) }
-            let expected = everything.filter { holding in canonical.contains { holding.entry.base.overlaps($0) } }.sorted()
-            #expect(found == expected, "\(bases)")
-        }
+        try checkBatchedHoldings(in: try SQLiteStore(path: dir.file("batch.db")))
     }
 
     /// Overlap checks must be index searches, so a claim's cost does not grow with live claims.

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import Testing
 import WirEngine
 @testable import WirSQLite
 @testable import WirRegistry
@@ -183,9 +184,13 @@ final class Child {
     let process = Process()
     private let output = Pipe()
 
-    init(_ executable: String, _ arguments: [String]) throws {
+    /// Starts `executable` with this process's environment plus `environment`.
+    init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.standardOutput = output
         try process.run()
     }
@@ -219,5 +224,34 @@ final class Child {
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
+
+/// The batched overlap query (ancestors shared between bases) finds exactly
+/// what a brute-force scan of every held entry finds, each once, sorted; paths
+/// with quotes, commas, braces, spaces, backslash escapes and non-ASCII bytes
+/// survive the trip (PostgreSQL passes them in array parameters).
+func checkBatchedHoldings(in store: any RegistryStore) throws {
+    let held = ["/", "/a", "/a/b", "/a/b/c", "/a/b-c", "/a/b.txt", "/a/bc", "/x/y", "/a/b/c/d/e",
+                "/q/say \"hi\", {x}", "/q/it's", "/q/caf\u{E9}", "/q/cafe\u{301}"]
+    let globs = ["/a/*/c", "/x/**/z", "/q/lit\\*star/*.py"]
+    try store.write { tx in
+        for (index, text) in (held + globs).enumerated() {
+            try tx.insert(ClaimRecord(taskID: "t\(index)", key: "k", token: try tx.issueToken(), owner: owner(1),
+                                      createdMs: 0, expiresMs: 10, ttlMs: 10), entries: [try entry(text)])
+        }
+    }
+    let everything = try store.read { tx in
+        try tx.allClaims().flatMap { claim in
+            try tx.entries(taskID: claim.taskID).map { Holding(entry: $0, taskID: claim.taskID) }
+        }
+    }
+    #expect(Set(everything.map(\.entry.text)) == Set(held + globs), "entries come back byte for byte")
+    for bases in [["/a/b"], ["/a/b", "/a/b/c", "/a/bc"], ["/none"], ["/x/y/z", "/x/w", "/a"], ["/a/b/c/d", "/a/b/c/d"],
+                  ["/q/say \"hi\", {x}"], ["/q/caf\u{E9}"], ["/q/lit*star"], ["/q"]] {
+        let canonical = bases.map { CanonicalPath(lexical: $0)! }
+        let found = try store.read { try $0.holdings(overlappingAny: canonical) }
+        let expected = everything.filter { holding in canonical.contains { holding.entry.base.overlaps($0) } }.sorted()
+        #expect(found == expected, "\(bases)")
     }
 }

@@ -1,0 +1,113 @@
+import WirEngine
+
+/// Where a PostgreSQL registry lives: a libpq connection URL and the schema
+/// that holds the registry's tables.
+///
+/// `postgresql://[user[:password]@]host[:port]/dbname[?param=value&...]`
+/// (or `postgres://`). Every parameter is libpq's, except `wir_schema`, which
+/// names the schema (default `wir`) and is removed before the URL reaches
+/// libpq. Several registries can share one database under different schemas.
+/// A plain value type: thread-safe.
+public struct PostgresLocation: Sendable, Equatable {
+    /// The URL as given, `wir_schema` included: enough to open the same registry again.
+    public let url: String
+    /// The URL libpq connects to (without `wir_schema`).
+    public let connectionURL: String
+    /// The registry's schema.
+    public let schema: PostgresIdentifier
+
+    /// The schema used when the URL names none.
+    public static let defaultSchema = "wir"
+
+    /// True when `location` is a PostgreSQL URL rather than a file path.
+    public static func matches(_ location: String) -> Bool {
+        location.hasPrefix("postgresql://") || location.hasPrefix("postgres://")
+    }
+
+    /// Parses a PostgreSQL URL; throws `.invalidArgument` naming what is wrong.
+    public init(_ url: String) throws {
+        guard Self.matches(url) else {
+            throw WirError(.invalidArgument, "'\(Self.redacted(url))' is not a postgresql:// or postgres:// URL")
+        }
+        self.url = url
+        var schemaName = Self.defaultSchema
+        guard let question = url.firstIndex(of: "?") else {
+            connectionURL = url
+            schema = try PostgresIdentifier(schemaName)
+            return
+        }
+        var kept: [Substring] = []
+        for parameter in url[url.index(after: question)...].split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = parameter.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.first == "wir_schema" else { kept.append(parameter); continue }
+            guard parts.count == 2, let decoded = Self.percentDecoded(parts[1]) else {
+                throw WirError(.invalidArgument, "wir_schema in '\(Self.redacted(url))' has no valid value")
+            }
+            schemaName = decoded
+        }
+        let base = url[..<question]
+        connectionURL = kept.isEmpty ? String(base) : base + "?" + kept.joined(separator: "&")
+        schema = try PostgresIdentifier(schemaName)
+    }
+
+    /// The URL with any password replaced by `***`, for messages and listings.
+    public var redacted: String { Self.redacted(url) }
+
+    static func redacted(_ url: String) -> String {
+        let schemeLength = url.hasPrefix("postgresql://") ? 13 : url.hasPrefix("postgres://") ? 11 : 0
+        guard schemeLength > 0 else { return url }
+        let rest = url.dropFirst(schemeLength)
+        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
+        guard let at = rest[..<authorityEnd].lastIndex(of: "@"),
+              let colon = rest[..<at].firstIndex(of: ":") else { return url }
+        return url[..<rest.index(after: colon)] + "***" + url[at...]
+    }
+
+    private static func percentDecoded(_ text: Substring) -> String? {
+        var bytes: [UInt8] = []
+        var iterator = Array(text.utf8).makeIterator()
+        while let byte = iterator.next() {
+            guard byte == UInt8(ascii: "%") else { bytes.append(byte); continue }
+            guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
+                return nil
+            }
+            bytes.append(high << 4 | low)
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
+}
+
+/// A PostgreSQL identifier wir accepts for its schema: lower-case ASCII
+/// letters, digits and underscores, not starting with a digit, at most 63
+/// bytes. Validated on creation and always used quoted, so it can never
+/// change the meaning of a statement. A plain value type: thread-safe.
+public struct PostgresIdentifier: Sendable, Equatable, CustomStringConvertible {
+    /// The name as given.
+    public let name: String
+
+    /// Validates `name`; throws `.invalidArgument` saying what is allowed.
+    public init(_ name: String) throws {
+        let bytes = Array(name.utf8)
+        let valid = !bytes.isEmpty && bytes.count <= 63 && !(bytes[0] >= 48 && bytes[0] <= 57)
+            && bytes.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 }
+        guard valid, !name.hasPrefix("pg_") else {
+            throw WirError(.invalidArgument, "wir_schema '\(name)' is not a valid schema name: use 1 to 63 lower-case "
+                           + "letters, digits and underscores, not starting with a digit or 'pg_'")
+        }
+        self.name = name
+    }
+
+    /// The name in double quotes, as it appears in SQL.
+    public var quoted: String { "\"" + name + "\"" }
+
+    public var description: String { name }
+}

@@ -1,0 +1,37 @@
+import CLibPQ
+
+/// The rows of one statement's result, copied out of libpq's `PGresult`
+/// (which is freed at once), as text: nil is SQL NULL. A value type that owns
+/// its strings: thread-safe.
+struct PostgresRows {
+    let values: [[String?]]
+    /// Rows inserted, updated or deleted (`PQcmdTuples`), 0 for a query.
+    let affected: Int
+
+    /// Copies and frees `result`, which must have succeeded.
+    init(consuming result: OpaquePointer) {
+        defer { PQclear(result) }
+        let rowCount = Int(PQntuples(result)), columnCount = Int(PQnfields(result))
+        values = (0..<rowCount).map { row in
+            (0..<columnCount).map { column in
+                PQgetisnull(result, Int32(row), Int32(column)) == 1
+                    ? nil : String(cString: PQgetvalue(result, Int32(row), Int32(column)))
+            }
+        }
+        affected = Int(String(cString: PQcmdTuples(result))) ?? 0
+    }
+
+    var count: Int { values.count }
+    var first: PostgresRow? { values.first.map(PostgresRow.init) }
+    var rows: [PostgresRow] { values.map(PostgresRow.init) }
+}
+
+/// One row, read by column index. Columns wir's own schema declares NOT NULL
+/// are read with `text`/`int64`, which give "" and 0 for a NULL.
+struct PostgresRow {
+    let columns: [String?]
+
+    func text(_ index: Int) -> String { columns[index] ?? "" }
+    func int64(_ index: Int) -> Int64 { columns[index].flatMap { Int64($0) } ?? 0 }
+    func isNull(_ index: Int) -> Bool { columns[index] == nil }
+}

@@ -1,0 +1,155 @@
+import WirEngine
+
+/// A PostgreSQL registry's tables, in a schema of their own, and their
+/// forward migrations.
+///
+/// Table `meta` marks a schema as a wir registry (`application` = `wir`) and
+/// holds its version (`schema_version`). A schema holding other tables, or a
+/// newer version, is refused before anything in it is changed. Path and task
+/// columns use the "C" collation, so that comparisons are bytewise as in the
+/// SQLite store and the descendant range scan is exact whatever the
+/// database's locale.
+enum PostgresSchema {
+    /// Migration `i` takes a registry from version `i` to `i + 1`.
+    static let migrations: [String] = [
+        """
+        CREATE TABLE meta(
+            name  text PRIMARY KEY,
+            value text NOT NULL
+        );
+        INSERT INTO meta(name, value) VALUES ('application', 'wir'), ('schema_version', '0');
+
+        CREATE TABLE counters(
+            name  text PRIMARY KEY,
+            value bigint NOT NULL
+        );
+        INSERT INTO counters(name, value) VALUES ('token', 0);
+
+        CREATE TABLE claims(
+            task_id    text COLLATE "C" PRIMARY KEY,
+            secret     text NOT NULL,
+            token      bigint NOT NULL,
+            host       text NOT NULL,
+            pid        bigint NOT NULL,
+            start_time bigint NOT NULL,
+            boot_id    text NOT NULL,
+            created_ms bigint NOT NULL,
+            expires_ms bigint NOT NULL,
+            ttl_ms     bigint NOT NULL,
+            entries    text NOT NULL,        -- the claim's entries, sorted, joined by newlines
+            label      text NOT NULL DEFAULT ''
+        );
+        CREATE INDEX claims_by_expiry ON claims(expires_ms);
+
+        CREATE TABLE claim_entries(
+            path    text COLLATE "C" NOT NULL,   -- the entry's base: the path, or a glob's literal directory
+            task_id text COLLATE "C" NOT NULL,
+            entry   text COLLATE "C" NOT NULL,   -- "w " / "r ", then "g " for a glob, then the path or pattern
+            PRIMARY KEY (path, task_id, entry)
+        );
+
+        CREATE TABLE waiters(
+            ticket      bigserial PRIMARY KEY,   -- a sequence: tickets are never reused
+            task_id     text NOT NULL,
+            host        text NOT NULL,
+            pid         bigint NOT NULL,
+            start_time  bigint NOT NULL,
+            boot_id     text NOT NULL,
+            entries     text NOT NULL,
+            enqueued_ms bigint NOT NULL,
+            expires_ms  bigint NOT NULL
+        );
+
+        CREATE TABLE settings(
+            name  text PRIMARY KEY,
+            value text NOT NULL
+        );
+
+        CREATE TABLE history(
+            id         bigserial PRIMARY KEY,
+            task_id    text NOT NULL,
+            token      bigint NOT NULL,
+            host       text NOT NULL,
+            pid        bigint NOT NULL,
+            entries    text NOT NULL,
+            created_ms bigint NOT NULL,
+            ended_ms   bigint NOT NULL,
+            reason     text NOT NULL,
+            label      text NOT NULL DEFAULT '',
+            forced_by  text NOT NULL DEFAULT ''
+        );
+
+        CREATE TABLE conflicts(
+            id               bigserial PRIMARY KEY,
+            at_ms            bigint NOT NULL,
+            task_id          text NOT NULL,
+            holder_task_id   text NOT NULL,
+            requested_path   text NOT NULL,
+            held_path        text NOT NULL,
+            holder_host      text NOT NULL,
+            holder_pid       bigint NOT NULL,
+            policy           text NOT NULL,
+            outcome          text NOT NULL,
+            waited_ms        bigint NOT NULL,
+            requested_access text NOT NULL,
+            held_access      text NOT NULL,
+            ticket           bigint
+        );
+        CREATE INDEX conflicts_by_time ON conflicts(at_ms);
+        CREATE INDEX conflicts_by_ticket ON conflicts(ticket) WHERE ticket IS NOT NULL;
+        """,
+    ]
+
+    static var latestVersion: Int64 { Int64(migrations.count) }
+
+    /// Every registry write transaction takes this lock first: one per schema,
+    /// so registries in other schemas never wait for each other (unless their
+    /// names' hashes collide, which only serialises them). The first key is
+    /// "wir!" in ASCII, keeping wir's locks apart from other programs'.
+    static let lockStatement = "SELECT pg_advisory_xact_lock(2003399201, hashtext($1))"
+
+    /// Creates the schema and its tables, or migrates them forward, under the
+    /// registry's lock; refuses a foreign or newer schema unchanged.
+    static func prepare(_ connection: PostgresConnection) throws {
+        let schema = connection.location.schema
+        try connection.execute("BEGIN")
+        do {
+            try connection.query(lockStatement, [schema.name])
+            let version = try currentVersion(connection)
+            if version < latestVersion {
+                // The name is validated and quoted (see PostgresIdentifier); DDL takes no parameters.
+                try connection.execute("CREATE SCHEMA IF NOT EXISTS \(schema.quoted)")
+                for step in migrations[Int(version)...] { try connection.execute(step) }
+                try connection.query("UPDATE meta SET value = $1 WHERE name = 'schema_version'", [String(latestVersion)])
+            }
+            try connection.execute("COMMIT")
+        } catch {
+            try? connection.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// The registry's schema version: 0 for a schema that does not exist yet
+    /// or is empty. Throws `.schema` for a schema of another program or a newer wir.
+    static func currentVersion(_ connection: PostgresConnection) throws -> Int64 {
+        let name = connection.location.schema.name
+        let tables = try connection.query(
+            "SELECT count(*), count(*) FILTER (WHERE tablename = 'meta') FROM pg_tables WHERE schemaname = $1", [name])
+        guard let counts = tables.first, counts.int64(0) > 0 else { return 0 }
+        guard counts.int64(1) == 1 else {
+            throw WirError(.schema, "schema '\(name)' in '\(connection.location.redacted)' holds tables of another "
+                           + "program, not a wir registry; choose another with ?wir_schema=NAME")
+        }
+        let meta = try connection.query("SELECT name, value FROM meta WHERE name IN ('application', 'schema_version')")
+        let values = Dictionary(meta.rows.map { ($0.text(0), $0.text(1)) }, uniquingKeysWith: { first, _ in first })
+        guard values["application"] == "wir", let version = values["schema_version"].flatMap({ Int64($0) }) else {
+            throw WirError(.schema, "schema '\(name)' in '\(connection.location.redacted)' is not a wir registry "
+                           + "(its meta table has no wir version); choose another with ?wir_schema=NAME")
+        }
+        guard version <= latestVersion else {
+            throw WirError(.schema, "registry schema '\(name)' has version \(version), written by a newer wir; this "
+                           + "wir understands up to version \(latestVersion) and leaves it untouched")
+        }
+        return version
+    }
+}

@@ -1,0 +1,47 @@
+import CLibPQ
+import WirEngine
+
+/// What an administrator asks of a PostgreSQL registry: who may force a
+/// release, and the registry's health (`wir doctor`).
+extension PostgresStore {
+    /// The database role of this session, and whether it may administer the
+    /// registry: a superuser, or a member of the role that owns its schema.
+    public func administrator() throws -> (role: String, allowed: Bool) {
+        let row = try connection.query("""
+            SELECT current_user::text,
+                   coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = current_user), false)
+                   OR coalesce((SELECT pg_has_role(current_user, nspowner, 'MEMBER')
+                                FROM pg_namespace WHERE nspname = $1), false)
+            """, [connection.location.schema.name]).first
+        return (row?.text(0) ?? "?", row?.text(1) == "t")
+    }
+
+    /// The registry's health as (name, value, is it a number): location,
+    /// schema and versions, table row counts, and an index check standing in
+    /// for SQLite's integrity check ("ok" when every index of the schema is valid).
+    public func diagnose() throws -> [Diagnostic] {
+        let schema = connection.location.schema.name
+        var report: [Diagnostic] = [
+            Diagnostic(name: "registry", value: connection.location.redacted, isNumber: false),
+            Diagnostic(name: "schema", value: schema, isNumber: false),
+            Diagnostic(name: "schema_version", value: "\(try schemaVersion())", isNumber: true),
+            Diagnostic(name: "server_version", value: try connection.query("SHOW server_version").first?.text(0) ?? "",
+                       isNumber: false),
+            Diagnostic(name: "libpq_version", value: "\(PQlibVersion())", isNumber: false),
+        ]
+        let invalid = try connection.query("""
+            SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND NOT (i.indisvalid AND i.indisready)
+            """, [schema]).first?.int64(0) ?? 0
+        report.append(Diagnostic(name: "integrity", value: invalid == 0 ? "ok" : "\(invalid) invalid index(es)",
+                                 isNumber: false))
+        for (table, sql) in [("claims", "SELECT count(*) FROM claims"),
+                             ("claim_entries", "SELECT count(*) FROM claim_entries"),
+                             ("waiters", "SELECT count(*) FROM waiters"),
+                             ("history", "SELECT count(*) FROM history"),
+                             ("conflicts", "SELECT count(*) FROM conflicts")] {
+            report.append(Diagnostic(name: table, value: "\(try connection.query(sql).first?.int64(0) ?? 0)", isNumber: true))
+        }
+        return report
+    }
+}

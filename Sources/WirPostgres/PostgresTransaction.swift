@@ -1,0 +1,263 @@
+import WirEngine
+
+/// The store's queries, run on a connection inside a transaction that
+/// `PostgresStore` opened. Every value is a bound parameter; statement texts
+/// are constants (or, for the ancestor lookup, built from a count alone).
+struct PostgresTransaction: StoreTransaction {
+    let connection: PostgresConnection
+    /// The server's clock when the transaction took its lock (nil: not used).
+    let serverNowMs: Int64?
+
+    func clockMs() throws -> Int64? { serverNowMs }
+
+    /// The server's current time in ms since the epoch.
+    static func serverClock(_ connection: PostgresConnection) throws -> Int64 {
+        try connection.query("SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint").first?.int64(0) ?? 0
+    }
+
+    private static let claimColumns =
+        "task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label"
+
+    func claim(taskID: String) throws -> ClaimRecord? {
+        try connection.query("SELECT \(Self.claimColumns) FROM claims WHERE task_id = $1", [taskID])
+            .first.map(Self.claimRecord)
+    }
+
+    func entries(taskID: String) throws -> [PathEntry] {
+        try EntryList.decode(connection.query("SELECT entries FROM claims WHERE task_id = $1", [taskID])
+            .first?.text(0) ?? "")
+    }
+
+    func holdings(overlapping base: CanonicalPath) throws -> [Holding] {
+        try holdings(overlappingAny: [base])
+    }
+
+    /// Entries based at a base or an ancestor of one (primary-key lookups for
+    /// the distinct prefixes), and entries based beneath one (a range scan of
+    /// the key per base): one round trip for all of a claim's bases.
+    func holdings(overlappingAny bases: [CanonicalPath]) throws -> [Holding] {
+        var prefixes: [String] = [], seen = Set<String>()
+        for base in bases {
+            for prefix in base.selfAndAncestors where seen.insert(prefix.value).inserted { prefixes.append(prefix.value) }
+        }
+        let ranges = Set(bases).map(\.descendantRange)
+        let rows = try connection.query(Self.holdingsSQL, [PostgresArray.text(prefixes),
+                                                          PostgresArray.text(ranges.map(\.lower)),
+                                                          PostgresArray.text(ranges.map(\.upper))]).rows
+        return Set(rows.map(Self.holding)).sorted()
+    }
+
+    /// $1: the prefixes to look up; $2 and $3: the lower and upper (exclusive) bounds of the ranges.
+    static let holdingsSQL = """
+        SELECT entry, task_id FROM claim_entries WHERE path = ANY($1::text[])
+        UNION ALL
+        SELECT e.entry, e.task_id FROM unnest($2::text[], $3::text[]) AS r(lower, upper)
+        JOIN claim_entries e ON e.path > r.lower AND e.path < r.upper
+        """
+
+    static let expiredSQL = "SELECT \(Self.claimColumns) FROM claims WHERE expires_ms <= $1 ORDER BY expires_ms LIMIT $2"
+
+    func expiredClaims(atOrBefore nowMs: Int64, limit: Int) throws -> [ClaimRecord] {
+        try connection.query(Self.expiredSQL, [String(nowMs), String(limit)]).rows.map(Self.claimRecord)
+    }
+
+    func allClaims() throws -> [ClaimRecord] {
+        try connection.query("SELECT \(Self.claimColumns) FROM claims ORDER BY task_id").rows.map(Self.claimRecord)
+    }
+
+    func issueToken() throws -> Int64 {
+        guard let row = try connection.query(
+            "UPDATE counters SET value = value + 1 WHERE name = 'token' RETURNING value").first else {
+            throw WirError(.corrupt, "registry '\(connection.location.redacted)': the token counter is missing")
+        }
+        return row.int64(0)
+    }
+
+    func insert(_ claim: ClaimRecord, entries: [PathEntry]) throws {
+        try connection.query("""
+            INSERT INTO claims(\(Self.claimColumns), entries) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+            """, [claim.taskID, claim.key, String(claim.token), claim.owner.host, String(claim.owner.pid),
+                  String(Int64(bitPattern: claim.owner.startTime)), claim.owner.bootID, String(claim.createdMs),
+                  String(claim.expiresMs), String(claim.ttlMs), claim.label, EntryList.encode(entries)])
+        try insertRows(entries, taskID: claim.taskID)
+    }
+
+    func add(entries: [PathEntry], taskID: String) throws {
+        let held = try self.entries(taskID: taskID)
+        let new = Set(entries).subtracting(held)
+        guard !new.isEmpty else { return }
+        try rewrite(entries: held + new, taskID: taskID)
+        try insertRows(Array(new), taskID: taskID)
+    }
+
+    func remove(entries: [PathEntry], taskID: String) throws {
+        let gone = Set(entries)
+        try rewrite(entries: try self.entries(taskID: taskID).filter { !gone.contains($0) }, taskID: taskID)
+        try deleteRows(entries, taskID: taskID)
+    }
+
+    private func rewrite(entries: [PathEntry], taskID: String) throws {
+        try connection.query("UPDATE claims SET entries = $2 WHERE task_id = $1", [taskID, EntryList.encode(entries)])
+    }
+
+    /// All of a claim's rows in one statement (one round trip).
+    private func insertRows(_ entries: [PathEntry], taskID: String) throws {
+        try connection.query("""
+            INSERT INTO claim_entries(path, task_id, entry)
+            SELECT path, $2, entry FROM unnest($1::text[], $3::text[]) AS e(path, entry)
+            ON CONFLICT DO NOTHING
+            """, [PostgresArray.text(entries.map(\.base.value)), taskID, PostgresArray.text(entries.map(\.encoded))])
+    }
+
+    private func deleteRows(_ entries: [PathEntry], taskID: String) throws {
+        try connection.query("""
+            DELETE FROM claim_entries c USING unnest($1::text[], $3::text[]) AS e(path, entry)
+            WHERE c.path = e.path AND c.task_id = $2 AND c.entry = e.entry
+            """, [PostgresArray.text(entries.map(\.base.value)), taskID, PostgresArray.text(entries.map(\.encoded))])
+    }
+
+    func update(_ claim: ClaimRecord) throws {
+        try connection.query("UPDATE claims SET token = $2, expires_ms = $3, ttl_ms = $4 WHERE task_id = $1",
+                             [claim.taskID, String(claim.token), String(claim.expiresMs), String(claim.ttlMs)])
+    }
+
+    func delete(taskID: String) throws -> [PathEntry] {
+        let entries = try self.entries(taskID: taskID)
+        try deleteRows(entries, taskID: taskID)
+        try connection.query("DELETE FROM claims WHERE task_id = $1", [taskID])
+        return entries
+    }
+
+    func waiters() throws -> [Waiter] {
+        try connection.query("""
+            SELECT ticket, task_id, host, pid, start_time, boot_id, entries, enqueued_ms, expires_ms
+            FROM waiters ORDER BY ticket
+            """).rows.map { row in
+            Waiter(ticket: row.int64(0), taskID: row.text(1),
+                   owner: Owner(host: row.text(2), pid: Int32(truncatingIfNeeded: row.int64(3)),
+                                startTime: UInt64(bitPattern: row.int64(4)), bootID: row.text(5)),
+                   entries: try EntryList.decode(row.text(6)), enqueuedMs: row.int64(7), expiresMs: row.int64(8))
+        }
+    }
+
+    func enqueue(_ waiter: Waiter) throws -> Int64 {
+        guard let row = try connection.query("""
+            INSERT INTO waiters(task_id, host, pid, start_time, boot_id, entries, enqueued_ms, expires_ms)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ticket
+            """, [waiter.taskID, waiter.owner.host, String(waiter.owner.pid), String(Int64(bitPattern: waiter.owner.startTime)),
+                  waiter.owner.bootID, EntryList.encode(waiter.entries), String(waiter.enqueuedMs),
+                  String(waiter.expiresMs)]).first else {
+            throw WirError(.internalError, "registry '\(connection.location.redacted)': no ticket for a waiter")
+        }
+        return row.int64(0)
+    }
+
+    func renew(ticket: Int64, expiresMs: Int64) throws -> Bool {
+        try connection.query("UPDATE waiters SET expires_ms = $2 WHERE ticket = $1",
+                             [String(ticket), String(expiresMs)]).affected > 0
+    }
+
+    func dequeue(ticket: Int64) throws {
+        try connection.query("DELETE FROM waiters WHERE ticket = $1", [String(ticket)])
+    }
+
+    func record(_ entry: HistoryEntry) throws {
+        let claim = entry.claim
+        try connection.query("""
+            INSERT INTO history(task_id, token, host, pid, entries, created_ms, ended_ms, reason, label, forced_by)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            """, [claim.taskID, String(claim.token), claim.owner.host, String(claim.owner.pid),
+                  EntryList.encode(entry.entries), String(claim.createdMs), String(entry.endedMs), entry.reason.rawValue,
+                  claim.label, entry.forcedBy])
+    }
+
+    func log(_ entry: ConflictLogEntry, ticket: Int64?) throws {
+        let conflict = entry.conflict
+        try connection.query("""
+            INSERT INTO conflicts(at_ms, task_id, holder_task_id, requested_path, held_path, holder_host,
+                                  holder_pid, policy, outcome, waited_ms, requested_access, held_access, ticket)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+            """, [String(entry.atMs), entry.taskID, conflict.holderTaskID, conflict.requested.text, conflict.held.text,
+                  conflict.holderHost, String(conflict.holderPID), entry.policy.rawValue, entry.outcome,
+                  String(entry.waitedMs), conflict.requested.access.rawValue, conflict.held.access.rawValue,
+                  ticket.map { String($0) }])
+    }
+
+    func resolveLog(ticket: Int64, outcome: String, waitedMs: Int64) throws {
+        try connection.query("UPDATE conflicts SET outcome = $2, waited_ms = $3, ticket = NULL WHERE ticket = $1",
+                             [String(ticket), outcome, String(waitedMs)])
+    }
+
+    func conflictLog(sinceMs: Int64, limit: Int) throws -> [ConflictLogEntry] {
+        try connection.query("""
+            SELECT at_ms, task_id, holder_task_id, requested_path, held_path, holder_host, holder_pid,
+                   policy, outcome, waited_ms, requested_access, held_access
+            FROM conflicts WHERE at_ms >= $1 ORDER BY at_ms, id LIMIT $2
+            """, [String(sinceMs), String(limit)]).rows.map { row in
+            let requested = PathEntry.shown(row.text(3), access: Access(rawValue: row.text(10)) ?? .write)
+            let held = PathEntry.shown(row.text(4), access: Access(rawValue: row.text(11)) ?? .write)
+            let conflict = Conflict(requested: requested, held: held, holderTaskID: row.text(2),
+                                    holderHost: row.text(5), holderPID: Int32(truncatingIfNeeded: row.int64(6)),
+                                    holderExpiresMs: 0, holderIsWaiting: false)
+            return ConflictLogEntry(atMs: row.int64(0), taskID: row.text(1), conflict: conflict,
+                                    policy: Policy(rawValue: row.text(7)) ?? .refuse, outcome: row.text(8),
+                                    waitedMs: row.int64(9))
+        }
+    }
+
+    func history(sinceMs: Int64, limit: Int) throws -> [HistoryEntry] {
+        try connection.query("""
+            SELECT task_id, token, host, pid, entries, created_ms, ended_ms, reason, label, forced_by
+            FROM history WHERE ended_ms >= $1 ORDER BY id LIMIT $2
+            """, [String(sinceMs), String(limit)]).rows.map { row in
+            let claim = ClaimRecord(taskID: row.text(0), key: "", token: row.int64(1),
+                                    owner: Owner(host: row.text(2), pid: Int32(truncatingIfNeeded: row.int64(3)),
+                                                 startTime: 0, bootID: ""),
+                                    createdMs: row.int64(5), expiresMs: 0, ttlMs: 0, label: row.text(8))
+            return HistoryEntry(claim: claim, entries: (try? EntryList.decode(row.text(4))) ?? [],
+                                endedMs: row.int64(6), reason: EndReason(rawValue: row.text(7)) ?? .forced,
+                                forcedBy: row.text(9))
+        }
+    }
+
+    func prune(beforeMs: Int64) throws -> Int {
+        try connection.query("DELETE FROM conflicts WHERE at_ms < $1 AND ticket IS NULL", [String(beforeMs)]).affected
+            + connection.query("DELETE FROM history WHERE ended_ms < $1", [String(beforeMs)]).affected
+    }
+
+    func settings() throws -> RegistrySettings {
+        var settings = RegistrySettings()
+        for row in try connection.query("SELECT name, value FROM settings").rows {
+            let value = row.text(1)
+            switch row.text(0) {
+            case "policy": settings.policy = Policy(rawValue: value) ?? settings.policy
+            case "ttl_ms": settings.ttlMs = Int64(value) ?? settings.ttlMs
+            case "grace_ms": settings.graceMs = Int64(value) ?? settings.graceMs
+            default: break
+            }
+        }
+        return settings
+    }
+
+    func save(_ settings: RegistrySettings) throws {
+        for (name, value) in [("policy", settings.policy.rawValue), ("ttl_ms", String(settings.ttlMs)),
+                              ("grace_ms", String(settings.graceMs))] {
+            try connection.query("""
+                INSERT INTO settings(name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value
+                """, [name, value])
+        }
+    }
+
+    private static func claimRecord(_ row: PostgresRow) -> ClaimRecord {
+        ClaimRecord(taskID: row.text(0), key: row.text(1), token: row.int64(2),
+                    owner: Owner(host: row.text(3), pid: Int32(truncatingIfNeeded: row.int64(4)),
+                                 startTime: UInt64(bitPattern: row.int64(5)), bootID: row.text(6)),
+                    createdMs: row.int64(7), expiresMs: row.int64(8), ttlMs: row.int64(9), label: row.text(10))
+    }
+
+    private static func holding(_ row: PostgresRow) -> Holding {
+        // Rows are written by this store from valid entries.
+        Holding(entry: (try? PathEntry(encoded: row.text(0))) ?? PathEntry(.write, CanonicalPath(canonical: "/")),
+                taskID: row.text(1))
+    }
+}

@@ -1,0 +1,77 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CLinux
+import WirEngine
+
+/// How one kind of registry wakes its queued claims: the engine's `Wakeups`
+/// (told after a commit that freed something), and a listener for each wait.
+/// Implementations must be thread-safe.
+protocol QueueChannel: Wakeups {
+    /// A new listener for one queued claim (its own socket or connection).
+    func makeListener() throws -> any QueueListener
+}
+
+/// One queued claim's ear for wake-ups. Used by the one thread that waits.
+protocol QueueListener: AnyObject {
+    /// Listens under `ticket` (again, if the ticket changed).
+    func listen(ticket: Int64) throws
+    /// A descriptor that polls readable when a wake-up arrives; -1 for none.
+    var descriptor: Int32 { get }
+    /// Consumes what arrived; true if anything had.
+    func drain() -> Bool
+}
+
+/// One queued claim's wait: its listener, its cancel switch, and the sleep.
+final class QueueWait: @unchecked Sendable {
+    private let listener: any QueueListener
+    private let cancelFD: Int32
+    private let lock = Lock()
+    private var cancelled = false
+
+    init(channel: any QueueChannel) throws {
+        listener = try channel.makeListener()
+        cancelFD = wir_eventfd()
+        guard cancelFD >= 0 else {
+            throw WirError(.io, "cannot create an eventfd to wait on: \(SystemFiles.describe(errno))")
+        }
+    }
+
+    deinit { close(cancelFD) }
+
+    /// Listens under `ticket` (again, if the ticket changed).
+    func listen(ticket: Int64) throws { try listener.listen(ticket: ticket) }
+
+    /// Another thread asks this wait to stop.
+    func cancel() {
+        lock.withLock { cancelled = true }
+        var one: UInt64 = 1
+        _ = write(cancelFD, &one, 8)
+    }
+
+    var isCancelled: Bool { lock.withLock { cancelled } }
+
+    /// Sleeps until a wake-up arrives, a local blocker dies, the wait is
+    /// cancelled, or `timeoutMs` passes. Drains whatever woke it; returns at
+    /// once if a wake-up had arrived already.
+    func sleep(timeoutMs: Int64, blockers: [Owner]) {
+        if listener.drain() { return }
+        var fds = [pollfd(fd: listener.descriptor, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: cancelFD, events: Int16(POLLIN), revents: 0)]
+        var pidfds: [Int32] = []
+        for owner in blockers where owner.host == ProcessIdentity.hostName {
+            let fd = wir_pidfd_open(owner.pid)
+            // Opened after the pid was read: if the pid was reused meanwhile,
+            // the start time differs and the owner is dead already.
+            guard fd >= 0, ProcessIdentity.stat(of: owner.pid)?.startTime == owner.startTime else {
+                if fd >= 0 { close(fd) }
+                return                                      // gone already: look again now
+            }
+            pidfds.append(fd)
+            fds.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0))
+        }
+        defer { pidfds.forEach { close($0) } }
+        _ = poll(&fds, nfds_t(fds.count), Int32(clamping: max(0, timeoutMs)))
+        _ = listener.drain()
+    }
+}
