@@ -16,6 +16,7 @@ final class SQLiteConnection {
     /// close it (or finalize its statements): that touches locks and files the
     /// parent still uses. It is leaked there instead, as SQLite advises.
     private let openerPID = getpid()
+    private let busyWait: BusyWait
 
     /// Opens (creating if missing) a database file.
     init(path: String, busyTimeoutMs: Int32) throws {
@@ -29,8 +30,11 @@ final class SQLiteConnection {
         }
         db = handle
         self.path = path
+        busyWait = BusyWait(timeoutMs: busyTimeoutMs)
         sqlite3_extended_result_codes(db, 1)
-        sqlite3_busy_timeout(db, busyTimeoutMs)
+        sqlite3_busy_handler(db, { context, count in
+            Unmanaged<BusyWait>.fromOpaque(context!).takeUnretainedValue().retry(count: count) ? 1 : 0
+        }, Unmanaged.passUnretained(busyWait).toOpaque())
     }
 
     deinit {

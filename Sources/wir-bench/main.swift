@@ -373,7 +373,8 @@ handoff(rounds: options.handoffs)
 
 // MARK: - Contention
 
-print("contention, \(fixed(options.seconds)) s per run: claims/s over all processes; fairness = max wait / median wait")
+print("contention, \(fixed(options.seconds)) s per run: claims/s over all processes; fairness = max wait / median "
+      + "wait; share = fewest / most claims of one process")
 for mode in ["disjoint", "shared"] {
     for processes in [1, 2, 4, 8] {
         let registryPath = file("contention-\(mode)-\(processes).db")
@@ -382,19 +383,22 @@ for mode in ["disjoint", "shared"] {
         let children = (0..<processes).map {
             spawnSelf(["--contender", registryPath, mode, "\($0)", "\(start)", "\(options.seconds)"], pipes: true)
         }
-        var count = 0, medians: [Double] = [], maxWait = 0.0
+        var count = 0, counts: [Double] = [], medians: [Double] = [], maxWait = 0.0
         for child in children {
             let fields = (readLine(child.output) ?? "0 0 0").split(separator: " ").compactMap { Double($0) }
             count += Int(fields[0])
+            counts.append(fields[0])
             medians.append(fields[1])
             maxWait = max(maxWait, fields[2])
             waitFor(child.pid)
         }
         let rate = Double(count) / options.seconds
-        let fairness = mode == "shared" ? maxWait / max(1, medians.sorted()[medians.count / 2]) : 0
+        let fairness = maxWait / max(1, medians.sorted()[medians.count / 2])
+        let share = (counts.min() ?? 0) / max(1, counts.max() ?? 1)
         print(pad("\(mode), \(processes) process\(processes == 1 ? "" : "es")", 34) + pad("\(Int(rate)) claims/s", 18)
-              + (mode == "shared" ? "fairness \(fixed(fairness))" : ""))
-        record("contention \(mode) \(processes)", [("claims_per_second", rate), ("fairness", fairness)])
+              + "max wait \(fixed(maxWait / 1000)) ms, fairness \(fixed(fairness)), share \(fixed(share))")
+        record("contention \(mode) \(processes)", [("claims_per_second", rate), ("max_wait_ms", maxWait / 1000),
+                                                    ("fairness", fairness), ("share", share)])
         for suffix in ["", "-wal", "-shm"] { unlink(registryPath + suffix) }
     }
 }

@@ -93,6 +93,21 @@ import WirEngine
         }
     }
 
+    /// The busy handler keeps trying while another process holds the lock, and
+    /// gets it once that process lets go.
+    @Test func aWriterWaitsOutAShortForeignLock() throws {
+        let path = dir.file("wait.db")
+        let store = try SQLiteStore(path: path, busyTimeoutMs: 5000)
+        nonisolated(unsafe) let blocker = try SQLiteConnection(path: path, busyTimeoutMs: 50)   // used by one thread at a time
+        try blocker.execute("BEGIN IMMEDIATE")
+        let releaser = Thread {
+            usleep(30_000)
+            try? blocker.execute("ROLLBACK")
+        }
+        releaser.start()
+        #expect(try store.write { try $0.issueToken() } == 1)
+    }
+
     @Test func aBusyRegistryGivesBusyNotAHang() throws {
         let path = dir.file("busy.db")
         let store = try SQLiteStore(path: path, busyTimeoutMs: 50)
