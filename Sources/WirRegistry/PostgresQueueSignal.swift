@@ -6,26 +6,53 @@ import WirPostgres
 /// Notifications reach waiters on every host; one that is missed (a listener
 /// connecting late, a lost connection) is covered by the waiter's timed re-check.
 ///
+/// A wait's LISTEN connection goes back to a small pool when the wait ends,
+/// and the next wait of this handle takes it: opening a connection costs a
+/// server process, several milliseconds, which would otherwise bound how fast
+/// a queue can hand a path on.
+///
 /// `wake` uses the registry's store connection: the engine calls it under the
-/// registry's lock, which serialises that connection. Listeners are made by the
-/// waiting thread and used by it alone.
+/// registry's lock, which serialises that connection. The pool is guarded by
+/// its own lock; a listener is used by one waiting thread at a time.
 final class PostgresQueueSignal: QueueChannel, @unchecked Sendable {
     private let store: PostgresStore
+    private let poolLock = Lock()
+    private var idle: [PostgresListener] = []
+    /// Idle listeners kept beyond this are closed (a handle rarely waits on more threads at once).
+    private static let poolSize = 4
 
     init(store: PostgresStore) { self.store = store }
 
     func wake(tickets: [Int64]) { store.notifyListeners() }
 
     func makeListener() throws -> any QueueListener {
-        PostgresWaitListener(try PostgresListener(location: store.location))
+        while let pooled = poolLock.withLock({ idle.popLast() }) {
+            if pooled.descriptor >= 0 {
+                pooled.drain()                  // old news: the waiter looks at the registry next anyway
+                return PostgresWaitListener(pooled, pool: self)
+            }
+        }
+        return PostgresWaitListener(try PostgresListener(location: store.location), pool: self)
+    }
+
+    fileprivate func giveBack(_ listener: PostgresListener) {
+        guard listener.descriptor >= 0 else { return }
+        poolLock.withLock { if idle.count < Self.poolSize { idle.append(listener) } }
     }
 }
 
-/// A LISTEN connection as a queue listener: one channel per registry, so the ticket changes nothing.
+/// A LISTEN connection as a queue listener: one channel per registry, so the
+/// ticket changes nothing. Returns its connection to the pool when the wait ends.
 final class PostgresWaitListener: QueueListener {
     private let listener: PostgresListener
+    private let pool: PostgresQueueSignal
 
-    init(_ listener: PostgresListener) { self.listener = listener }
+    fileprivate init(_ listener: PostgresListener, pool: PostgresQueueSignal) {
+        self.listener = listener
+        self.pool = pool
+    }
+
+    deinit { pool.giveBack(listener) }
 
     func listen(ticket: Int64) throws {}
     var descriptor: Int32 { listener.descriptor }

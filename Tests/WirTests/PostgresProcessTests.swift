@@ -2,6 +2,7 @@ import CWir
 import Foundation
 import Testing
 import WirEngine
+@testable import WirPostgres
 @testable import WirRegistry
 
 /// Real processes on one PostgreSQL registry, presenting different hosts
@@ -33,6 +34,37 @@ struct PostgresProcessTests {
         #expect(history.first?.claim.owner.host == "host-elsewhere")
         let leaseEnd = history.first.map { $0.claim.createdMs + 1500 } ?? .max
         #expect(record.createdMs >= leaseEnd, "admitted no earlier than the lease's end (by the server's clock)")
+    }
+
+    /// A handle's queued claims, one after another, share one LISTEN connection
+    /// (kept in a pool) instead of opening a server session per wait.
+    @Test func sequentialWaitsReuseOneListenConnection() throws {
+        let holder = try Registry(path: schema.url), waiter = try Registry(path: schema.url)
+        let monitor = try PostgresConnection(location: PostgresLocation(schema.url))
+        func listeners() throws -> Int64 {
+            try monitor.query("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'LISTEN \"wir_q_' || $1 || '%'",
+                              [schema.name]).first?.int64(0) ?? -1
+        }
+        for round in 0..<3 {
+            let held = try holder.claim(ClaimSpec(taskID: "holder", writes: ["/q/state.json"]))
+            guard case .admitted(let record, _, _) = held.result else { Issue.record("\(held.result)"); return }
+            let done = DispatchSemaphore(value: 0)
+            nonisolated(unsafe) var outcome: ClaimResult?
+            Thread {
+                outcome = try? waiter.claim(ClaimSpec(taskID: "waiter", writes: ["/q/state.json"], policy: .queue,
+                                                      timeoutMs: 30_000)).result
+                done.signal()
+            }.start()
+            while try waiter.inFlight().waiters.isEmpty { usleep(2_000) }
+            try holder.release(taskID: "holder", key: record.key, outcome: .completed)
+            done.wait()
+            guard case .admitted(let admitted, _, _)? = outcome else {
+                Issue.record("round \(round): \(String(describing: outcome))")
+                return
+            }
+            try waiter.release(taskID: "waiter", key: admitted.key, outcome: .completed)
+            #expect(try listeners() == 1, "round \(round): one pooled LISTEN session")
+        }
     }
 
     @Test func aKilledHolderOnThisHostIsReapedAtOnce() throws {
