@@ -20,22 +20,24 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
-        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
-                       providers: [.apt(["libpq-dev"])]),
+        // libpq's declarations (libpq-dev); its functions come from CLibPQLoader, which loads
+        // libpq.so.5 when the first PostgreSQL registry is opened, so SQLite users never load it.
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ"),
+        .target(name: "CLibPQLoader", linkerSettings: [.linkedLibrary("dl")]),
 
         // Pure conflict engine: paths, overlap rules, claim logic. No I/O.
         .target(name: "WirEngine"),
         // The SQLite store behind the engine's store protocol.
         .target(name: "WirSQLite", dependencies: ["WirEngine", "CSQLite"]),
         // The PostgreSQL store, for registries shared by several hosts.
-        .target(name: "WirPostgres", dependencies: ["WirEngine", "CLibPQ"]),
+        .target(name: "WirPostgres", dependencies: ["WirEngine", "CLibPQ", "CLibPQLoader"]),
         // The registry as Swift callers use it: engine + store + this machine.
         .target(name: "WirRegistry", dependencies: ["WirEngine", "WirSQLite", "WirPostgres", "CLinux"]),
         // The C ABI (libwir.so): thin @c @implementation thunks over WirRegistry.
         .target(name: "Wir", dependencies: ["WirRegistry", "CWir"], exclude: ["exports.map"]),
 
         // Claim+release latency through the C API (make bench).
-        .executableTarget(name: "wir-bench", dependencies: ["Wir", "CWir", "CSQLite", "CLibPQ"]),
+        .executableTarget(name: "wir-bench", dependencies: ["Wir", "CWir", "CSQLite", "CLibPQ", "CLibPQLoader"]),
         // A brute-force glob matcher written without the automaton: the oracle of tests and fuzzing.
         .target(name: "WirOracle"),
         // Fuzz harnesses: libFuzzer with -sanitize=fuzzer -DFUZZING (make fuzz), a replayer otherwise.

@@ -22,6 +22,7 @@ final class PostgresConnection {
 
     /// Connects (libpq's `connect_timeout` defaults to 10 s; the URL may set another).
     init(location: PostgresLocation, lockTimeoutMs: Int = 5000) throws {
+        try PostgresLibrary.load()
         self.location = location
         self.lockTimeoutMs = lockTimeoutMs
         let keywords = ["connect_timeout", "fallback_application_name", "client_encoding", "dbname"]

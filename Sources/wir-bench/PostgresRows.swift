@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CLibPQ
+import CLibPQLoader
 import CWir
 
 // The PostgreSQL rows of wir-bench, when WIR_BENCH_POSTGRES holds a server URL
@@ -49,7 +50,8 @@ func postgresRows(_ url: String, rounds: Int, perRound: Int, seconds: Double) {
 
 /// Drops the benchmark's schema (its name is made here from the pid, never from input).
 private func dropSchema(_ url: String, _ schema: String) {
-    guard let conn = PQconnectdb(url) else { return }
+    var error = [CChar](repeating: 0, count: 256)
+    guard pqloader_load(&error, error.count) == 0, let conn = PQconnectdb(url) else { return }
     defer { PQfinish(conn) }
     guard PQstatus(conn) == CONNECTION_OK else { return }
     PQclear(PQexec(conn, "SET client_min_messages = warning"))

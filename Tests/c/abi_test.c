@@ -267,6 +267,19 @@ static void queue_waits_and_cancels(void) {
     wir_close(reg);
 }
 
+/* A process that uses only SQLite registries never loads libpq (it is loaded
+   when the first PostgreSQL registry is opened). Runs after every other test. */
+static void libpq_is_not_loaded_for_sqlite(void) {
+    FILE *maps = fopen("/proc/self/maps", "r");
+    CHECK(maps != NULL);
+    if (maps == NULL) return;
+    char line[4096];
+    int found = 0;
+    while (fgets(line, sizeof line, maps)) found |= strstr(line, "libpq") != NULL;
+    fclose(maps);
+    CHECK(!found);
+}
+
 int main(int argc, char **argv) {
     snprintf(registry, sizeof registry, "%s", argc > 1 ? argv[1] : "abi-test.db");
     CHECK(wir_version_number() == WIR_VERSION_NUMBER);
@@ -275,6 +288,7 @@ int main(int argc, char **argv) {
     fork_with_a_registry_open_is_refused_in_the_child();
     warn_reads_globs_and_config();
     queue_waits_and_cancels();
+    libpq_is_not_loaded_for_sqlite();
     printf("abi_test: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -1,0 +1,82 @@
+#include "pq_loader.h"
+
+#include <dlfcn.h>
+#include <pthread.h>
+#if __has_include(<libpq-fe.h>)
+#include <libpq-fe.h>
+#else
+#include <postgresql/libpq-fe.h>
+#endif
+#include <stdio.h>
+
+/* Every libpq function wir uses: return type, name, parameters, arguments. */
+#define PQ_VALUE_FUNCTIONS(X) \
+    X(PGconn *, PQconnectdbParams, (const char *const *keywords, const char *const *values, int expand_dbname), \
+      (keywords, values, expand_dbname)) \
+    X(PGconn *, PQconnectdb, (const char *conninfo), (conninfo)) \
+    X(ConnStatusType, PQstatus, (const PGconn *conn), (conn)) \
+    X(char *, PQerrorMessage, (const PGconn *conn), (conn)) \
+    X(int, PQsocket, (const PGconn *conn), (conn)) \
+    X(int, PQbackendPID, (const PGconn *conn), (conn)) \
+    X(PQnoticeProcessor, PQsetNoticeProcessor, (PGconn *conn, PQnoticeProcessor proc, void *arg), (conn, proc, arg)) \
+    X(PGresult *, PQexec, (PGconn *conn, const char *query), (conn, query)) \
+    X(PGresult *, PQprepare, (PGconn *conn, const char *stmtName, const char *query, int nParams, \
+                              const Oid *paramTypes), (conn, stmtName, query, nParams, paramTypes)) \
+    X(PGresult *, PQexecPrepared, (PGconn *conn, const char *stmtName, int nParams, const char *const *paramValues, \
+                                   const int *paramLengths, const int *paramFormats, int resultFormat), \
+      (conn, stmtName, nParams, paramValues, paramLengths, paramFormats, resultFormat)) \
+    X(ExecStatusType, PQresultStatus, (const PGresult *res), (res)) \
+    X(char *, PQresultErrorField, (const PGresult *res, int fieldcode), (res, fieldcode)) \
+    X(int, PQntuples, (const PGresult *res), (res)) \
+    X(int, PQnfields, (const PGresult *res), (res)) \
+    X(char *, PQgetvalue, (const PGresult *res, int tup_num, int field_num), (res, tup_num, field_num)) \
+    X(int, PQgetisnull, (const PGresult *res, int tup_num, int field_num), (res, tup_num, field_num)) \
+    X(char *, PQcmdTuples, (PGresult *res), (res)) \
+    X(int, PQconsumeInput, (PGconn *conn), (conn)) \
+    X(PGnotify *, PQnotifies, (PGconn *conn), (conn)) \
+    X(int, PQlibVersion, (void), ())
+
+#define PQ_VOID_FUNCTIONS(X) \
+    X(PQfinish, (PGconn *conn), (conn)) \
+    X(PQreset, (PGconn *conn), (conn)) \
+    X(PQclear, (PGresult *res), (res)) \
+    X(PQfreemem, (void *ptr), (ptr))
+
+#define POINTER(type, name, params, args) static type (*loaded_##name) params;
+#define VOID_POINTER(name, params, args) static void (*loaded_##name) params;
+PQ_VALUE_FUNCTIONS(POINTER)
+PQ_VOID_FUNCTIONS(VOID_POINTER)
+
+#define TRAMPOLINE(type, name, params, args) type name params { return loaded_##name args; }
+#define VOID_TRAMPOLINE(name, params, args) void name params { loaded_##name args; }
+PQ_VALUE_FUNCTIONS(TRAMPOLINE)
+PQ_VOID_FUNCTIONS(VOID_TRAMPOLINE)
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static char failure[512];
+
+static void load(void) {
+    void *library = dlopen("libpq.so.5", RTLD_NOW | RTLD_LOCAL);
+    if (library == NULL) {
+        const char *why = dlerror();
+        snprintf(failure, sizeof failure, "PostgreSQL registries need libpq (Debian: libpq5), which cannot be "
+                 "loaded: %s", why ? why : "libpq.so.5 not found");
+        return;
+    }
+#define RESOLVE(name) \
+    if ((*(void **)&loaded_##name = dlsym(library, #name)) == NULL) { \
+        snprintf(failure, sizeof failure, "the libpq found lacks %s (too old?)", #name); \
+        return; \
+    }
+#define RESOLVE_VALUE(type, name, params, args) RESOLVE(name)
+#define RESOLVE_VOID(name, params, args) RESOLVE(name)
+    PQ_VALUE_FUNCTIONS(RESOLVE_VALUE)
+    PQ_VOID_FUNCTIONS(RESOLVE_VOID)
+}
+
+int pqloader_load(char *error, size_t size) {
+    pthread_once(&once, load);
+    if (failure[0] == '\0') return 0;
+    if (error != NULL && size > 0) snprintf(error, size, "%s", failure);
+    return -1;
+}
