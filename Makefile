@@ -102,8 +102,9 @@ test-python: lib
 # are off: they come from swift-argument-parser's and Foundation's state at exit
 # (see docs/DESIGN.md); memory errors and data races still fail the run.
 sanitize:
-	ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --scratch-path .build-asan -Xswiftc -sanitize=address
-	$(SWIFT) test --scratch-path .build-tsan -Xswiftc -sanitize=thread
+	ASAN_OPTIONS=detect_leaks=0 bash scripts/with-pg-test-server.sh \
+	    $(SWIFT) test --scratch-path .build-asan -Xswiftc -sanitize=address
+	bash scripts/with-pg-test-server.sh $(SWIFT) test --scratch-path .build-tsan -Xswiftc -sanitize=thread
 
 # libFuzzer on each harness for FUZZ_SECONDS (make fuzz), or briefly (fuzz-ci).
 fuzz:

@@ -8,7 +8,5 @@ if [ -n "${WIR_TEST_POSTGRES:-}" ]; then exec "$@"; fi
 here=$(dirname "$0")
 url=$(bash "$here/pg-test-server.sh" start) || { echo "with-pg-test-server: no PostgreSQL server" >&2; exit 1; }
 echo "with-pg-test-server: PostgreSQL at $url" >&2
+trap 'bash "$here/pg-test-server.sh" stop "$url"' EXIT      # also when interrupted
 WIR_TEST_POSTGRES=$url "$@"
-status=$?
-bash "$here/pg-test-server.sh" stop "$url"
-exit $status

@@ -47,8 +47,11 @@
 PQ_VALUE_FUNCTIONS(POINTER)
 PQ_VOID_FUNCTIONS(VOID_POINTER)
 
-#define TRAMPOLINE(type, name, params, args) type name params { return loaded_##name args; }
-#define VOID_TRAMPOLINE(name, params, args) void name params { loaded_##name args; }
+/* Hidden: they serve wir's own code only, and must never stand in for a host
+   program's libpq (even in a build without the version script). */
+#define HIDDEN __attribute__((visibility("hidden")))
+#define TRAMPOLINE(type, name, params, args) HIDDEN type name params { return loaded_##name args; }
+#define VOID_TRAMPOLINE(name, params, args) HIDDEN void name params { loaded_##name args; }
 PQ_VALUE_FUNCTIONS(TRAMPOLINE)
 PQ_VOID_FUNCTIONS(VOID_TRAMPOLINE)
 

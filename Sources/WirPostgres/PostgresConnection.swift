@@ -21,12 +21,17 @@ final class PostgresConnection {
     let lockTimeoutMs: Int
 
     /// Connects (libpq's `connect_timeout` defaults to 10 s; the URL may set another).
-    init(location: PostgresLocation, lockTimeoutMs: Int = 5000) throws {
+    /// `applicationName` is what the server shows for the session (unless the URL sets one).
+    init(location: PostgresLocation, lockTimeoutMs: Int = 5000, applicationName: String = "wir") throws {
         try PostgresLibrary.load()
         self.location = location
         self.lockTimeoutMs = lockTimeoutMs
-        let keywords = ["connect_timeout", "fallback_application_name", "client_encoding", "dbname"]
-        let values = ["10", "wir", "UTF8", location.connectionURL]
+        // Defaults first: the URL (expanded from "dbname", last) overrides any of them. TCP
+        // keepalives and a user timeout notice a vanished server within about 30 s, rather
+        // than the kernel's two hours.
+        let keywords = ["connect_timeout", "fallback_application_name", "client_encoding", "keepalives",
+                        "keepalives_idle", "keepalives_interval", "keepalives_count", "tcp_user_timeout", "dbname"]
+        let values = ["10", applicationName, "UTF8", "1", "10", "5", "3", "30000", location.connectionURL]
         conn = try Self.withCStrings(keywords) { keys in
             try Self.withCStrings(values) { vals in
                 guard let conn = PQconnectdbParams(keys + [nil], vals + [nil], 1) else {
@@ -49,8 +54,18 @@ final class PostgresConnection {
         PQfinish(conn)
     }
 
-    /// True when the connection was found broken (the server went away or the session was ended).
-    var isBroken: Bool { PQstatus(conn) != CONNECTION_OK }
+    /// False between a reset and the session settings being made again: a session
+    /// without them (no search_path to the registry's schema) must not be used.
+    private var configured = false
+
+    /// True when the connection was found broken (the server went away or the
+    /// session was ended), or its session settings could not be made.
+    var isBroken: Bool { !configured || PQstatus(conn) != CONNECTION_OK }
+
+    /// Reconnects first if the connection is broken; every entry point calls it.
+    func ensureConnected() throws {
+        if isBroken { try reconnect() }
+    }
 
     /// The descriptor to poll for notifications.
     var socket: Int32 { PQsocket(conn) }
@@ -61,6 +76,7 @@ final class PostgresConnection {
     /// Reconnects a broken connection (prepared statements and settings are made again).
     func reconnect() throws {
         prepared.removeAll()
+        configured = false
         PQreset(conn)
         guard PQstatus(conn) == CONNECTION_OK else {
             throw WirError(.io, "cannot reconnect to PostgreSQL registry '\(location.redacted)': "
@@ -69,11 +85,21 @@ final class PostgresConnection {
         try configureSession()
     }
 
+    /// The registry's schema first on the search path; a writer waits for the
+    /// registry's lock at most `lockTimeoutMs`; and a session left idle inside a
+    /// transaction (its client vanished mid-claim) is ended after
+    /// `idleInTransactionMs`, so its lock does not stop every other writer. wir's
+    /// own transactions never pause between statements.
     private func configureSession() throws {
         _ = try query("SELECT set_config('search_path', $1, false), set_config('lock_timeout', $2, false), "
-                      + "set_config('client_min_messages', 'warning', false)",
-                      [location.schema.quoted, String(lockTimeoutMs)])
+                      + "set_config('client_min_messages', 'warning', false), "
+                      + "set_config('idle_in_transaction_session_timeout', $3, false)",
+                      [location.schema.quoted, String(lockTimeoutMs), String(Self.idleInTransactionMs)])
+        configured = true
     }
+
+    /// How long the server keeps a session that idles inside a transaction.
+    static let idleInTransactionMs = 10_000
 
     /// Runs a statement without parameters (BEGIN, COMMIT, DDL), possibly several separated by `;`.
     func execute(_ sql: String) throws {

@@ -16,11 +16,28 @@ public final class PostgresListener {
         "wir_q_" + String(schema.name.utf8.prefix(57))!
     }
 
+    private let channel: String
+
     /// Connects and starts listening; throws `.io` if the server cannot be reached.
     public init(location: PostgresLocation) throws {
-        connection = try PostgresConnection(location: location)
+        connection = try PostgresConnection(location: location, applicationName: "wir listen " + location.schema.name)
+        channel = Self.channel(for: location.schema)
+        try listen()
+    }
+
+    /// Starts listening (again, after `pause`).
+    public func listen() throws {
         // The channel is built from a validated schema name, quoted: LISTEN takes no parameters.
-        try connection.execute("LISTEN \"\(Self.channel(for: location.schema))\"")
+        try connection.execute("LISTEN \"\(channel)\"")
+    }
+
+    /// Stops listening while the connection waits in a pool, so that
+    /// notifications do not pile up unread in it (and in the server's queue);
+    /// false if the connection is no longer usable.
+    public func pause() -> Bool {
+        guard (try? connection.execute("UNLISTEN *")) != nil else { return false }
+        drain()
+        return !connection.isBroken
     }
 
     /// The descriptor that polls readable when a notification arrives; -1 once

@@ -50,17 +50,26 @@ public struct PostgresLocation: Sendable, Equatable {
         schema = try PostgresIdentifier(schemaName)
     }
 
-    /// The URL with any password replaced by `***`, for messages and listings.
+    /// The URL with any password replaced by `***`, for messages and listings:
+    /// in `user:password@`, and in the `password` and `sslpassword` parameters.
     public var redacted: String { Self.redacted(url) }
 
     static func redacted(_ url: String) -> String {
         let schemeLength = url.hasPrefix("postgresql://") ? 13 : url.hasPrefix("postgres://") ? 11 : 0
         guard schemeLength > 0 else { return url }
+        var text = url
         let rest = url.dropFirst(schemeLength)
         let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
-        guard let at = rest[..<authorityEnd].lastIndex(of: "@"),
-              let colon = rest[..<at].firstIndex(of: ":") else { return url }
-        return url[..<rest.index(after: colon)] + "***" + url[at...]
+        if let at = rest[..<authorityEnd].lastIndex(of: "@"), let colon = rest[..<at].firstIndex(of: ":") {
+            text = url[..<rest.index(after: colon)] + "***" + url[at...]
+        }
+        guard let question = text.firstIndex(of: "?") else { return text }
+        let parameters = text[text.index(after: question)...].split(separator: "&", omittingEmptySubsequences: false)
+            .map { parameter -> String in
+                let key = parameter.prefix { $0 != "=" }
+                return key == "password" || key == "sslpassword" ? key + "=***" : String(parameter)
+            }
+        return text[...question] + parameters.joined(separator: "&")
     }
 
     private static func percentDecoded(_ text: Substring) -> String? {

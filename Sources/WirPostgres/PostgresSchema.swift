@@ -112,7 +112,7 @@ enum PostgresSchema {
     /// registry's lock; refuses a foreign or newer schema unchanged.
     static func prepare(_ connection: PostgresConnection) throws {
         let schema = connection.location.schema
-        try connection.execute("BEGIN")
+        try connection.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
         do {
             try connection.query(lockStatement, [schema.name])
             let version = try currentVersion(connection)

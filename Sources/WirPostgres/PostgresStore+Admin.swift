@@ -7,6 +7,7 @@ extension PostgresStore {
     /// The database role of this session, and whether it may administer the
     /// registry: a superuser, or a member of the role that owns its schema.
     public func administrator() throws -> (role: String, allowed: Bool) {
+        try connection.ensureConnected()
         let row = try connection.query("""
             SELECT current_user::text,
                    coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = current_user), false)
@@ -20,6 +21,7 @@ extension PostgresStore {
     /// schema and versions, table row counts, and an index check standing in
     /// for SQLite's integrity check ("ok" when every index of the schema is valid).
     public func diagnose() throws -> [Diagnostic] {
+        try connection.ensureConnected()
         let schema = connection.location.schema.name
         var report: [Diagnostic] = [
             Diagnostic(name: "registry", value: connection.location.redacted, isNumber: false),

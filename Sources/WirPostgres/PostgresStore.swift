@@ -33,7 +33,8 @@ public final class PostgresStore: RegistryStore {
 
     /// The registry's schema version (`meta.schema_version`).
     public func schemaVersion() throws -> Int64 {
-        try connection.query("SELECT value FROM meta WHERE name = 'schema_version'").first.map { $0.int64(0) } ?? 0
+        try connection.ensureConnected()
+        return try connection.query("SELECT value FROM meta WHERE name = 'schema_version'").first.map { $0.int64(0) } ?? 0
     }
 
     /// The process serving this store's session on the server (`pg_backend_pid()`).
@@ -75,7 +76,7 @@ public final class PostgresStore: RegistryStore {
     /// BEGIN that finds the connection lost (the server restarted while this
     /// process was idle) is retried once on a new connection: nothing was done yet.
     private func begin(_ sql: String) throws {
-        if connection.isBroken { try connection.reconnect() }
+        try connection.ensureConnected()
         do {
             try connection.execute(sql)
         } catch let error as WirError where error.code == .io && connection.isBroken {
@@ -97,6 +98,7 @@ public final class PostgresStore: RegistryStore {
     /// (NOTIFY, outside any transaction: delivered at once). Best effort: a
     /// listener that misses it looks again on its own within its recheck period.
     public func notifyListeners() {
+        _ = try? connection.ensureConnected()
         _ = try? connection.query("SELECT pg_notify($1, '')", [PostgresListener.channel(for: connection.location.schema)])
     }
 }

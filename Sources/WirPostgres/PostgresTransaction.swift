@@ -55,7 +55,7 @@ struct PostgresTransaction: StoreTransaction {
         JOIN claim_entries e ON e.path > r.lower AND e.path < r.upper
         """
 
-    static let expiredSQL = "SELECT \(Self.claimColumns) FROM claims WHERE expires_ms <= $1 ORDER BY expires_ms LIMIT $2"
+    static let expiredSQL = "SELECT \(Self.claimColumns) FROM claims WHERE expires_ms <= $1 ORDER BY expires_ms, task_id LIMIT $2"
 
     func expiredClaims(atOrBefore nowMs: Int64, limit: Int) throws -> [ClaimRecord] {
         try connection.query(Self.expiredSQL, [String(nowMs), String(limit)]).rows.map(Self.claimRecord)

@@ -6,10 +6,11 @@ import WirPostgres
 /// Notifications reach waiters on every host; one that is missed (a listener
 /// connecting late, a lost connection) is covered by the waiter's timed re-check.
 ///
-/// A wait's LISTEN connection goes back to a small pool when the wait ends,
-/// and the next wait of this handle takes it: opening a connection costs a
-/// server process, several milliseconds, which would otherwise bound how fast
-/// a queue can hand a path on.
+/// A wait's connection goes back to a small pool when the wait ends (having
+/// stopped listening, so nothing piles up unread), and the next wait of this
+/// handle takes it and listens again: opening a connection costs a server
+/// process, several milliseconds, which would otherwise bound how fast a queue
+/// can hand a path on.
 ///
 /// `wake` uses the registry's store connection: the engine calls it under the
 /// registry's lock, which serialises that connection. The pool is guarded by
@@ -27,8 +28,7 @@ final class PostgresQueueSignal: QueueChannel, @unchecked Sendable {
 
     func makeListener() throws -> any QueueListener {
         while let pooled = poolLock.withLock({ idle.popLast() }) {
-            if pooled.descriptor >= 0 {
-                pooled.drain()                  // old news: the waiter looks at the registry next anyway
+            if (try? pooled.listen()) != nil {     // a connection that died in the pool is dropped
                 return PostgresWaitListener(pooled, pool: self)
             }
         }
@@ -36,7 +36,7 @@ final class PostgresQueueSignal: QueueChannel, @unchecked Sendable {
     }
 
     fileprivate func giveBack(_ listener: PostgresListener) {
-        guard listener.descriptor >= 0 else { return }
+        guard poolLock.withLock({ idle.count < Self.poolSize }), listener.pause() else { return }
         poolLock.withLock { if idle.count < Self.poolSize { idle.append(listener) } }
     }
 }

@@ -61,8 +61,11 @@ public final class Registry: @unchecked Sendable {
     /// (file 0600, new directories 0700), or, with `sharedWithGroup` (or
     /// `WIR_REGISTRY_MODE=group`), shared with the group of its directory
     /// (file 0660, new directories 2770).
+    ///
+    /// `liveness` judges owners (nil: `LocalLiveness`, told whether the
+    /// registry is shared across hosts).
     public init(path: String? = nil, sharedWithGroup: Bool? = nil, clock: any Clock = SystemClock(),
-                liveness: any OwnerLiveness = LocalLiveness()) throws {
+                liveness: (any OwnerLiveness)? = nil) throws {
         if let path, path.isEmpty { throw WirError(.invalidArgument, "the registry path is empty") }
         try Registry.checkNotForkedWithOpenRegistries()
         let location = try path ?? RegistryLocation.defaultPath()
@@ -80,7 +83,10 @@ public final class Registry: @unchecked Sendable {
             backend = .sqlite(sqlite)
             signal = QueueSignal(registryPath: self.path)
         }
-        engine = Engine(clock: clock, liveness: liveness, wakeups: signal)
+        let acrossHosts: Bool
+        if case .postgres = backend { acrossHosts = true } else { acrossHosts = false }
+        engine = Engine(clock: clock, liveness: liveness ?? LocalLiveness(sharedAcrossHosts: acrossHosts),
+                        wakeups: signal)
         openerPID = getpid()
         guard let owner = ProcessIdentity.owner(pid: openerPID) else {
             throw WirError(.internalError, "cannot read /proc/\(openerPID)/stat for this process")

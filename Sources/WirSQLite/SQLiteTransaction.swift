@@ -52,7 +52,7 @@ struct SQLiteTransaction: StoreTransaction {
     func expiredClaims(atOrBefore nowMs: Int64, limit: Int) throws -> [ClaimRecord] {
         let query = try connection.statement("""
             SELECT task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label
-            FROM claims WHERE expires_ms <= ?1 ORDER BY expires_ms LIMIT ?2
+            FROM claims WHERE expires_ms <= ?1 ORDER BY expires_ms, task_id LIMIT ?2
             """)
         return try query.bind(.integer(nowMs), .integer(Int64(limit))).rows(Self.claimRecord)
     }

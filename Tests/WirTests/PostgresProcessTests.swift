@@ -36,13 +36,13 @@ struct PostgresProcessTests {
         #expect(record.createdMs >= leaseEnd, "admitted no earlier than the lease's end (by the server's clock)")
     }
 
-    /// A handle's queued claims, one after another, share one LISTEN connection
-    /// (kept in a pool) instead of opening a server session per wait.
+    /// A handle's queued claims, one after another, share one listener connection
+    /// (kept in a pool between waits) instead of opening a server session per wait.
     @Test func sequentialWaitsReuseOneListenConnection() throws {
         let holder = try Registry(path: schema.url), waiter = try Registry(path: schema.url)
         let monitor = try PostgresConnection(location: PostgresLocation(schema.url))
         func listeners() throws -> Int64 {
-            try monitor.query("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'LISTEN \"wir_q_' || $1 || '%'",
+            try monitor.query("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'wir listen ' || $1",
                               [schema.name]).first?.int64(0) ?? -1
         }
         for round in 0..<3 {
@@ -63,7 +63,7 @@ struct PostgresProcessTests {
                 return
             }
             try waiter.release(taskID: "waiter", key: admitted.key, outcome: .completed)
-            #expect(try listeners() == 1, "round \(round): one pooled LISTEN session")
+            #expect(try listeners() == 1, "round \(round): one pooled listener session")
         }
     }
 

@@ -87,6 +87,23 @@ struct PostgresStoreTests {
         #expect { _ = try PostgresStore(location: location) } throws: { error in
             (error as? WirError)?.message.contains("secret") == false
         }
+        let inQuery = try PostgresLocation("postgres://db/x?user=me&password=secret&sslpassword=also&sslmode=require")
+        #expect(inQuery.redacted == "postgres://db/x?user=me&password=***&sslpassword=***&sslmode=require")
+        #expect { _ = try PostgresStore(location: PostgresLocation("postgresql://127.0.0.1:1/x?password=secret")) }
+            throws: { error in (error as? WirError)?.message.contains("secret") == false }
+    }
+
+    /// Another client holding the registry's lock past the lock timeout gives
+    /// `.busy`, as a long SQLite lock does; and a session that idles inside a
+    /// transaction (its client vanished) is ended by the server, freeing the lock.
+    @Test func aLockHeldTooLongGivesBusy() throws {
+        let store = try PostgresStore(location: PostgresLocation(schema.url), serverClock: false, lockTimeoutMs: 200)
+        let blocker = try connection()
+        try blocker.execute("BEGIN")
+        try blocker.query(PostgresSchema.lockStatement, [schema.name])
+        defer { try? blocker.execute("ROLLBACK") }
+        #expect { try store.write { _ in } } throws: { ($0 as? WirError)?.code == .busy }
+        #expect(try blocker.query("SHOW idle_in_transaction_session_timeout").first?.text(0) == "10s")
     }
 
     @Test func batchedHoldingsMatchABruteForceScan() throws {
@@ -139,6 +156,18 @@ struct PostgresStoreTests {
         #expect(ended.first?.text(0) == "t")
         let token = try store.write { try $0.issueToken() }       // nothing was sent yet: BEGIN is retried
         #expect(token == 1 && store.backendPID != victim)
+    }
+
+    /// The calls outside transactions (doctor, the forced-release check) reconnect too:
+    /// the first may learn of the loss, the next works.
+    @Test func administrativeCallsReconnectAfterALostSession() throws {
+        let store = try schema.store(serverClock: false)
+        let victim = store.backendPID
+        _ = try connection().query("SELECT pg_terminate_backend($1, 10000)", ["\(victim)"])
+        _ = try? store.diagnose()
+        #expect(try store.diagnose().contains { $0.name == "integrity" && $0.value == "ok" })
+        #expect(try store.administrator().allowed, "the test server's role is a superuser")
+        #expect(store.backendPID != victim)
     }
 
     /// A registry's leases go by the server's clock, whatever the engine's clock says.

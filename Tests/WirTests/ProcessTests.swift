@@ -75,6 +75,10 @@ import WirEngine
         var earlierBoot = me
         earlierBoot.bootID = "an-earlier-boot"
         #expect(liveness.status(of: earlierBoot) == .dead)
+        // Shared across hosts (PostgreSQL), the same host name with another boot
+        // id may be another machine: judged by its lease, never reaped as dead.
+        #expect(LocalLiveness(sharedAcrossHosts: true).status(of: earlierBoot) == .remote)
+        #expect(LocalLiveness(sharedAcrossHosts: true).status(of: reused) == .dead)
         var remote = me
         remote.host = "some-other-host"
         #expect(liveness.status(of: remote) == .remote)

@@ -87,7 +87,7 @@ import WirEngine
         let store = try SQLiteStore(path: dir.file("plan.db"))
         for sql in ["SELECT entry, task_id FROM claim_entries WHERE path = ?1",
                     "SELECT entry, task_id FROM claim_entries WHERE path > ?1 AND path < ?2",
-                    "SELECT task_id FROM claims WHERE expires_ms <= ?1 ORDER BY expires_ms LIMIT ?2"] {
+                    "SELECT task_id FROM claims WHERE expires_ms <= ?1 ORDER BY expires_ms, task_id LIMIT ?2"] {
             let plan = try store.connection.uncached("EXPLAIN QUERY PLAN " + sql).rows { $0.text(3) }
             #expect(plan.allSatisfy { $0.hasPrefix("SEARCH") }, "\(sql): \(plan)")
         }

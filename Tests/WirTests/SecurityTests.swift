@@ -75,10 +75,10 @@ import WirEngine
     @Test func sqlIsNeverBuiltFromValues() throws {
         let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Sources")
-        // PostgreSQL: the schema and its channel are validated identifiers, always quoted
+        // PostgreSQL: the schema and its LISTEN channel are validated identifiers, always quoted
         // (PostgresIdentifier); the overlap query's placeholders are numbered from a count.
         let allowed: Set<String> = ["Self.claimColumns", "applicationID", "latestVersion", "table",
-                                    "schema.quoted", "Self.channel(for: location.schema"]
+                                    "schema.quoted", "channel"]
         let sqlWords = ["SELECT ", "INSERT ", "UPDATE ", "DELETE ", "PRAGMA ", "CREATE ", "ALTER ", "LISTEN "]
         var checked = 0
         let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)!

@@ -1,6 +1,8 @@
 """The binding on a PostgreSQL registry (WIR_TEST_POSTGRES names the server; skipped without it)."""
 import os
 import pickle
+import shutil
+import subprocess
 import uuid
 
 import pytest
@@ -17,6 +19,14 @@ def pg_registry():
     reg = wir.Registry(SERVER + ("&" if "?" in SERVER else "?") + "wir_schema=" + schema)
     yield reg
     reg.close()
+    drop_schema(schema)
+
+
+def drop_schema(schema):
+    """Leaves nothing behind on the server (psql, when it is installed; the name is made above)."""
+    if shutil.which("psql"):
+        subprocess.run(["psql", "-q", "-d", SERVER, "-c", f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'],
+                       capture_output=True, check=False)
 
 
 def test_a_url_gives_the_same_rules_and_reports(pg_registry, tmp_path):
