@@ -111,7 +111,7 @@ public struct Engine: Sendable {
             guard !kept.isEmpty else {
                 throw WirError(.invalidArgument, "shrinking task '\(taskID)' would leave it nothing; release it instead")
             }
-            try context.tx.remove(entries: entries, taskID: taskID)
+            try context.tx.rewriteEntries(kept, adding: [], removing: entries, taskID: taskID)
             context.freed = true
             return kept
         }
@@ -180,7 +180,7 @@ public struct Engine: Sendable {
         let heldEntries = try context.tx.entries(taskID: held.taskID)
         let added = request.entries.filter { !heldEntries.contains($0) }
         if !added.isEmpty {
-            try context.tx.add(entries: added, taskID: held.taskID)
+            try context.tx.rewriteEntries(heldEntries + added, adding: added, removing: [], taskID: held.taskID)
             held.token = try context.tx.issueToken()
         }
         held.ttlMs = ttl

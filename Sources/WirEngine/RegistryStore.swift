@@ -54,10 +54,10 @@ public protocol StoreTransaction {
     func issueToken() throws -> Int64
     /// Inserts a new claim with its entries.
     func insert(_ claim: ClaimRecord, entries: [PathEntry]) throws
-    /// Adds entries to a claim in flight (entries it holds already are skipped).
-    func add(entries: [PathEntry], taskID: String) throws
-    /// Removes some entries of a claim in flight.
-    func remove(entries: [PathEntry], taskID: String) throws
+    /// Sets the entries of a claim in flight to `entries`: `adding` are the
+    /// ones it did not hold, `removing` the ones it no longer holds (the engine
+    /// works both out; the store keeps its per-entry rows in step).
+    func rewriteEntries(_ entries: [PathEntry], adding: [PathEntry], removing: [PathEntry], taskID: String) throws
     /// Rewrites the token and lease of a claim in flight.
     func update(_ claim: ClaimRecord) throws
     /// Removes a claim and its entries; returns the entries, sorted.

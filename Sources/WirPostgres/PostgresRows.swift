@@ -1,4 +1,5 @@
 import CLibPQ
+import WirEngine
 
 /// The rows of one statement's result, copied out of libpq's `PGresult`
 /// (which is freed at once), as text: nil is SQL NULL. A value type that owns
@@ -28,7 +29,7 @@ struct PostgresRows {
 
 /// One row, read by column index. Columns wir's own schema declares NOT NULL
 /// are read with `text`/`int64`, which give "" and 0 for a NULL.
-struct PostgresRow {
+struct PostgresRow: StoreRow {
     let columns: [String?]
 
     func text(_ index: Int) -> String { columns[index] ?? "" }

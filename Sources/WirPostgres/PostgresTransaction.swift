@@ -20,7 +20,7 @@ struct PostgresTransaction: StoreTransaction {
 
     func claim(taskID: String) throws -> ClaimRecord? {
         try connection.query("SELECT \(Self.claimColumns) FROM claims WHERE task_id = $1", [taskID])
-            .first.map(Self.claimRecord)
+            .first.map(StoreRowDecoding.claim)
     }
 
     func entries(taskID: String) throws -> [PathEntry] {
@@ -44,7 +44,7 @@ struct PostgresTransaction: StoreTransaction {
         let rows = try connection.query(Self.holdingsSQL, [PostgresArray.text(prefixes),
                                                           PostgresArray.text(ranges.map(\.lower)),
                                                           PostgresArray.text(ranges.map(\.upper))]).rows
-        return Set(rows.map(Self.holding)).sorted()
+        return Set(rows.map(StoreRowDecoding.holding)).sorted()
     }
 
     /// $1: the prefixes to look up; $2 and $3: the lower and upper (exclusive) bounds of the ranges.
@@ -58,11 +58,11 @@ struct PostgresTransaction: StoreTransaction {
     static let expiredSQL = "SELECT \(Self.claimColumns) FROM claims WHERE expires_ms <= $1 ORDER BY expires_ms, task_id LIMIT $2"
 
     func expiredClaims(atOrBefore nowMs: Int64, limit: Int) throws -> [ClaimRecord] {
-        try connection.query(Self.expiredSQL, [String(nowMs), String(limit)]).rows.map(Self.claimRecord)
+        try connection.query(Self.expiredSQL, [String(nowMs), String(limit)]).rows.map(StoreRowDecoding.claim)
     }
 
     func allClaims() throws -> [ClaimRecord] {
-        try connection.query("SELECT \(Self.claimColumns) FROM claims ORDER BY task_id").rows.map(Self.claimRecord)
+        try connection.query("SELECT \(Self.claimColumns) FROM claims ORDER BY task_id").rows.map(StoreRowDecoding.claim)
     }
 
     func issueToken() throws -> Int64 {
@@ -82,22 +82,10 @@ struct PostgresTransaction: StoreTransaction {
         try insertRows(entries, taskID: claim.taskID)
     }
 
-    func add(entries: [PathEntry], taskID: String) throws {
-        let held = try self.entries(taskID: taskID)
-        let new = Set(entries).subtracting(held)
-        guard !new.isEmpty else { return }
-        try rewrite(entries: held + new, taskID: taskID)
-        try insertRows(Array(new), taskID: taskID)
-    }
-
-    func remove(entries: [PathEntry], taskID: String) throws {
-        let gone = Set(entries)
-        try rewrite(entries: try self.entries(taskID: taskID).filter { !gone.contains($0) }, taskID: taskID)
-        try deleteRows(entries, taskID: taskID)
-    }
-
-    private func rewrite(entries: [PathEntry], taskID: String) throws {
+    func rewriteEntries(_ entries: [PathEntry], adding: [PathEntry], removing: [PathEntry], taskID: String) throws {
         try connection.query("UPDATE claims SET entries = $2 WHERE task_id = $1", [taskID, EntryList.encode(entries)])
+        if !adding.isEmpty { try insertRows(adding, taskID: taskID) }
+        if !removing.isEmpty { try deleteRows(removing, taskID: taskID) }
     }
 
     /// All of a claim's rows in one statement (one round trip).
@@ -132,12 +120,7 @@ struct PostgresTransaction: StoreTransaction {
         try connection.query("""
             SELECT ticket, task_id, host, pid, start_time, boot_id, entries, enqueued_ms, expires_ms
             FROM waiters ORDER BY ticket
-            """).rows.map { row in
-            Waiter(ticket: row.int64(0), taskID: row.text(1),
-                   owner: Owner(host: row.text(2), pid: Int32(truncatingIfNeeded: row.int64(3)),
-                                startTime: UInt64(bitPattern: row.int64(4)), bootID: row.text(5)),
-                   entries: try EntryList.decode(row.text(6)), enqueuedMs: row.int64(7), expiresMs: row.int64(8))
-        }
+            """).rows.map(StoreRowDecoding.waiter)
     }
 
     func enqueue(_ waiter: Waiter) throws -> Int64 {
@@ -193,31 +176,14 @@ struct PostgresTransaction: StoreTransaction {
             SELECT at_ms, task_id, holder_task_id, requested_path, held_path, holder_host, holder_pid,
                    policy, outcome, waited_ms, requested_access, held_access
             FROM conflicts WHERE at_ms >= $1 ORDER BY at_ms, id LIMIT $2
-            """, [String(sinceMs), String(limit)]).rows.map { row in
-            let requested = PathEntry.shown(row.text(3), access: Access(rawValue: row.text(10)) ?? .write)
-            let held = PathEntry.shown(row.text(4), access: Access(rawValue: row.text(11)) ?? .write)
-            let conflict = Conflict(requested: requested, held: held, holderTaskID: row.text(2),
-                                    holderHost: row.text(5), holderPID: Int32(truncatingIfNeeded: row.int64(6)),
-                                    holderExpiresMs: 0, holderIsWaiting: false)
-            return ConflictLogEntry(atMs: row.int64(0), taskID: row.text(1), conflict: conflict,
-                                    policy: Policy(rawValue: row.text(7)) ?? .refuse, outcome: row.text(8),
-                                    waitedMs: row.int64(9))
-        }
+            """, [String(sinceMs), String(limit)]).rows.map(StoreRowDecoding.conflict)
     }
 
     func history(sinceMs: Int64, limit: Int) throws -> [HistoryEntry] {
         try connection.query("""
             SELECT task_id, token, host, pid, entries, created_ms, ended_ms, reason, label, forced_by
             FROM history WHERE ended_ms >= $1 ORDER BY id LIMIT $2
-            """, [String(sinceMs), String(limit)]).rows.map { row in
-            let claim = ClaimRecord(taskID: row.text(0), key: "", token: row.int64(1),
-                                    owner: Owner(host: row.text(2), pid: Int32(truncatingIfNeeded: row.int64(3)),
-                                                 startTime: 0, bootID: ""),
-                                    createdMs: row.int64(5), expiresMs: 0, ttlMs: 0, label: row.text(8))
-            return HistoryEntry(claim: claim, entries: (try? EntryList.decode(row.text(4))) ?? [],
-                                endedMs: row.int64(6), reason: EndReason(rawValue: row.text(7)) ?? .forced,
-                                forcedBy: row.text(9))
-        }
+            """, [String(sinceMs), String(limit)]).rows.map(StoreRowDecoding.history)
     }
 
     func prune(beforeMs: Int64) throws -> Int {
@@ -226,38 +192,15 @@ struct PostgresTransaction: StoreTransaction {
     }
 
     func settings() throws -> RegistrySettings {
-        var settings = RegistrySettings()
-        for row in try connection.query("SELECT name, value FROM settings").rows {
-            let value = row.text(1)
-            switch row.text(0) {
-            case "policy": settings.policy = Policy(rawValue: value) ?? settings.policy
-            case "ttl_ms": settings.ttlMs = Int64(value) ?? settings.ttlMs
-            case "grace_ms": settings.graceMs = Int64(value) ?? settings.graceMs
-            default: break
-            }
-        }
-        return settings
+        let rows = try connection.query("SELECT name, value FROM settings").rows.map { ($0.text(0), $0.text(1)) }
+        return RegistrySettings(stored: rows)
     }
 
     func save(_ settings: RegistrySettings) throws {
-        for (name, value) in [("policy", settings.policy.rawValue), ("ttl_ms", String(settings.ttlMs)),
-                              ("grace_ms", String(settings.graceMs))] {
+        for (name, value) in settings.stored {
             try connection.query("""
                 INSERT INTO settings(name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value
                 """, [name, value])
         }
-    }
-
-    private static func claimRecord(_ row: PostgresRow) -> ClaimRecord {
-        ClaimRecord(taskID: row.text(0), key: row.text(1), token: row.int64(2),
-                    owner: Owner(host: row.text(3), pid: Int32(truncatingIfNeeded: row.int64(4)),
-                                 startTime: UInt64(bitPattern: row.int64(5)), bootID: row.text(6)),
-                    createdMs: row.int64(7), expiresMs: row.int64(8), ttlMs: row.int64(9), label: row.text(10))
-    }
-
-    private static func holding(_ row: PostgresRow) -> Holding {
-        // Rows are written by this store from valid entries.
-        Holding(entry: (try? PathEntry(encoded: row.text(0))) ?? PathEntry(.write, CanonicalPath(canonical: "/")),
-                taskID: row.text(1))
     }
 }

@@ -2,7 +2,7 @@ import CSQLite
 import WirEngine
 
 /// A prepared statement: bind by position (1-based), step, read columns (0-based).
-final class SQLiteStatement {
+final class SQLiteStatement: StoreRow {
     fileprivate let raw: OpaquePointer
     fileprivate unowned let connection: SQLiteConnection
 
@@ -58,17 +58,23 @@ final class SQLiteStatement {
         return try step() ? read(self) : nil
     }
 
-    /// Every row, each read by `read`; stepping to the end leaves the statement idle.
-    func rows<T>(_ read: (SQLiteStatement) -> T) throws -> [T] {
+    /// Every row, each read by `read`; stepping to the end leaves the statement
+    /// idle, and so does a `read` that throws (the statement is reset).
+    func rows<T>(_ read: (SQLiteStatement) throws -> T) throws -> [T] {
         var result: [T] = []
-        while try step() { result.append(read(self)) }
+        do {
+            while try step() { result.append(try read(self)) }
+        } catch {
+            sqlite3_reset(raw)
+            throw error
+        }
         return result
     }
 
-    func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(raw, column) }
+    func int64(_ column: Int) -> Int64 { sqlite3_column_int64(raw, Int32(column)) }
 
-    func text(_ column: Int32) -> String {
-        guard let bytes = sqlite3_column_text(raw, column) else { return "" }
+    func text(_ column: Int) -> String {
+        guard let bytes = sqlite3_column_text(raw, Int32(column)) else { return "" }
         return String(cString: bytes)
     }
 }

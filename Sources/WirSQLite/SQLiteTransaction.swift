@@ -15,7 +15,7 @@ struct SQLiteTransaction: StoreTransaction {
             SELECT task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label
             FROM claims WHERE task_id = ?1
             """)
-        return try query.bind(.text(taskID)).first(Self.claimRecord)
+        return try query.bind(.text(taskID)).first(StoreRowDecoding.claim)
     }
 
     func entries(taskID: String) throws -> [PathEntry] {
@@ -36,7 +36,7 @@ struct SQLiteTransaction: StoreTransaction {
         for base in bases {
             for prefix in base.selfAndAncestors where looked.insert(prefix.value).inserted {
                 exact.reset()
-                found.formUnion(try exact.bind(.text(prefix.value)).rows(Self.holding))
+                found.formUnion(try exact.bind(.text(prefix.value)).rows(StoreRowDecoding.holding))
             }
         }
         // Entries based beneath one: a range scan of the primary key per base, both bounds exclusive.
@@ -44,7 +44,7 @@ struct SQLiteTransaction: StoreTransaction {
         for base in Set(bases) {
             let range = base.descendantRange
             below.reset()
-            found.formUnion(try below.bind(.text(range.lower), .text(range.upper)).rows(Self.holding))
+            found.formUnion(try below.bind(.text(range.lower), .text(range.upper)).rows(StoreRowDecoding.holding))
         }
         return found.sorted()
     }
@@ -54,14 +54,14 @@ struct SQLiteTransaction: StoreTransaction {
             SELECT task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label
             FROM claims WHERE expires_ms <= ?1 ORDER BY expires_ms, task_id LIMIT ?2
             """)
-        return try query.bind(.integer(nowMs), .integer(Int64(limit))).rows(Self.claimRecord)
+        return try query.bind(.integer(nowMs), .integer(Int64(limit))).rows(StoreRowDecoding.claim)
     }
 
     func allClaims() throws -> [ClaimRecord] {
         try connection.statement("""
             SELECT task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label
             FROM claims ORDER BY task_id
-            """).rows(Self.claimRecord)
+            """).rows(StoreRowDecoding.claim)
     }
 
     // RETURNING is avoided on hot paths: it runs through a temporary table,
@@ -90,24 +90,12 @@ struct SQLiteTransaction: StoreTransaction {
         try insertRows(entries, taskID: claim.taskID)
     }
 
-    func add(entries: [PathEntry], taskID: String) throws {
-        let held = try self.entries(taskID: taskID)
-        let new = Set(entries).subtracting(held)
-        guard !new.isEmpty else { return }
-        try rewrite(entries: held + new, taskID: taskID)
-        try insertRows(Array(new), taskID: taskID)
-    }
-
-    func remove(entries: [PathEntry], taskID: String) throws {
-        let gone = Set(entries)
-        try rewrite(entries: try self.entries(taskID: taskID).filter { !gone.contains($0) }, taskID: taskID)
-        try deleteRows(entries, taskID: taskID)
-    }
-
-    private func rewrite(entries: [PathEntry], taskID: String) throws {
+    func rewriteEntries(_ entries: [PathEntry], adding: [PathEntry], removing: [PathEntry], taskID: String) throws {
         let row = try connection.statement("UPDATE claims SET entries = ?2 WHERE task_id = ?1")
         try row.bind(.text(taskID), .text(EntryList.encode(entries)))
         try row.run()
+        try insertRows(adding, taskID: taskID)
+        try deleteRows(removing, taskID: taskID)
     }
 
     private func insertRows(_ entries: [PathEntry], taskID: String) throws {
@@ -151,16 +139,7 @@ struct SQLiteTransaction: StoreTransaction {
             SELECT ticket, task_id, host, pid, start_time, boot_id, entries, enqueued_ms, expires_ms
             FROM waiters ORDER BY ticket
             """)
-        return try query.rows { row in
-            (Waiter(ticket: row.int64(0), taskID: row.text(1),
-                    owner: Owner(host: row.text(2), pid: Int32(truncatingIfNeeded: row.int64(3)),
-                                 startTime: UInt64(bitPattern: row.int64(4)), bootID: row.text(5)),
-                    entries: [], enqueuedMs: row.int64(7), expiresMs: row.int64(8)), row.text(6))
-        }.map { waiter, entries in
-            var decoded = waiter
-            decoded.entries = try EntryList.decode(entries)
-            return decoded
-        }
+        return try query.rows(StoreRowDecoding.waiter)
     }
 
     func enqueue(_ waiter: Waiter) throws -> Int64 {
@@ -229,17 +208,7 @@ struct SQLiteTransaction: StoreTransaction {
                    policy, outcome, waited_ms, requested_access, held_access
             FROM conflicts WHERE at_ms >= ?1 ORDER BY at_ms, id LIMIT ?2
             """)
-        return try query.bind(.integer(sinceMs), .integer(Int64(limit))).rows { row in
-            let requested = PathEntry.shown(row.text(3), access: Access(rawValue: row.text(10)) ?? .write)
-            let held = PathEntry.shown(row.text(4), access: Access(rawValue: row.text(11)) ?? .write)
-            let outcome = row.text(8)
-            let conflict = Conflict(requested: requested, held: held, holderTaskID: row.text(2),
-                                    holderHost: row.text(5), holderPID: Int32(truncatingIfNeeded: row.int64(6)),
-                                    holderExpiresMs: 0, holderIsWaiting: false)
-            return ConflictLogEntry(atMs: row.int64(0), taskID: row.text(1), conflict: conflict,
-                                    policy: Policy(rawValue: row.text(7)) ?? .refuse, outcome: outcome,
-                                    waitedMs: row.int64(9))
-        }
+        return try query.bind(.integer(sinceMs), .integer(Int64(limit))).rows(StoreRowDecoding.conflict)
     }
 
     func history(sinceMs: Int64, limit: Int) throws -> [HistoryEntry] {
@@ -247,15 +216,7 @@ struct SQLiteTransaction: StoreTransaction {
             SELECT task_id, token, host, pid, entries, created_ms, ended_ms, reason, label, forced_by
             FROM history WHERE ended_ms >= ?1 ORDER BY id LIMIT ?2
             """)
-        return try query.bind(.integer(sinceMs), .integer(Int64(limit))).rows { row in
-            let claim = ClaimRecord(taskID: row.text(0), key: "", token: row.int64(1),
-                                    owner: Owner(host: row.text(2), pid: Int32(truncatingIfNeeded: row.int64(3)),
-                                                 startTime: 0, bootID: ""),
-                                    createdMs: row.int64(5), expiresMs: 0, ttlMs: 0, label: row.text(8))
-            return HistoryEntry(claim: claim, entries: (try? EntryList.decode(row.text(4))) ?? [],
-                                endedMs: row.int64(6), reason: EndReason(rawValue: row.text(7)) ?? .forced,
-                                forcedBy: row.text(9))
-        }
+        return try query.bind(.integer(sinceMs), .integer(Int64(limit))).rows(StoreRowDecoding.history)
     }
 
     func prune(beforeMs: Int64) throws -> Int {
@@ -271,38 +232,16 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func settings() throws -> RegistrySettings {
-        var settings = RegistrySettings()
-        for (name, value) in try connection.statement("SELECT name, value FROM settings").rows({ ($0.text(0), $0.text(1)) }) {
-            switch name {
-            case "policy": settings.policy = Policy(rawValue: value) ?? settings.policy
-            case "ttl_ms": settings.ttlMs = Int64(value) ?? settings.ttlMs
-            case "grace_ms": settings.graceMs = Int64(value) ?? settings.graceMs
-            default: break
-            }
-        }
-        return settings
+        let rows = try connection.statement("SELECT name, value FROM settings").rows { ($0.text(0), $0.text(1)) }
+        return RegistrySettings(stored: rows)
     }
 
     func save(_ settings: RegistrySettings) throws {
         let row = try connection.statement("INSERT OR REPLACE INTO settings(name, value) VALUES (?1, ?2)")
-        for (name, value) in [("policy", settings.policy.rawValue), ("ttl_ms", "\(settings.ttlMs)"),
-                              ("grace_ms", "\(settings.graceMs)")] {
+        for (name, value) in settings.stored {
             row.reset()
             try row.bind(.text(name), .text(value))
             try row.run()
         }
-    }
-
-    private static func claimRecord(_ row: SQLiteStatement) -> ClaimRecord {
-        ClaimRecord(taskID: row.text(0), key: row.text(1), token: row.int64(2),
-                    owner: Owner(host: row.text(3), pid: Int32(truncatingIfNeeded: row.int64(4)),
-                                 startTime: UInt64(bitPattern: row.int64(5)), bootID: row.text(6)),
-                    createdMs: row.int64(7), expiresMs: row.int64(8), ttlMs: row.int64(9), label: row.text(10))
-    }
-
-    private static func holding(_ row: SQLiteStatement) -> Holding {
-        // Rows are written by this store from valid entries.
-        Holding(entry: (try? PathEntry(encoded: row.text(0))) ?? PathEntry(.write, CanonicalPath(canonical: "/")),
-                taskID: row.text(1))
     }
 }

@@ -70,8 +70,9 @@ final class InMemoryStore: RegistryStore {
             state.claims[claim.taskID] = claim
             state.entries[claim.taskID] = Set(entries)
         }
-        func add(entries: [PathEntry], taskID: String) throws { state.entries[taskID, default: []].formUnion(entries) }
-        func remove(entries: [PathEntry], taskID: String) throws { state.entries[taskID]?.subtract(entries) }
+        func rewriteEntries(_ entries: [PathEntry], adding: [PathEntry], removing: [PathEntry], taskID: String) throws {
+            state.entries[taskID] = Set(entries)
+        }
         func update(_ claim: ClaimRecord) throws { state.claims[claim.taskID] = claim }
         func delete(taskID: String) throws -> [PathEntry] {
             state.claims[taskID] = nil

@@ -1,0 +1,77 @@
+/// A result row as a store reads it: columns by 0-based position. Columns
+/// the schema declares NOT NULL only; implementations give "" and 0 for NULL.
+public protocol StoreRow {
+    func int64(_ column: Int) -> Int64
+    func text(_ column: Int) -> String
+}
+
+/// The values both stores read back from their common queries. Each query
+/// selects its columns in the order written beside the decoder, so one
+/// decoding serves SQLite and PostgreSQL alike.
+public enum StoreRowDecoding {
+    /// task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label
+    public static func claim(_ row: some StoreRow) -> ClaimRecord {
+        ClaimRecord(taskID: row.text(0), key: row.text(1), token: row.int64(2),
+                    owner: Owner(host: row.text(3), pid: Int32(truncatingIfNeeded: row.int64(4)),
+                                 startTime: UInt64(bitPattern: row.int64(5)), bootID: row.text(6)),
+                    createdMs: row.int64(7), expiresMs: row.int64(8), ttlMs: row.int64(9), label: row.text(10))
+    }
+
+    /// entry, task_id. Rows are written by the store from valid entries.
+    public static func holding(_ row: some StoreRow) -> Holding {
+        Holding(entry: (try? PathEntry(encoded: row.text(0))) ?? PathEntry(.write, CanonicalPath(canonical: "/")),
+                taskID: row.text(1))
+    }
+
+    /// ticket, task_id, host, pid, start_time, boot_id, entries, enqueued_ms, expires_ms
+    public static func waiter(_ row: some StoreRow) throws -> Waiter {
+        Waiter(ticket: row.int64(0), taskID: row.text(1),
+               owner: Owner(host: row.text(2), pid: Int32(truncatingIfNeeded: row.int64(3)),
+                            startTime: UInt64(bitPattern: row.int64(4)), bootID: row.text(5)),
+               entries: try EntryList.decode(row.text(6)), enqueuedMs: row.int64(7), expiresMs: row.int64(8))
+    }
+
+    /// task_id, token, host, pid, entries, created_ms, ended_ms, reason, label, forced_by
+    public static func history(_ row: some StoreRow) -> HistoryEntry {
+        let claim = ClaimRecord(taskID: row.text(0), key: "", token: row.int64(1),
+                                owner: Owner(host: row.text(2), pid: Int32(truncatingIfNeeded: row.int64(3)),
+                                             startTime: 0, bootID: ""),
+                                createdMs: row.int64(5), expiresMs: 0, ttlMs: 0, label: row.text(8))
+        return HistoryEntry(claim: claim, entries: (try? EntryList.decode(row.text(4))) ?? [],
+                            endedMs: row.int64(6), reason: EndReason(rawValue: row.text(7)) ?? .forced,
+                            forcedBy: row.text(9))
+    }
+
+    /// at_ms, task_id, holder_task_id, requested_path, held_path, holder_host, holder_pid,
+    /// policy, outcome, waited_ms, requested_access, held_access
+    public static func conflict(_ row: some StoreRow) -> ConflictLogEntry {
+        let requested = PathEntry.shown(row.text(3), access: Access(rawValue: row.text(10)) ?? .write)
+        let held = PathEntry.shown(row.text(4), access: Access(rawValue: row.text(11)) ?? .write)
+        let conflict = Conflict(requested: requested, held: held, holderTaskID: row.text(2),
+                                holderHost: row.text(5), holderPID: Int32(truncatingIfNeeded: row.int64(6)),
+                                holderExpiresMs: 0, holderIsWaiting: false)
+        return ConflictLogEntry(atMs: row.int64(0), taskID: row.text(1), conflict: conflict,
+                                policy: Policy(rawValue: row.text(7)) ?? .refuse, outcome: row.text(8),
+                                waitedMs: row.int64(9))
+    }
+}
+
+extension RegistrySettings {
+    /// The settings as stored: (name, value) rows of the settings table.
+    public var stored: [(name: String, value: String)] {
+        [("policy", policy.rawValue), ("ttl_ms", String(ttlMs)), ("grace_ms", String(graceMs))]
+    }
+
+    /// Settings from stored rows; a missing or unreadable one keeps its default.
+    public init(stored rows: [(name: String, value: String)]) {
+        self.init()
+        for (name, value) in rows {
+            switch name {
+            case "policy": policy = Policy(rawValue: value) ?? policy
+            case "ttl_ms": ttlMs = Int64(value) ?? ttlMs
+            case "grace_ms": graceMs = Int64(value) ?? graceMs
+            default: break
+            }
+        }
+    }
+}
