@@ -118,7 +118,16 @@ public final class Registry: @unchecked Sendable {
         func outcome(_ result: ClaimResult) -> ClaimOutcome {
             ClaimOutcome(taskID: request.taskID, requested: request.entries, result: result)
         }
-        let first = try locked { try engine.claim(request, mayWait: spec.timeoutMs != 0, in: store) }
+        // One engine transaction; an I/O error names the task id, which may have been
+        // generated here: after a lost commit, claiming again under it is the safe retry.
+        func decide(ticket: Int64?, mayWait: Bool) throws -> ClaimResult {
+            do {
+                return try locked { try engine.claim(request, ticket: ticket, mayWait: mayWait, in: store) }
+            } catch let error as WirError where error.code == .io {
+                throw WirError(.io, error.message + " (claim for task '\(request.taskID)')")
+            }
+        }
+        let first = try decide(ticket: nil, mayWait: spec.timeoutMs != 0)
         guard case .queued(var ticket, let firstConflicts, _) = first else { return outcome(first) }
         let started = monotonicMs()
         // Registered before anyone is told it waits, so a cancel is never missed.
@@ -143,7 +152,7 @@ public final class Registry: @unchecked Sendable {
                 // Looking again right after listening closes the gap in which a
                 // release could have signalled a socket that did not exist yet.
                 let timeUp = monotonicMs() >= deadline
-                let result = try locked { try engine.claim(request, ticket: ticket, mayWait: !timeUp, in: store) }
+                let result = try decide(ticket: ticket, mayWait: !timeUp)
                 guard case .queued(let next, let conflicts, let blockers) = result else { return outcome(result) }
                 ticket = next
                 whileQueued?(ticket, conflicts, monotonicMs() - started)

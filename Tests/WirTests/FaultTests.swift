@@ -99,6 +99,7 @@ import WirOracle
         #expect(status == 0, "\(output)")
         #expect(output.contains("status=74"), "a full disk is an I/O error: \(output)")
         #expect(output.contains("full"), "the message says the disk is full: \(output)")
+        #expect(output.contains("(claim for task 'task-"), "and names the generated task id, to retry under: \(output)")
         #expect(output.contains("{\"claims\":[],\"waiters\":[]}"), "no partial claim: \(output)")
         #expect(output.contains("\"integrity\":\"ok\""), "\(output)")
     }
