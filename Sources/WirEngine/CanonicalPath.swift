@@ -45,6 +45,13 @@ public struct CanonicalPath: Sendable, Hashable, Comparable, CustomStringConvert
         return result
     }
 
+    /// Every path of `paths` and every ancestor of one, each once, in order of
+    /// first appearance: what a store looks up for a claim's entries at once.
+    public static func selfAndAncestors(ofAll paths: [CanonicalPath]) -> [CanonicalPath] {
+        var seen = Set<CanonicalPath>()
+        return paths.flatMap(\.selfAndAncestors).filter { seen.insert($0).inserted }
+    }
+
     /// Open byte range (lower, upper) holding the strings of every strict
     /// descendant and nothing else: they start with `self + "/"` (which is
     /// itself never a canonical path, nor is "/" a descendant of the root),

@@ -2,8 +2,9 @@
 /// the few queries the engine needs, each by an index rather than a scan.
 ///
 /// Implementations: `SQLiteStore` (one file shared by the processes of a
-/// machine) and, in tests, an in-memory store. Every engine rule is checked
-/// against both by one parameterised suite.
+/// machine), `PostgresStore` (a schema shared by several hosts) and, in tests,
+/// an in-memory store. Every engine rule is checked against each by one
+/// parameterised suite.
 public protocol RegistryStore: AnyObject {
     /// Runs `body` in one write transaction, exclusive among every process
     /// using the store: committed if `body` returns, rolled back if it throws.
@@ -13,15 +14,9 @@ public protocol RegistryStore: AnyObject {
 }
 
 extension StoreTransaction {
-    public func holdings(overlappingAny bases: [CanonicalPath]) throws -> [Holding] {
-        var seen = Set<Holding>()
-        var found: [Holding] = []
-        for base in Set(bases) {
-            for holding in try holdings(overlapping: base) where seen.insert(holding).inserted {
-                found.append(holding)
-            }
-        }
-        return found.sorted()
+    /// Every held entry whose base overlaps `base` (see `holdings(overlappingAny:)`).
+    public func holdings(overlapping base: CanonicalPath) throws -> [Holding] {
+        try holdings(overlappingAny: [base])
     }
 }
 
@@ -37,12 +32,10 @@ public protocol StoreTransaction {
     func claim(taskID: String) throws -> ClaimRecord?
     /// Every entry the task holds, sorted.
     func entries(taskID: String) throws -> [PathEntry]
-    /// Every held entry whose base overlaps `base`: based at `base` itself,
-    /// at its ancestors, or beneath it. Index lookups, not a scan of all claims.
-    func holdings(overlapping base: CanonicalPath) throws -> [Holding]
-    /// Every held entry overlapping any of `bases`, each once, sorted. A store
-    /// may share the lookups of common ancestors; the default asks
-    /// `holdings(overlapping:)` for each distinct base.
+    /// Every held entry whose base overlaps one of `bases` (based at a base
+    /// itself, at an ancestor of one, or beneath one), each once, sorted. Index
+    /// lookups, not a scan of all claims: one per distinct prefix
+    /// (`CanonicalPath.selfAndAncestors(ofAll:)`) and a range scan per base.
     func holdings(overlappingAny bases: [CanonicalPath]) throws -> [Holding]
     /// Up to `limit` claims whose lease lapsed at or before `nowMs`, oldest first.
     func expiredClaims(atOrBefore nowMs: Int64, limit: Int) throws -> [ClaimRecord]

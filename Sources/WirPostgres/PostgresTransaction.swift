@@ -28,18 +28,11 @@ struct PostgresTransaction: StoreTransaction {
             .first?.text(0) ?? "")
     }
 
-    func holdings(overlapping base: CanonicalPath) throws -> [Holding] {
-        try holdings(overlappingAny: [base])
-    }
-
     /// Entries based at a base or an ancestor of one (primary-key lookups for
     /// the distinct prefixes), and entries based beneath one (a range scan of
     /// the key per base): one round trip for all of a claim's bases.
     func holdings(overlappingAny bases: [CanonicalPath]) throws -> [Holding] {
-        var prefixes: [String] = [], seen = Set<String>()
-        for base in bases {
-            for prefix in base.selfAndAncestors where seen.insert(prefix.value).inserted { prefixes.append(prefix.value) }
-        }
+        let prefixes = CanonicalPath.selfAndAncestors(ofAll: bases).map(\.value)
         let ranges = Set(bases).map(\.descendantRange)
         let rows = try connection.query(Self.holdingsSQL, [PostgresArray.text(prefixes),
                                                           PostgresArray.text(ranges.map(\.lower)),

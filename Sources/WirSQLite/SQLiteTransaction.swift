@@ -23,21 +23,14 @@ struct SQLiteTransaction: StoreTransaction {
         return try EntryList.decode(try query.bind(.text(taskID)).first { $0.text(0) } ?? "")
     }
 
-    func holdings(overlapping base: CanonicalPath) throws -> [Holding] {
-        try holdings(overlappingAny: [base])
-    }
-
     func holdings(overlappingAny bases: [CanonicalPath]) throws -> [Holding] {
         var found = Set<Holding>()
         // Entries based at a base or an ancestor of one (prefixes of its bytes
         // ending before a slash, and "/"): one primary-key lookup per distinct prefix.
         let exact = try connection.statement("SELECT entry, task_id FROM claim_entries WHERE path = ?1")
-        var looked = Set<String>()
-        for base in bases {
-            for prefix in base.selfAndAncestors where looked.insert(prefix.value).inserted {
-                exact.reset()
-                found.formUnion(try exact.bind(.text(prefix.value)).rows(StoreRowDecoding.holding))
-            }
+        for prefix in CanonicalPath.selfAndAncestors(ofAll: bases) {
+            exact.reset()
+            found.formUnion(try exact.bind(.text(prefix.value)).rows(StoreRowDecoding.holding))
         }
         // Entries based beneath one: a range scan of the primary key per base, both bounds exclusive.
         let below = try connection.statement("SELECT entry, task_id FROM claim_entries WHERE path > ?1 AND path < ?2")

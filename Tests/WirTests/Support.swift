@@ -56,10 +56,11 @@ final class InMemoryStore: RegistryStore {
 
         func claim(taskID: String) throws -> ClaimRecord? { state.claims[taskID] }
         func entries(taskID: String) throws -> [PathEntry] { (state.entries[taskID] ?? []).sorted() }
-        func holdings(overlapping base: CanonicalPath) throws -> [Holding] {
+        func holdings(overlappingAny bases: [CanonicalPath]) throws -> [Holding] {
             state.entries.flatMap { task, entries in
-                entries.filter { $0.base.overlaps(base) }.map { Holding(entry: $0, taskID: task) }
-            }
+                entries.filter { entry in bases.contains { entry.base.overlaps($0) } }
+                    .map { Holding(entry: $0, taskID: task) }
+            }.sorted()
         }
         func expiredClaims(atOrBefore nowMs: Int64, limit: Int) throws -> [ClaimRecord] {
             Array(state.claims.values.filter { $0.expiresMs <= nowMs }.sorted { $0.expiresMs < $1.expiresMs }.prefix(limit))
