@@ -41,29 +41,30 @@ public final class PostgresStore: RegistryStore {
     public var backendPID: Int32 { connection.backendPID }
 
     public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
-        try begin("BEGIN ISOLATION LEVEL READ COMMITTED")
-        do {
+        try transaction("BEGIN ISOLATION LEVEL READ COMMITTED", body) {
             // The lock first, then the time: after a wait for the lock, now() would be stale.
             let locked = try connection.query(
                 "WITH locked AS MATERIALIZED (\(PostgresSchema.lockStatement)) "
                 + "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint FROM locked",
                 [connection.location.schema.name])
-            let transaction = PostgresTransaction(connection: connection,
-                                                  serverNowMs: usesServerClock ? locked.first?.int64(0) : nil)
-            let result = try body(transaction)
-            try commit()
-            return result
-        } catch {
-            try? connection.execute("ROLLBACK")
-            throw error
+            return locked.first?.int64(0)
         }
     }
 
     public func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
-        try begin("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        try transaction("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", body) {
+            usesServerClock ? try PostgresTransaction.serverClock(connection) : nil
+        }
+    }
+
+    /// Begins with `begin`, runs `start` (which returns the server's time),
+    /// then `body`; commits if `body` returns, rolls back if anything throws.
+    private func transaction<T>(_ begin: String, _ body: (any StoreTransaction) throws -> T,
+                                start: () throws -> Int64?) throws -> T {
+        try self.begin(begin)
         do {
-            let now = usesServerClock ? try PostgresTransaction.serverClock(connection) : nil
-            let result = try body(PostgresTransaction(connection: connection, serverNowMs: now))
+            let now = try start()
+            let result = try body(PostgresTransaction(connection: connection, serverNowMs: usesServerClock ? now : nil))
             try commit()
             return result
         } catch {
