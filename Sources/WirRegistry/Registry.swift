@@ -15,7 +15,6 @@ import WirSQLite
 public final class Registry: @unchecked Sendable {
     /// The canonical path of the registry file, or the PostgreSQL URL as given.
     public let path: String
-    private let store: any RegistryStore
     private let backend: Backend
     private let engine: Engine
     private let signal: any QueueChannel
@@ -46,11 +45,20 @@ public final class Registry: @unchecked Sendable {
         }
     }
 
-    /// The store behind a registry, for what only one kind has.
+    /// The store behind a registry, kept by kind for what only one kind has.
     private enum Backend {
         case sqlite(SQLiteStore)
         case postgres(PostgresStore)
+
+        var store: any RegistryStore {
+            switch self {
+            case .sqlite(let sqlite): return sqlite
+            case .postgres(let postgres): return postgres
+            }
+        }
     }
+
+    private var store: any RegistryStore { backend.store }
 
     /// Opens the registry at `path` (nil: `RegistryLocation.defaultPath()`).
     ///
@@ -72,19 +80,16 @@ public final class Registry: @unchecked Sendable {
         if PostgresLocation.matches(location) {
             let postgres = try PostgresStore(location: PostgresLocation(location), serverClock: true)
             self.path = location
-            store = postgres
             backend = .postgres(postgres)
             signal = PostgresQueueSignal(store: postgres)
         } else {
             let shared = try sharedWithGroup ?? RegistryLocation.groupModeFromEnvironment()
             self.path = try RegistryLocation.prepare(location, sharedWithGroup: shared)
             let sqlite = try SQLiteStore(path: self.path)
-            store = sqlite
             backend = .sqlite(sqlite)
             signal = QueueSignal(registryPath: self.path)
         }
-        let acrossHosts: Bool
-        if case .postgres = backend { acrossHosts = true } else { acrossHosts = false }
+        let acrossHosts = PostgresLocation.matches(location)
         engine = Engine(clock: clock, liveness: liveness ?? LocalLiveness(sharedAcrossHosts: acrossHosts),
                         wakeups: signal)
         openerPID = getpid()
