@@ -24,7 +24,7 @@ final class BusyWait {
     /// Called by SQLite with the number of times it already called for this
     /// lock: sleeps and returns true to try again, or false to give up (SQLITE_BUSY).
     func retry(count: Int32) -> Bool {
-        let now = Self.monotonicNs()
+        let now = monotonicNs()
         if count == 0 { startedNs = now }
         guard now - startedNs < timeoutNs else { return false }
         let ceiling = UInt64(min(5000, 500 << min(Int(count), 4)))         // µs: 500, 1000, 2000, 4000, 5000
@@ -32,10 +32,11 @@ final class BusyWait {
         usleep(UInt32(min(pause, (timeoutNs - (now - startedNs)) / 1000 + 1)))
         return true
     }
+}
 
-    private static func monotonicNs() -> UInt64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
-    }
+/// The monotonic clock in nanoseconds: the store's deadlines for waiting on locks.
+func monotonicNs() -> UInt64 {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
 }

@@ -130,22 +130,16 @@ enum SQLiteSchema {
     /// call the busy handler for it, so processes that open a new registry at
     /// the same moment retry here, within the busy timeout.
     static func prepare(_ connection: SQLiteConnection, busyTimeoutMs: Int32) throws {
-        let deadline = monotonicMs() + Int64(busyTimeoutMs)
+        let deadline = monotonicNs() + UInt64(max(0, busyTimeoutMs)) * 1_000_000
         var pause: UInt32 = 1000
         while true {
             do {
                 return try prepareOnce(connection)
-            } catch let error as WirError where error.code == .busy && monotonicMs() < deadline {
+            } catch let error as WirError where error.code == .busy && monotonicNs() < deadline {
                 usleep(pause)
                 pause = min(pause * 2, 50_000)
             }
         }
-    }
-
-    private static func monotonicMs() -> Int64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
     }
 
     private static func prepareOnce(_ connection: SQLiteConnection) throws {
