@@ -74,24 +74,15 @@ final class EngineFixture {
         return assigned
     }
 
-    /// Ended claims as (task, reason), from whichever store this is.
+    /// Ended claims as "task:reason", oldest first, read through the store.
     func history() throws -> [String] {
-        if let memory = store as? InMemoryStore {
-            return memory.state.history.map { "\($0.claim.taskID):\($0.reason.rawValue)" }
-        }
-        let sql = "SELECT task_id || ':' || reason FROM history ORDER BY id"
-        if let postgres = store as? PostgresStore { return try postgres.connection.query(sql).rows.map { $0.text(0) } }
-        return try (store as! SQLiteStore).connection.uncached(sql).rows { $0.text(0) }
+        try store.read { try $0.history(sinceMs: 0, limit: .max) }.map { "\($0.claim.taskID):\($0.reason.rawValue)" }
     }
 
-    /// The conflict log as "task>holder:outcome:waited", from whichever store this is.
+    /// The conflict log as "task>holder:outcome:waited", oldest first, read through the store.
     func conflictLog() throws -> [String] {
-        if let memory = store as? InMemoryStore {
-            return memory.state.log.map { "\($0.entry.taskID)>\($0.entry.conflict.holderTaskID):\($0.entry.outcome):\($0.entry.waitedMs)" }
-        }
-        let sql = "SELECT task_id || '>' || holder_task_id || ':' || outcome || ':' || waited_ms FROM conflicts ORDER BY id"
-        if let postgres = store as? PostgresStore { return try postgres.connection.query(sql).rows.map { $0.text(0) } }
-        return try (store as! SQLiteStore).connection.uncached(sql).rows { $0.text(0) }
+        try store.read { try $0.conflictLog(sinceMs: 0, limit: .max) }
+            .map { "\($0.taskID)>\($0.conflict.holderTaskID):\($0.outcome):\($0.waitedMs)" }
     }
 
     func conflictLogCount() throws -> Int { try conflictLog().count }
