@@ -239,17 +239,22 @@ func coldStart(_ registryPath: String) -> Never {
     exit(0)
 }
 
+/// `count` paths four directories deep, spread over 4 directories.
+func paths(_ count: Int) -> [UnsafePointer<CChar>?] {
+    cStrings((0..<count).map { "/wir-bench/work/dir\($0 % 4)/file-\($0).jsonl" })
+}
+
+/// One claim+release of `writes` through the C API.
+func claimRelease(_ reg: OpaquePointer, _ writes: [UnsafePointer<CChar>?]) -> () -> Void {
+    { let held = claim(reg, writes); _ = wir_release(reg, held, WIR_OUTCOME_COMPLETED); wir_claim_free(held) }
+}
+
 /// --profile REG N PATHS: N claim+release of PATHS paths, nothing timed (for
 /// `valgrind --tool=callgrind`, which counts instructions repeatably).
 func profile(_ arguments: [String]) -> Never {
-    let reg = openRegistry(arguments[0])
     let count = Int(arguments[1]) ?? 1000, width = Int(arguments[2]) ?? 1
-    let writes = cStrings((0..<width).map { "/wir-bench/work/dir\($0 % 4)/file-\($0).jsonl" })
-    for _ in 0..<count {
-        let held = claim(reg, writes)
-        _ = wir_release(reg, held, WIR_OUTCOME_COMPLETED)
-        wir_claim_free(held)
-    }
+    let pair = claimRelease(openRegistry(arguments[0]), paths(width))
+    for _ in 0..<count { pair() }
     exit(0)
 }
 
@@ -294,13 +299,7 @@ let heldFD = open(lockPath, O_RDWR | O_CREAT, 0o600)
 print("wir-bench: populating registries (10 and \(options.live) live claims) in \(options.dir) ...")
 let small = populated(file("small.db"), live: 10)
 let large = populated(file("large.db"), live: options.live)
-func paths(_ count: Int) -> [UnsafePointer<CChar>?] {
-    cStrings((0..<count).map { "/wir-bench/work/dir\($0 % 4)/file-\($0).jsonl" })
-}
 let one = paths(1), sixteen = paths(16), sixtyFour = paths(64)
-func claimRelease(_ reg: OpaquePointer, _ writes: [UnsafePointer<CChar>?]) -> () -> Void {
-    { let held = claim(reg, writes); _ = wir_release(reg, held, WIR_OUTCOME_COMPLETED); wir_claim_free(held) }
-}
 
 let rows = [
     Row("raw SQLite floor (2 txns)") { step(0); step(2); step(1); step(0); step(3); step(1) },
