@@ -92,18 +92,18 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     private func insertRows(_ entries: [PathEntry], taskID: String) throws {
-        let row = try connection.statement(
-            "INSERT OR IGNORE INTO claim_entries(path, task_id, entry) VALUES (?1, ?2, ?3)")
-        for entry in entries {
-            row.reset()
-            try row.bind(.text(entry.base.value), .text(taskID), .text(entry.encoded))
-            try row.run()
-        }
+        try forEachRow(entries, taskID: taskID,
+                       "INSERT OR IGNORE INTO claim_entries(path, task_id, entry) VALUES (?1, ?2, ?3)")
     }
 
     private func deleteRows(_ entries: [PathEntry], taskID: String) throws {
-        let row = try connection.statement(
-            "DELETE FROM claim_entries WHERE path = ?1 AND task_id = ?2 AND entry = ?3")
+        try forEachRow(entries, taskID: taskID,
+                       "DELETE FROM claim_entries WHERE path = ?1 AND task_id = ?2 AND entry = ?3")
+    }
+
+    /// Runs `sql` once per entry, bound to its claim_entries key (base, task id, entry).
+    private func forEachRow(_ entries: [PathEntry], taskID: String, _ sql: StaticString) throws {
+        let row = try connection.statement(sql)
         for entry in entries {
             row.reset()
             try row.bind(.text(entry.base.value), .text(taskID), .text(entry.encoded))
