@@ -12,23 +12,13 @@ public struct Conflict: Sendable, Equatable {
     public var holderIsWaiting: Bool
 
     public init(requested: PathEntry, held: PathEntry, holder: ClaimRecord) {
-        self.requested = requested
-        self.held = held
-        holderTaskID = holder.taskID
-        holderHost = holder.owner.host
-        holderPID = holder.owner.pid
-        holderExpiresMs = holder.expiresMs
-        holderIsWaiting = false
+        self.init(requested: requested, held: held, holderTaskID: holder.taskID, holderHost: holder.owner.host,
+                  holderPID: holder.owner.pid, holderExpiresMs: holder.expiresMs, holderIsWaiting: false)
     }
 
     public init(requested: PathEntry, held: PathEntry, waiter: Waiter) {
-        self.requested = requested
-        self.held = held
-        holderTaskID = waiter.taskID
-        holderHost = waiter.owner.host
-        holderPID = waiter.owner.pid
-        holderExpiresMs = 0
-        holderIsWaiting = true
+        self.init(requested: requested, held: held, holderTaskID: waiter.taskID, holderHost: waiter.owner.host,
+                  holderPID: waiter.owner.pid, holderExpiresMs: 0, holderIsWaiting: true)
     }
 
     /// A pair as read back from the conflict log.
