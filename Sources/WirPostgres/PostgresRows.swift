@@ -22,7 +22,6 @@ struct PostgresRows {
         affected = Int(String(cString: PQcmdTuples(result))) ?? 0
     }
 
-    var count: Int { values.count }
     var first: PostgresRow? { values.first.map(PostgresRow.init) }
     var rows: [PostgresRow] { values.map(PostgresRow.init) }
 }
@@ -34,5 +33,4 @@ struct PostgresRow: StoreRow {
 
     func text(_ index: Int) -> String { columns[index] ?? "" }
     func int64(_ index: Int) -> Int64 { columns[index].flatMap { Int64($0) } ?? 0 }
-    func isNull(_ index: Int) -> Bool { columns[index] == nil }
 }
