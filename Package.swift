@@ -27,30 +27,36 @@ let package = Package(
 
         // Pure conflict engine: paths, overlap rules, claim logic. No I/O.
         .target(name: "WirEngine"),
+        // This machine: canonical paths on the file system, processes in /proc, the clock, a lock.
+        .target(name: "WirHost", dependencies: ["WirEngine"]),
+        // What both stores share and the registry asks of a store: row encodings, diagnostics,
+        // the backend protocol (forced release, wake-ups, health) and the queue's channel.
+        .target(name: "WirStorage", dependencies: ["WirEngine"]),
         // The SQLite store behind the engine's store protocol.
-        .target(name: "WirSQLite", dependencies: ["WirEngine", "CSQLite"]),
+        .target(name: "WirSQLite", dependencies: ["WirEngine", "WirStorage", "WirHost", "CSQLite"]),
         // The PostgreSQL store, for registries shared by several hosts.
-        .target(name: "WirPostgres", dependencies: ["WirEngine", "CLibPQ", "CLibPQLoader"]),
-        // The registry as Swift callers use it: engine + store + this machine.
-        .target(name: "WirRegistry", dependencies: ["WirEngine", "WirSQLite", "WirPostgres", "CLinux"]),
+        .target(name: "WirPostgres", dependencies: ["WirEngine", "WirStorage", "WirHost", "CLibPQ", "CLibPQLoader"]),
+        // The registry as Swift callers use it: engine + a store + the queue's waiting.
+        .target(name: "WirRegistry", dependencies: ["WirEngine", "WirHost", "WirStorage", "WirSQLite", "WirPostgres",
+                                                    "CLinux"]),
         // The C ABI (libwir.so): thin @c @implementation thunks over WirRegistry.
-        .target(name: "Wir", dependencies: ["WirRegistry", "CWir"], exclude: ["exports.map"]),
+        .target(name: "Wir", dependencies: ["WirHost", "WirRegistry", "CWir"], exclude: ["exports.map"]),
 
         // Claim+release latency through the C API (make bench).
         .executableTarget(name: "wir-bench", dependencies: ["Wir", "CWir", "CSQLite", "CLibPQ", "CLibPQLoader"]),
         // A brute-force glob matcher written without the automaton: the oracle of tests and fuzzing.
         .target(name: "WirOracle"),
         // Fuzz harnesses: libFuzzer with -sanitize=fuzzer -DFUZZING (make fuzz), a replayer otherwise.
-        .executableTarget(name: "wir-fuzz", dependencies: ["Wir", "CWir", "WirRegistry", "WirOracle"]),
+        .executableTarget(name: "wir-fuzz", dependencies: ["Wir", "CWir", "WirHost", "WirRegistry", "WirOracle"]),
         // The `wir` command: run a task under a claim; see what is stomping what.
         .executableTarget(name: "wir-cli", dependencies: [
-            "WirRegistry", "WirSQLite", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "WirHost", "WirRegistry", "WirSQLite", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Helper processes for the cross-process tests (claim and hold, race with a witness).
-        .executableTarget(name: "wir-testprobe", dependencies: ["WirRegistry", "WirOracle"]),
+        .executableTarget(name: "wir-testprobe", dependencies: ["WirHost", "WirRegistry", "WirOracle"]),
 
         .testTarget(name: "WirTests",
-                    dependencies: ["WirEngine", "WirSQLite", "WirPostgres", "WirRegistry", "Wir", "CWir", "CSQLite",
+                    dependencies: ["WirEngine", "WirHost", "WirStorage", "WirSQLite", "WirPostgres", "WirRegistry", "Wir", "CWir", "CSQLite",
                                    "wir-testprobe", "wir-cli", "WirOracle", "wir-fuzz"],
                     exclude: ["Golden"]),
     ],

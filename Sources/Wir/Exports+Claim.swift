@@ -34,8 +34,6 @@ public func wir_claim(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ reg: Opaqu
                 + "overlaps '\(first.held.text)' \(first.holderIsWaiting ? "queued ahead" : "held") by task "
                 + "'\(first.holderTaskID)' (pid \(first.holderPID) on \(first.holderHost))"
                 + (conflicts.count > 1 ? " and \(conflicts.count - 1) more" : ""))
-        case .queued:
-            throw WirError(.internalError, "wir_claim: a queued claim returned before it was decided")
         }
     }
 }
@@ -45,7 +43,7 @@ private func strings(_ array: UnsafePointer<UnsafePointer<CChar>?>?, _ count: In
     guard count > 0 else { return [] }
     guard let array else { throw Status.invalid("\(what) is NULL but n_\(what) is \(count)") }
     guard count <= maxWrites else { throw Status.invalid("n_\(what) is \(count); at most \(maxWrites) per claim") }
-    return try (0..<count).map { try CStrings.read(array[$0], "\(what)[\($0)]", limit: PathResolver.maxPathBytes) }
+    return try (0..<count).map { try CStrings.read(array[$0], "\(what)[\($0)]", limit: Limits.maxPathBytes) }
 }
 
 /// Reads and checks a wir_claim_opts.
@@ -56,9 +54,6 @@ private func claimSpec(_ pointer: UnsafePointer<wir_claim_opts>?) throws -> Clai
     }
     let writes = try strings(options.writes, options.n_writes, "writes")
     let reads = try strings(options.reads, options.n_reads, "reads")
-    guard !writes.isEmpty || !reads.isEmpty else {
-        throw Status.invalid("a claim needs at least one path to write or read (n_writes and n_reads are 0)")
-    }
     let policy: Policy?
     switch options.policy {
     case WIR_POLICY_DEFAULT: policy = nil
@@ -103,7 +98,6 @@ public func wir_shrink(_ reg: OpaquePointer?, _ claim: OpaquePointer?,
         let handle = try RegistryHandle.from(reg)
         let held = try ClaimHandle.from(claim)
         let texts = try strings(paths, count, "paths")
-        guard !texts.isEmpty else { throw Status.invalid("wir_shrink: no paths given") }
         let kept = try handle.registry.shrink(taskID: held.taskID, key: try held.heldKey(), paths: texts)
         held.replacePaths(kept.map(\.text))
         return WIR_OK
@@ -141,7 +135,7 @@ public func wir_release(_ reg: OpaquePointer?, _ claim: OpaquePointer?, _ outcom
     Status.run {
         let handle = try RegistryHandle.from(reg)
         let held = try ClaimHandle.from(claim)
-        let reason: EndReason
+        let reason: ReleaseOutcome
         switch outcome {
         case WIR_OUTCOME_COMPLETED: reason = .completed
         case WIR_OUTCOME_FAILED: reason = .failed

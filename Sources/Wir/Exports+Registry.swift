@@ -56,7 +56,7 @@ public func wir_open(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ path: Unsaf
     out?.pointee = nil
     return Status.run {
         guard let out else { throw Status.invalid("wir_open: out is NULL") }
-        let file = try CStrings.readOptional(path, "the registry path", limit: PathResolver.maxPathBytes)
+        let file = try CStrings.readOptional(path, "the registry path", limit: Limits.maxPathBytes)
         out.pointee = RegistryHandle(try Registry(path: file)).opaque
         return WIR_OK
     }
@@ -87,7 +87,7 @@ public func wir_reap(_ out: UnsafeMutablePointer<Int>?, _ reg: OpaquePointer?) -
 public func wir_token_check(_ reg: OpaquePointer?, _ path: UnsafePointer<CChar>?, _ token: UInt64) -> Int32 {
     Status.run {
         let handle = try RegistryHandle.from(reg)
-        let file = try CStrings.read(path, "the path", limit: PathResolver.maxPathBytes)
+        let file = try CStrings.read(path, "the path", limit: Limits.maxPathBytes)
         guard token <= UInt64(Int64.max),
               try handle.registry.tokenHolds(Int64(token), path: file) else {
             return Status.report(WIR_ESTALE, "token \(token) does not hold '\(file)'")
@@ -103,17 +103,8 @@ public func wir_config_get(_ out: UnsafeMutablePointer<UnsafeMutablePointer<CCha
     return Status.run {
         guard let out else { throw Status.invalid("wir_config_get: out is NULL") }
         let handle = try RegistryHandle.from(reg)
-        let key = try CStrings.read(name, "the setting name", limit: 64)
-        let settings = try handle.registry.settings()
-        let value: String
-        switch key {
-        case "policy": value = settings.policy.rawValue
-        case "ttl_ms": value = "\(settings.ttlMs)"
-        case "grace_ms": value = "\(settings.graceMs)"
-        default: throw Status.invalid("unknown setting '\(key)' (policy, ttl_ms, grace_ms)")
-        }
-        out.pointee = strdup(value)
-        return WIR_OK
+        let value = try handle.registry.setting(try CStrings.read(name, "the setting name", limit: 64))
+        return try give(value, to: out)
     }
 }
 
@@ -121,21 +112,8 @@ public func wir_config_get(_ out: UnsafeMutablePointer<UnsafeMutablePointer<CCha
 public func wir_config_set(_ reg: OpaquePointer?, _ name: UnsafePointer<CChar>?, _ value: UnsafePointer<CChar>?) -> Int32 {
     Status.run {
         let handle = try RegistryHandle.from(reg)
-        let key = try CStrings.read(name, "the setting name", limit: 64)
-        let text = try CStrings.read(value, "the setting value", limit: 64)
-        var settings = try handle.registry.settings()
-        switch key {
-        case "policy":
-            guard let policy = Policy(rawValue: text) else {
-                throw Status.invalid("policy '\(text)' is not refuse, queue or warn")
-            }
-            settings.policy = policy
-        case "ttl_ms", "grace_ms":
-            guard let number = Int64(text) else { throw Status.invalid("\(key) '\(text)' is not a whole number") }
-            if key == "ttl_ms" { settings.ttlMs = number } else { settings.graceMs = number }
-        default: throw Status.invalid("unknown setting '\(key)' (policy, ttl_ms, grace_ms)")
-        }
-        try handle.registry.save(settings)
+        try handle.registry.setSetting(try CStrings.read(name, "the setting name", limit: 64),
+                                       to: try CStrings.read(value, "the setting value", limit: 64))
         return WIR_OK
     }
 }
@@ -168,7 +146,7 @@ public func wir_who_json(_ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>
     out?.pointee = nil
     return Status.run {
         guard let out else { throw Status.invalid("wir_who_json: out is NULL") }
-        let file = try CStrings.read(path, "the path", limit: PathResolver.maxPathBytes)
+        let file = try CStrings.read(path, "the path", limit: Limits.maxPathBytes)
         let (claims, waiters) = try RegistryHandle.from(reg).registry.who(file)
         return try give(RegistryJSON.inFlight(claims: claims, waiters: waiters), to: out)
     }

@@ -1,4 +1,5 @@
 import CWir
+import WirHost
 import WirRegistry
 
 /// What a `wir_registry *` points to: a retained Registry, its path as a C

@@ -34,30 +34,3 @@ public struct ClaimRequest: Sendable {
                   policy: policy, owner: owner, newKey: newKey)
     }
 }
-
-/// The engine's answer to a claim.
-public enum ClaimResult: Sendable, Equatable {
-    /// Admitted: the claim as now held with all its entries; under the warn
-    /// policy, the overlaps it was admitted despite.
-    case admitted(ClaimRecord, entries: [PathEntry], warnings: [Conflict])
-    /// Refused: nothing was claimed; every overlapping pair.
-    case refused([Conflict])
-    /// Queued: nothing is held; the request waits under `ticket` for `blockers`.
-    case queued(ticket: Int64, conflicts: [Conflict], blockers: [Blocker])
-    /// Queue policy with no time left to wait: nothing was claimed.
-    case timedOut([Conflict])
-}
-
-/// Something a queued claim waits for: a holder (whose death or lapse frees
-/// it) or a waiter ahead of it.
-public struct Blocker: Sendable, Equatable {
-    public var owner: Owner
-    /// When it stops blocking without anyone's action: the holder's lease end
-    /// plus grace, or a waiter's lease end.
-    public var lapsesMs: Int64
-
-    public init(owner: Owner, lapsesMs: Int64) {
-        self.owner = owner
-        self.lapsesMs = lapsesMs
-    }
-}

@@ -20,9 +20,8 @@ extension Engine {
                     reaped.append((claim, reason))
                 }
             }
-            for waiter in try context.tx.waiters()
-            where waiter.expiresMs <= context.now || liveness.status(of: waiter.owner) == .dead {
-                try abandon(ticket: waiter.ticket, outcome: "abandoned", context)
+            for waiter in try context.tx.waiters() where isGone(waiter, context) {
+                try leaveQueue(ticket: waiter.ticket, outcome: .abandoned, context)
             }
             return reaped
         }
@@ -30,7 +29,7 @@ extension Engine {
 
     /// A claim that ended and may be reaped now: its owner is dead, or its
     /// lease lapsed more than the registry's grace ago.
-    func reapableReason(_ claim: ClaimRecord, _ context: Context) -> EndReason? {
+    func reapableReason(_ claim: ClaimRecord, _ context: EngineContext) -> EndReason? {
         switch endReason(of: claim, now: context.now) {
         case .ownerDead?: return .ownerDead
         case .expired? where claim.expiresMs + context.settings.graceMs <= context.now: return .expired
@@ -40,7 +39,7 @@ extension Engine {
 
     /// The claim for `taskID` unless it may be reaped (then it is).
     /// A claim whose lease lapsed within the grace is returned: it still blocks.
-    func blockingClaim(taskID: String, _ context: Context) throws -> ClaimRecord? {
+    func blockingClaim(taskID: String, _ context: EngineContext) throws -> ClaimRecord? {
         guard let claim = try context.tx.claim(taskID: taskID) else { return nil }
         if let reason = reapableReason(claim, context) {
             try end(claim, reason: reason, context)
@@ -51,13 +50,13 @@ extension Engine {
 
     /// The claim for `taskID` if its owner may still use it; an ended one is
     /// reaped on the way (when its grace is over).
-    func liveClaim(taskID: String, _ context: Context) throws -> ClaimRecord? {
+    func liveClaim(taskID: String, _ context: EngineContext) throws -> ClaimRecord? {
         guard let claim = try blockingClaim(taskID: taskID, context) else { return nil }
         return endReason(of: claim, now: context.now) == nil ? claim : nil
     }
 
     /// Reaps up to `limit` claims whose lease lapsed beyond the grace, found by the expiry index.
-    func reapLapsed(limit: Int, _ context: Context) throws {
+    func reapLapsed(limit: Int, _ context: EngineContext) throws {
         let cutoff = context.now - context.settings.graceMs
         for claim in try context.tx.expiredClaims(atOrBefore: cutoff, limit: limit) {
             try end(claim, reason: endReason(of: claim, now: context.now) ?? .expired, context)
@@ -77,7 +76,7 @@ extension Engine {
     }
 
     /// Removes a claim and records why it ended.
-    func end(_ claim: ClaimRecord, reason: EndReason, forcedBy: String = "", _ context: Context) throws {
+    func end(_ claim: ClaimRecord, reason: EndReason, forcedBy: String = "", _ context: EngineContext) throws {
         let entries = try context.tx.delete(taskID: claim.taskID)
         try context.tx.record(HistoryEntry(claim: claim, entries: entries, endedMs: context.now, reason: reason,
                                            forcedBy: forcedBy))

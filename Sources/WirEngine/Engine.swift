@@ -1,13 +1,7 @@
-/// Told which waiters to wake after a transaction freed something. The
-/// engine calls it after the commit; implementations must be thread-safe.
-public protocol Wakeups: Sendable {
-    func wake(tickets: [Int64])
-}
-
 /// The conflict engine: every rule about admitting, queueing, extending,
 /// renewing and releasing claims, applied inside one store transaction per
 /// call. It holds no state of its own; time, owner liveness and wake-ups are
-/// injected.
+/// injected. Thread-safe as a value; each call's transaction is the store's.
 public struct Engine: Sendable {
     public let clock: any Clock
     public let liveness: any OwnerLiveness
@@ -43,14 +37,8 @@ public struct Engine: Sendable {
                 blockers += ahead.blockers
             }
             if conflicts.isEmpty || policy == .warn {
-                for conflict in conflicts {
-                    try context.tx.log(ConflictLogEntry(atMs: context.now, taskID: request.taskID, conflict: conflict,
-                                                        policy: policy, outcome: "warned"), ticket: nil)
-                }
-                if let ticket, let waiter = try context.tx.waiters().first(where: { $0.ticket == ticket }) {
-                    try context.tx.dequeue(ticket: ticket)
-                    try context.tx.resolveLog(ticket: ticket, outcome: "admitted", waitedMs: context.now - waiter.enqueuedMs)
-                }
+                try log(conflicts, request, policy, .warned, ticket: nil, context)
+                if let ticket { try leaveQueue(ticket: ticket, outcome: .admitted, context) }
                 let (record, entries) = try admit(request, existing: existing, context)
                 return .admitted(record, entries: entries, warnings: conflicts)
             }
@@ -61,19 +49,19 @@ public struct Engine: Sendable {
                 let waiter = Waiter(ticket: 0, taskID: request.taskID, owner: request.owner, entries: request.entries,
                                     enqueuedMs: context.now, expiresMs: context.now + Self.waiterLeaseMs)
                 let newTicket = try context.tx.enqueue(waiter)
-                try log(conflicts, request, policy, "queued", ticket: newTicket, context)
+                try log(conflicts, request, policy, .queued, ticket: newTicket, context)
                 return .queued(ticket: newTicket, conflicts: conflicts, blockers: blockers)
             }
-            if let ticket { try abandon(ticket: ticket, outcome: "timed-out", context) }
-            else { try log(conflicts, request, policy, policy == .queue ? "timed-out" : "refused", ticket: nil, context) }
+            if let ticket { try leaveQueue(ticket: ticket, outcome: .timedOut, context) }
+            else { try log(conflicts, request, policy, policy == .queue ? .timedOut : .refused, ticket: nil, context) }
             return policy == .queue ? .timedOut(conflicts) : .refused(conflicts)
         }
     }
 
-    /// Takes a queued request out of the queue (it timed out or was
-    /// cancelled), recording `outcome` in its log rows.
-    public func abandon(ticket: Int64, outcome: String, in store: any RegistryStore) throws {
-        try writing(store) { try abandon(ticket: ticket, outcome: outcome, $0) }
+    /// Takes a queued request out of the queue (it timed out, was cancelled,
+    /// or its wait failed), recording `outcome` in its log rows.
+    public func abandon(ticket: Int64, outcome: ConflictOutcome, in store: any RegistryStore) throws {
+        try writing(store) { try leaveQueue(ticket: ticket, outcome: outcome, $0) }
     }
 
     /// Renews the lease of the claim `taskID` holds under `key`: it lapses
@@ -90,28 +78,30 @@ public struct Engine: Sendable {
     }
 
     /// Releases the claim `taskID` holds under `key`, recording `outcome`.
-    public func release(taskID: String, key: String, outcome: EndReason,
+    public func release(taskID: String, key: String, outcome: ReleaseOutcome,
                         in store: any RegistryStore) throws {
         try writing(store) { context in
-            try end(try ownClaim(taskID: taskID, key: key, context), reason: outcome, context)
+            try end(try ownClaim(taskID: taskID, key: key, context), reason: EndReason(outcome), context)
         }
     }
 
-    /// Releases some entries of a claim early; the rest stay held.
+    /// Releases some entries of a claim early, named as when claimed (their
+    /// text; the access does not matter); the rest stay held. Returns them.
     public func shrink(taskID: String, key: String, entries: [PathEntry],
                        in store: any RegistryStore) throws -> [PathEntry] {
         try writing(store) { context in
             _ = try ownClaim(taskID: taskID, key: key, context)
             let held = try context.tx.entries(taskID: taskID)
-            let missing = entries.filter { !held.contains($0) }
+            let texts = Set(entries.map(\.text))
+            let missing = texts.subtracting(held.map(\.text))
             guard missing.isEmpty else {
-                throw WirError(.notFound, "task '\(taskID)' does not hold \(missing.map(\.description).joined(separator: ", "))")
+                throw WirError(.notFound, "task '\(taskID)' does not hold \(missing.sorted().joined(separator: ", "))")
             }
-            let kept = held.filter { !entries.contains($0) }
+            let (removed, kept) = (held.filter { texts.contains($0.text) }, held.filter { !texts.contains($0.text) })
             guard !kept.isEmpty else {
                 throw WirError(.invalidArgument, "shrinking task '\(taskID)' would leave it nothing; release it instead")
             }
-            try context.tx.rewriteEntries(kept, adding: [], removing: entries, taskID: taskID)
+            try context.tx.rewriteEntries(kept, adding: [], removing: removed, taskID: taskID)
             context.freed = true
             return kept
         }
@@ -124,25 +114,10 @@ public struct Engine: Sendable {
             guard let held = try liveClaim(taskID: taskID, context) else {
                 throw WirError(.notFound, "task '\(taskID)' is not in flight")
             }
-            guard keysMatch(key, held.key) else {
+            guard Secret.matches(key, held.key) else {
                 throw WirError(.wrongKey, "the key does not match task '\(taskID)'")
             }
             return (held, try context.tx.entries(taskID: taskID))
-        }
-    }
-
-    /// True when a live claim holding `path` (or an ancestor of it) has `token`.
-    public func tokenHolds(_ token: Int64, path: CanonicalPath, in store: any RegistryStore) throws -> Bool {
-        try store.read { tx in
-            let now = try self.now(in: tx)
-            for holding in try tx.holdings(overlapping: path)
-            where holding.entry.access == .write && holding.entry.contains(path) {
-                if let held = try tx.claim(taskID: holding.taskID), held.token == token,
-                   endReason(of: held, now: now) == nil {
-                    return true
-                }
-            }
-            return false
         }
     }
 
@@ -152,14 +127,14 @@ public struct Engine: Sendable {
     /// extend it (it comes from the claim's owner or carries its key).
     /// A claim whose lease lapsed within the grace still has its task id: its
     /// owner (or a key holder) coming back renews it.
-    func extendable(_ request: ClaimRequest, _ context: Context) throws -> ClaimRecord? {
+    func extendable(_ request: ClaimRequest, _ context: EngineContext) throws -> ClaimRecord? {
         guard let held = try blockingClaim(taskID: request.taskID, context) else { return nil }
         if held.owner != request.owner {
             guard let key = request.key else {
                 throw WirError(.taskInUse, "task '\(request.taskID)' is in flight under another owner "
                                + "(pid \(held.owner.pid) on \(held.owner.host)); pass its key to extend it")
             }
-            guard keysMatch(key, held.key) else {
+            guard Secret.matches(key, held.key) else {
                 throw WirError(.wrongKey, "the key does not match task '\(request.taskID)'")
             }
         }
@@ -168,7 +143,8 @@ public struct Engine: Sendable {
 
     /// Inserts a new claim, or adds the request's entries to the one in
     /// flight (a new, greater token if any entry is new) and renews its lease.
-    func admit(_ request: ClaimRequest, existing: ClaimRecord?, _ context: Context) throws -> (ClaimRecord, [PathEntry]) {
+    func admit(_ request: ClaimRequest, existing: ClaimRecord?,
+               _ context: EngineContext) throws -> (ClaimRecord, [PathEntry]) {
         let ttl = request.ttlMs ?? context.settings.ttlMs
         guard var held = existing else {
             let record = ClaimRecord(taskID: request.taskID, key: request.newKey, token: try context.tx.issueToken(),
@@ -193,7 +169,7 @@ public struct Engine: Sendable {
     /// still block, with what to wait for. Ended holders met on the way are
     /// reaped; a lapsed lease still blocks during the registry's grace.
     func holderConflicts(for entries: [PathEntry], excluding taskID: String,
-                         _ context: Context) throws -> (conflicts: [Conflict], blockers: [Blocker]) {
+                         _ context: EngineContext) throws -> (conflicts: [Conflict], blockers: [Blocker]) {
         var holders: [String: ClaimRecord?] = [:]
         var conflicts: [Conflict] = []
         // One batch for all entries: their common ancestors are looked up once.
@@ -208,21 +184,21 @@ public struct Engine: Sendable {
             }
         }
         let blockers = holders.values.compactMap { $0 }.map {
-            Blocker(owner: $0.owner, lapsesMs: $0.expiresMs + context.settings.graceMs)
+            Blocker(owner: $0.owner, lapsesInMs: $0.expiresMs + context.settings.graceMs - context.now)
         }
         return (conflicts, blockers)
     }
 
     /// Every pair between `entries` and live waiters ahead of `ticket` (all
-    /// waiters when it has none). Dead or lapsed waiters are reaped.
+    /// waiters when it has none). Waiters that are gone are dropped.
     func waiterConflicts(for entries: [PathEntry], before ticket: Int64?, excluding taskID: String,
-                         _ context: Context) throws -> (conflicts: [Conflict], blockers: [Blocker]) {
+                         _ context: EngineContext) throws -> (conflicts: [Conflict], blockers: [Blocker]) {
         var conflicts: [Conflict] = []
         var blockers: [Blocker] = []
         for waiter in try context.tx.waiters() where waiter.taskID != taskID {
             if let ticket, waiter.ticket >= ticket { break }
-            if waiter.expiresMs <= context.now || liveness.status(of: waiter.owner) == .dead {
-                try abandon(ticket: waiter.ticket, outcome: "abandoned", context)
+            if isGone(waiter, context) {
+                try leaveQueue(ticket: waiter.ticket, outcome: .abandoned, context)
                 continue
             }
             var blocks = false
@@ -232,20 +208,29 @@ public struct Engine: Sendable {
                     blocks = true
                 }
             }
-            if blocks { blockers.append(Blocker(owner: waiter.owner, lapsesMs: waiter.expiresMs)) }
+            if blocks { blockers.append(Blocker(owner: waiter.owner, lapsesInMs: waiter.expiresMs - context.now)) }
         }
         return (conflicts, blockers)
     }
 
-    func abandon(ticket: Int64, outcome: String, _ context: Context) throws {
+    /// True when a waiter will never look again: its owner died, or it
+    /// stopped renewing its place.
+    func isGone(_ waiter: Waiter, _ context: EngineContext) -> Bool {
+        waiter.expiresMs <= context.now || liveness.status(of: waiter.owner) == .dead
+    }
+
+    /// Removes a waiter and records `outcome` in its log rows.
+    func leaveQueue(ticket: Int64, outcome: ConflictOutcome, _ context: EngineContext) throws {
         guard let waiter = try context.tx.waiters().first(where: { $0.ticket == ticket }) else { return }
         try context.tx.dequeue(ticket: ticket)
         try context.tx.resolveLog(ticket: ticket, outcome: outcome, waitedMs: context.now - waiter.enqueuedMs)
-        context.freed = true            // a waiter behind it may now go first
+        // A waiter behind one that gave up may now go first; one admitted holds what it waited for.
+        if outcome != .admitted { context.freed = true }
     }
 
-    private func log(_ conflicts: [Conflict], _ request: ClaimRequest, _ policy: Policy, _ outcome: String,
-                     ticket: Int64?, _ context: Context) throws {
+    /// One conflict-log row per overlapping pair.
+    private func log(_ conflicts: [Conflict], _ request: ClaimRequest, _ policy: Policy, _ outcome: ConflictOutcome,
+                     ticket: Int64?, _ context: EngineContext) throws {
         for conflict in conflicts {
             try context.tx.log(ConflictLogEntry(atMs: context.now, taskID: request.taskID, conflict: conflict,
                                                 policy: policy, outcome: outcome), ticket: ticket)
@@ -254,8 +239,8 @@ public struct Engine: Sendable {
 
     /// The claim `taskID` holds under `key`, or `.lost` if it has ended,
     /// its lease has lapsed (even within grace), or it was replaced.
-    func ownClaim(taskID: String, key: String, _ context: Context) throws -> ClaimRecord {
-        guard let held = try liveClaim(taskID: taskID, context), keysMatch(key, held.key),
+    func ownClaim(taskID: String, key: String, _ context: EngineContext) throws -> ClaimRecord {
+        guard let held = try liveClaim(taskID: taskID, context), Secret.matches(key, held.key),
               !held.isExpired(at: context.now) else {
             throw WirError(.lost, "task '\(taskID)' no longer holds its claim (released, expired or reaped)")
         }
@@ -263,10 +248,10 @@ public struct Engine: Sendable {
     }
 
     /// Runs `body` in a write transaction, then wakes the waiters if it freed anything.
-    func writing<T>(_ store: any RegistryStore, _ body: (Context) throws -> T) throws -> T {
+    func writing<T>(_ store: any RegistryStore, _ body: (EngineContext) throws -> T) throws -> T {
         var wake: [Int64] = []
         let result = try store.write { tx in
-            let context = Context(tx: tx, now: try now(in: tx), settings: try tx.settings())
+            let context = EngineContext(tx: tx, now: try now(in: tx), settings: try tx.settings())
             let value = try body(context)
             if context.freed { wake = try tx.waiters().map(\.ticket) }
             return value
@@ -274,28 +259,4 @@ public struct Engine: Sendable {
         if !wake.isEmpty { wakeups?.wake(tickets: wake) }
         return result
     }
-}
-
-/// What one engine transaction works with.
-final class Context {
-    let tx: any StoreTransaction
-    let now: Int64
-    let settings: RegistrySettings
-    /// Set when the transaction freed an entry or left the queue: waiters must look again.
-    var freed = false
-
-    init(tx: any StoreTransaction, now: Int64, settings: RegistrySettings) {
-        self.tx = tx
-        self.now = now
-        self.settings = settings
-    }
-}
-
-/// Compares secrets in time independent of where they differ.
-func keysMatch(_ a: String, _ b: String) -> Bool {
-    let x = Array(a.utf8), y = Array(b.utf8)
-    guard x.count == y.count else { return false }
-    var difference: UInt8 = 0
-    for index in x.indices { difference |= x[index] ^ y[index] }
-    return difference == 0
 }

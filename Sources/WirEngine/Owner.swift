@@ -15,25 +15,3 @@ public struct Owner: Sendable, Equatable {
         self.bootID = bootID
     }
 }
-
-/// What the engine can learn about an owner.
-public enum OwnerStatus: Sendable, Equatable {
-    /// The owner runs on this host and is the same process that made the claim.
-    case alive
-    /// Proven gone: no such pid, a different process under that pid, a zombie,
-    /// or a claim from an earlier boot of this host.
-    case dead
-    /// On another host: judged by its lease only.
-    case remote
-}
-
-/// Decides whether claim owners are alive. Implementations must be thread-safe.
-public protocol OwnerLiveness: Sendable {
-    func status(of owner: Owner) -> OwnerStatus
-}
-
-/// A source of wall-clock time in milliseconds since the Unix epoch. Leases are
-/// compared across processes, so this is the real-time clock, not a monotonic one.
-public protocol Clock: Sendable {
-    func nowMs() -> Int64
-}

@@ -1,5 +1,6 @@
 import CLibPQ
 import WirEngine
+import WirStorage
 
 /// The rows of one statement's result, copied out of libpq's `PGresult`
 /// (which is freed at once), as text: nil is SQL NULL. A value type that owns

@@ -1,12 +1,28 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import CLibPQ
 import WirEngine
+import WirHost
+import WirStorage
 
 /// What an administrator asks of a PostgreSQL registry: who may force a
 /// release, and the registry's health (`wir doctor`).
 extension PostgresStore {
+    /// A superuser, or a member of the role that owns the registry's schema,
+    /// may end claims without their keys.
+    public func administrator() throws -> String {
+        let (role, allowed) = try adminRole()
+        guard allowed else {
+            throw WirError(.wrongKey, "a forced release needs a superuser or a member of the role owning schema "
+                           + "'\(location.schema)'; you are role '\(role)'")
+        }
+        return "role \(role), uid \(getuid()), pid \(getpid()) on \(ProcessIdentity.hostName)"
+    }
+
     /// The database role of this session, and whether it may administer the
     /// registry: a superuser, or a member of the role that owns its schema.
-    public func administrator() throws -> (role: String, allowed: Bool) {
+    public func adminRole() throws -> (role: String, allowed: Bool) {
         try connection.ensureConnected()
         let row = try connection.query("""
             SELECT current_user::text,

@@ -1,4 +1,5 @@
 import WirEngine
+import WirStorage
 
 /// The store's queries, run on a connection inside a transaction that
 /// `PostgresStore` opened. Every value is a bound parameter; statement texts
@@ -154,14 +155,14 @@ struct PostgresTransaction: StoreTransaction {
                                   holder_pid, policy, outcome, waited_ms, requested_access, held_access, ticket)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
             """, [String(entry.atMs), entry.taskID, conflict.holderTaskID, conflict.requested.text, conflict.held.text,
-                  conflict.holderHost, String(conflict.holderPID), entry.policy.rawValue, entry.outcome,
+                  conflict.holderHost, String(conflict.holderPID), entry.policy.rawValue, entry.outcome.rawValue,
                   String(entry.waitedMs), conflict.requested.access.rawValue, conflict.held.access.rawValue,
                   ticket.map { String($0) }])
     }
 
-    func resolveLog(ticket: Int64, outcome: String, waitedMs: Int64) throws {
+    func resolveLog(ticket: Int64, outcome: ConflictOutcome, waitedMs: Int64) throws {
         try connection.query("UPDATE conflicts SET outcome = $2, waited_ms = $3, ticket = NULL WHERE ticket = $1",
-                             [String(ticket), outcome, String(waitedMs)])
+                             [String(ticket), outcome.rawValue, String(waitedMs)])
     }
 
     func conflictLog(sinceMs: Int64, limit: Int) throws -> [ConflictLogEntry] {

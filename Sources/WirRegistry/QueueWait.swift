@@ -3,24 +3,8 @@ import Glibc
 #endif
 import CLinux
 import WirEngine
-
-/// How one kind of registry wakes its queued claims: the engine's `Wakeups`
-/// (told after a commit that freed something), and a listener for each wait.
-/// Implementations must be thread-safe.
-protocol QueueChannel: Wakeups {
-    /// A new listener for one queued claim (its own socket or connection).
-    func makeListener() throws -> any QueueListener
-}
-
-/// One queued claim's ear for wake-ups. Used by the one thread that waits.
-protocol QueueListener: AnyObject {
-    /// Listens under `ticket` (again, if the ticket changed).
-    func listen(ticket: Int64) throws
-    /// A descriptor that polls readable when a wake-up arrives; -1 for none.
-    var descriptor: Int32 { get }
-    /// Consumes what arrived; true if anything had.
-    func drain() -> Bool
-}
+import WirHost
+import WirStorage
 
 /// One queued claim's wait: its listener, its cancel switch, and the sleep.
 final class QueueWait: @unchecked Sendable {

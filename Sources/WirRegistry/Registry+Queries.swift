@@ -1,49 +1,66 @@
 import WirEngine
-import WirSQLite
+import WirHost
 
-/// What a person (or the CLI) asks a registry: what is in flight, who holds
-/// or waits on a path, what conflicted, what ended.
+/// What a person (or the CLI) asks a registry, and its stored defaults. Each
+/// call is one engine query or write under the handle's lock.
 extension Registry {
     /// Claims that still hold, with their entries, and the waiters in ticket order.
     public func inFlight() throws -> (claims: [(ClaimRecord, [PathEntry])], waiters: [Waiter]) {
-        try reading { tx, engine in
-            let now = try engine.now(in: tx)
-            let claims = try tx.allClaims().filter { engine.endReason(of: $0, now: now) == nil }
-            return (try claims.map { ($0, try tx.entries(taskID: $0.taskID)) }, try tx.waiters())
-        }
+        try locked { try engine.inFlight(in: store) }
     }
 
     /// The claims that hold `path` (an entry that matches it or lies above
     /// it), and the waiters that wait to.
     public func who(_ path: String) throws -> (claims: [(ClaimRecord, [PathEntry])], waiters: [Waiter]) {
         let canonical = try PathResolver.canonicalize(path)
-        return try reading { tx, engine in
-            let now = try engine.now(in: tx)
-            var claims: [(ClaimRecord, [PathEntry])] = []
-            var seen: Set<String> = []
-            for holding in try tx.holdings(overlapping: canonical)
-            where holding.entry.contains(canonical) && seen.insert(holding.taskID).inserted {
-                if let claim = try tx.claim(taskID: holding.taskID), engine.endReason(of: claim, now: now) == nil {
-                    claims.append((claim, try tx.entries(taskID: claim.taskID)))
-                }
-            }
-            let waiters = try tx.waiters().filter { $0.entries.contains { $0.contains(canonical) } }
-            return (claims.sorted { $0.0.taskID < $1.0.taskID }, waiters)
-        }
+        return try locked { try engine.who(canonical, in: store) }
+    }
+
+    /// True when the live claim writing `path` (or an ancestor) has `token`.
+    public func tokenHolds(_ token: Int64, path: String) throws -> Bool {
+        let canonical = try PathResolver.canonicalize(path)
+        return try locked { try engine.tokenHolds(token, path: canonical, in: store) }
     }
 
     /// Conflict-log rows at or after `sinceMs` (ms since the epoch), oldest first.
     public func conflictLog(sinceMs: Int64 = 0, limit: Int = 1000) throws -> [ConflictLogEntry] {
-        try reading { tx, _ in try tx.conflictLog(sinceMs: sinceMs, limit: max(0, limit)) }
+        try locked { try engine.conflictLog(sinceMs: sinceMs, limit: limit, in: store) }
     }
 
     /// Ended claims at or after `sinceMs`, oldest first.
     public func history(sinceMs: Int64 = 0, limit: Int = 1000) throws -> [HistoryEntry] {
-        try reading { tx, _ in try tx.history(sinceMs: sinceMs, limit: max(0, limit)) }
+        try locked { try engine.history(sinceMs: sinceMs, limit: limit, in: store) }
     }
 
     /// Deletes conflict-log and history rows older than `beforeMs`; returns how many.
     public func prune(beforeMs: Int64) throws -> Int {
-        try writingStore { try $0.prune(beforeMs: beforeMs) }
+        try locked { try engine.prune(beforeMs: beforeMs, in: store) }
+    }
+
+    /// The registry's stored defaults (policy, TTL, grace).
+    public func settings() throws -> RegistrySettings {
+        try locked { try engine.settings(in: store) }
+    }
+
+    /// One stored default as text, by the name C, Python and the CLI use
+    /// (`RegistrySetting`).
+    public func setting(_ name: String) throws -> String {
+        let setting = try RegistrySetting(named: name)
+        return setting.value(in: try settings())
+    }
+
+    /// Stores one default for every process using this registry, from text.
+    public func setSetting(_ name: String, to value: String) throws {
+        let setting = try RegistrySetting(named: name)
+        try locked {
+            var settings = try engine.settings(in: store)
+            try setting.set(value, in: &settings)
+            try engine.save(settings, in: store)
+        }
+    }
+
+    /// Stores new defaults for every process using this registry.
+    public func save(_ settings: RegistrySettings) throws {
+        try locked { try engine.save(settings, in: store) }
     }
 }

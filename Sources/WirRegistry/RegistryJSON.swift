@@ -16,7 +16,7 @@ public enum RegistryJSON {
                     ("holder", object([("task_id", string(row.conflict.holderTaskID)),
                                        ("host", string(row.conflict.holderHost)),
                                        ("pid", "\(row.conflict.holderPID)")])),
-                    ("policy", string(row.policy.rawValue)), ("outcome", string(row.outcome)),
+                    ("policy", string(row.policy.rawValue)), ("outcome", string(row.outcome.rawValue)),
                     ("waited_ms", "\(row.waitedMs)")])
         }.joined(separator: ",") + "]"
     }

@@ -1,5 +1,6 @@
 import CSQLite
 import WirEngine
+import WirStorage
 
 /// A prepared statement: bind by position (1-based), step, read columns (0-based).
 final class SQLiteStatement: StoreRow {

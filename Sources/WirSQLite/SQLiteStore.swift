@@ -1,5 +1,6 @@
 import CSQLite
 import WirEngine
+import WirStorage
 
 /// A registry store in one SQLite file, shared by every process that opens it.
 ///
@@ -42,24 +43,5 @@ public final class SQLiteStore: RegistryStore {
             try? connection.statement("ROLLBACK").run()
             throw error
         }
-    }
-}
-
-extension SQLiteStore {
-    /// The file's health: schema and SQLite versions, journal mode, integrity check, row counts.
-    public func diagnose() throws -> [Diagnostic] {
-        var report = [Diagnostic(name: "registry", value: path, isNumber: false),
-                      Diagnostic(name: "schema_version", value: "\(try schemaVersion())", isNumber: true),
-                      Diagnostic(name: "sqlite_version", value: String(cString: sqlite3_libversion()), isNumber: false),
-                      Diagnostic(name: "journal_mode",
-                                 value: try connection.uncached("PRAGMA journal_mode").first { $0.text(0) } ?? "",
-                                 isNumber: false)]
-        let integrity = try connection.uncached("PRAGMA integrity_check").rows { $0.text(0) }
-        report.append(Diagnostic(name: "integrity", value: integrity.joined(separator: "; "), isNumber: false))
-        for table in ["claims", "claim_entries", "waiters", "history", "conflicts"] {
-            let rows = try connection.integer("SELECT count(*) FROM \(table)")
-            report.append(Diagnostic(name: table, value: "\(rows)", isNumber: true))
-        }
-        return report
     }
 }

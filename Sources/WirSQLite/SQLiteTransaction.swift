@@ -1,5 +1,6 @@
 import CSQLite
 import WirEngine
+import WirStorage
 
 /// The store's queries, run on a connection inside a transaction that
 /// `SQLiteStore` opened. Every statement binds its values; none is built from them.
@@ -182,16 +183,16 @@ struct SQLiteTransaction: StoreTransaction {
         try row.bind(.integer(entry.atMs), .text(entry.taskID), .text(conflict.holderTaskID),
                      .text(conflict.requested.text), .text(conflict.held.text),
                      .text(conflict.holderHost), .integer(Int64(conflict.holderPID)),
-                     .text(entry.policy.rawValue), .text(entry.outcome), .integer(entry.waitedMs),
+                     .text(entry.policy.rawValue), .text(entry.outcome.rawValue), .integer(entry.waitedMs),
                      .text(conflict.requested.access.rawValue), .text(conflict.held.access.rawValue),
                      ticket.map { .integer($0) } ?? .null)
         try row.run()
     }
 
-    func resolveLog(ticket: Int64, outcome: String, waitedMs: Int64) throws {
+    func resolveLog(ticket: Int64, outcome: ConflictOutcome, waitedMs: Int64) throws {
         let row = try connection.statement(
             "UPDATE conflicts SET outcome = ?2, waited_ms = ?3, ticket = NULL WHERE ticket = ?1")
-        try row.bind(.integer(ticket), .text(outcome), .integer(waitedMs))
+        try row.bind(.integer(ticket), .text(outcome.rawValue), .integer(waitedMs))
         try row.run()
     }
 

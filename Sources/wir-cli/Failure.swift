@@ -44,7 +44,6 @@ enum Failure {
         case .admitted(let record, let entries, let warnings): return (record, entries, warnings)
         case .refused(let conflicts): throw refused(outcome.taskID, conflicts, timedOut: false)
         case .timedOut(let conflicts): throw refused(outcome.taskID, conflicts, timedOut: true)
-        case .queued: throw ExitCode(1)                       // Registry.claim waits until decided
         }
     }
 
@@ -54,7 +53,7 @@ enum Failure {
             + "\(conflicts.count) overlap\(conflicts.count == 1 ? "" : "s")")
         for conflict in conflicts {
             let holder = conflict.holderIsWaiting ? "queued ahead" : "held"
-            let expiry = conflict.holderExpiresMs > 0 ? ", lease ends \(Table.relative(conflict.holderExpiresMs))" : ""
+            let expiry = conflict.holderExpiresMs > 0 ? ", lease ends \(TimeText.relative(conflict.holderExpiresMs))" : ""
             say("  \(conflict.requested.description) overlaps \(conflict.held.description), \(holder) by task "
                 + "'\(conflict.holderTaskID)' (pid \(conflict.holderPID) on \(conflict.holderHost)\(expiry))")
         }

@@ -16,6 +16,6 @@ struct Heartbeat: ParsableCommand {
     func run() throws {
         let reg = try registry.open()
         let record = try Failure.map { try reg.heartbeat(taskID: task, key: key, ttlMs: ttl?.milliseconds ?? 0) }
-        print("task '\(task)' lease ends \(Table.relative(record.expiresMs))")
+        print("task '\(task)' lease ends \(TimeText.relative(record.expiresMs))")
     }
 }

@@ -15,7 +15,7 @@ struct History: ParsableCommand {
     func run() throws {
         let reg = try registry.open()
         let rows = try Failure.map {
-            try reg.history(sinceMs: since.map { Table.nowMs() - $0.milliseconds } ?? 0, limit: limit)
+            try reg.history(sinceMs: since.map { TimeText.nowMs() - $0.milliseconds } ?? 0, limit: limit)
         }
         if output.json {
             print(RegistryJSON.history(rows))
@@ -23,8 +23,8 @@ struct History: ParsableCommand {
             print("no ended claims")
         } else {
             Table.print(["ENDED (UTC)", "TASK", "LABEL", "REASON", "HELD", "OWNER", "ENTRIES"], rows.map { row in
-                [Table.time(row.endedMs), row.claim.taskID, row.claim.label.isEmpty ? "-" : row.claim.label,
-                 row.reason.rawValue, Table.span(row.endedMs - row.claim.createdMs),
+                [TimeText.time(row.endedMs), row.claim.taskID, row.claim.label.isEmpty ? "-" : row.claim.label,
+                 row.reason.rawValue, TimeText.span(row.endedMs - row.claim.createdMs),
                  "\(row.claim.owner.pid)@\(row.claim.owner.host)", Table.entries(row.entries)]
             })
         }

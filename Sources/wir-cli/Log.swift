@@ -20,7 +20,7 @@ struct Log: ParsableCommand {
 
     func run() throws {
         let reg = try registry.open()
-        var cutoff = since.map { Table.nowMs() - $0.milliseconds } ?? 0
+        var cutoff = since.map { TimeText.nowMs() - $0.milliseconds } ?? 0
         var rows = try Failure.map { try reg.conflictLog(sinceMs: cutoff, limit: limit) }
         if !follow {
             if output.json { print(RegistryJSON.conflictLog(rows)) } else { show(rows, header: true) }
@@ -52,9 +52,9 @@ struct Log: ParsableCommand {
             return
         }
         let table = rows.map { row in
-            [Table.time(row.atMs), row.taskID, row.conflict.requested.description, row.conflict.held.description,
-             row.conflict.holderTaskID, row.policy.rawValue, row.outcome,
-             row.waitedMs > 0 ? Table.span(row.waitedMs) : "-"]
+            [TimeText.time(row.atMs), row.taskID, row.conflict.requested.description, row.conflict.held.description,
+             row.conflict.holderTaskID, row.policy.rawValue, row.outcome.rawValue,
+             row.waitedMs > 0 ? TimeText.span(row.waitedMs) : "-"]
         }
         Table.print(header ? ["TIME (UTC)", "TASK", "WANTED", "HELD", "BY", "POLICY", "OUTCOME", "WAITED"] : [],
                     table)

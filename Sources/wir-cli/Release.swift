@@ -12,14 +12,11 @@ struct Release: ParsableCommand {
     @Argument(help: ArgumentHelp("The task id.", valueName: "task")) var task: String
     @Option(name: .long, help: ArgumentHelp("The claim's key.", valueName: "key")) var key: String?
     @Option(name: .long, help: ArgumentHelp("completed, failed or cancelled.", valueName: "outcome"))
-    var outcome: EndReason = .completed
+    var outcome: ReleaseOutcome = .completed
     @Flag(name: .long, help: "End the claim without its key (root or the registry's owner only; recorded as forced).")
     var force = false
 
     func validate() throws {
-        guard [.completed, .failed, .cancelled].contains(outcome) else {
-            throw ValidationError("--outcome must be completed, failed or cancelled")
-        }
         guard force || key != nil else { throw ValidationError("--key is required (or --force, for an administrator)") }
     }
 
@@ -31,8 +28,4 @@ struct Release: ParsableCommand {
             try Failure.map { try reg.release(taskID: task, key: key ?? "", outcome: outcome) }
         }
     }
-}
-
-extension EndReason: ExpressibleByArgument {
-    public static var allValueStrings: [String] { ["completed", "failed", "cancelled"] }
 }

@@ -10,6 +10,7 @@ import Glibc
 #endif
 import CWir
 import WirEngine
+import WirHost
 import WirOracle
 import WirRegistry
 

@@ -103,8 +103,8 @@ import Testing
     }
 
     @Test(arguments: [
-        (["run", "--", "true"], "no --writes"),
-        (["run", "--writes", "", "--", "true"], "empty path"),
+        (["run", "--", "true"], "at least one path"),
+        (["run", "--writes", "", "--", "true"], "path is empty"),
         (["run", "--writes", "f", "--policy", "sometimes", "--", "true"], "sometimes"),
         (["run", "--writes", "f", "--ttl=-5", "--", "true"], "-5"),
         (["run", "--writes", "f"], "missing command"),

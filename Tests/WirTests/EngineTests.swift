@@ -82,7 +82,7 @@ final class EngineFixture {
     /// The conflict log as "task>holder:outcome:waited", oldest first, read through the store.
     func conflictLog() throws -> [String] {
         try store.read { try $0.conflictLog(sinceMs: 0, limit: .max) }
-            .map { "\($0.taskID)>\($0.conflict.holderTaskID):\($0.outcome):\($0.waitedMs)" }
+            .map { "\($0.taskID)>\($0.conflict.holderTaskID):\($0.outcome.rawValue):\($0.waitedMs)" }
     }
 
     func conflictLogCount() throws -> Int { try conflictLog().count }

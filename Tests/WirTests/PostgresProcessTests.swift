@@ -2,6 +2,7 @@ import CWir
 import Foundation
 import Testing
 import WirEngine
+@testable import WirHost
 @testable import WirPostgres
 @testable import WirRegistry
 
@@ -49,7 +50,7 @@ struct PostgresProcessTests {
             let held = try holder.claim(ClaimSpec(taskID: "holder", writes: ["/q/state.json"]))
             guard case .admitted(let record, _, _) = held.result else { Issue.record("\(held.result)"); return }
             let done = DispatchSemaphore(value: 0)
-            nonisolated(unsafe) var outcome: ClaimResult?
+            nonisolated(unsafe) var outcome: ClaimDecision?
             Thread {
                 outcome = try? waiter.claim(ClaimSpec(taskID: "waiter", writes: ["/q/state.json"], policy: .queue,
                                                       timeoutMs: 30_000)).result
@@ -120,7 +121,7 @@ struct PostgresProcessTests {
         try registry.release(taskID: "holder", key: held.key, outcome: .completed)
         let (status, output) = waiter.finish()
         #expect(status == 0 && output.hasPrefix("admitted waiter"), "\(output)")
-        #expect(try registry.conflictLog().map(\.outcome) == ["admitted"])
+        #expect(try registry.conflictLog().map(\.outcome) == [.admitted])
     }
 
     @Test func theCAPIOpensAURL() throws {

@@ -166,7 +166,7 @@ struct PostgresStoreTests {
         _ = try connection().query("SELECT pg_terminate_backend($1, 10000)", ["\(victim)"])
         _ = try? store.diagnose()
         #expect(try store.diagnose().contains { $0.name == "integrity" && $0.value == "ok" })
-        #expect(try store.administrator().allowed, "the test server's role is a superuser")
+        #expect(try store.adminRole().allowed, "the test server's role is a superuser")
         #expect(store.backendPID != victim)
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WirEngine
+@testable import WirHost
 @testable import WirSQLite
 @testable import WirRegistry
 

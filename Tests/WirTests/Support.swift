@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 import WirEngine
+@testable import WirHost
 @testable import WirSQLite
 @testable import WirRegistry
 
@@ -95,7 +96,7 @@ final class InMemoryStore: RegistryStore {
         func dequeue(ticket: Int64) throws { state.waiters.removeAll { $0.ticket == ticket } }
         func record(_ entry: HistoryEntry) throws { state.history.append(entry) }
         func log(_ entry: ConflictLogEntry, ticket: Int64?) throws { state.log.append((entry, ticket)) }
-        func resolveLog(ticket: Int64, outcome: String, waitedMs: Int64) throws {
+        func resolveLog(ticket: Int64, outcome: ConflictOutcome, waitedMs: Int64) throws {
             for index in state.log.indices where state.log[index].ticket == ticket {
                 state.log[index].entry.outcome = outcome
                 state.log[index].entry.waitedMs = waitedMs

@@ -1,9 +1,4 @@
-/// A result row as a store reads it: columns by 0-based position. Columns
-/// the schema declares NOT NULL only; implementations give "" and 0 for NULL.
-public protocol StoreRow {
-    func int64(_ column: Int) -> Int64
-    func text(_ column: Int) -> String
-}
+import WirEngine
 
 /// The values both stores read back from their common queries. Each query
 /// selects its columns in the order written beside the decoder, so one
@@ -51,27 +46,7 @@ public enum StoreRowDecoding {
                                 holderHost: row.text(5), holderPID: Int32(truncatingIfNeeded: row.int64(6)),
                                 holderExpiresMs: 0, holderIsWaiting: false)
         return ConflictLogEntry(atMs: row.int64(0), taskID: row.text(1), conflict: conflict,
-                                policy: Policy(rawValue: row.text(7)) ?? .refuse, outcome: row.text(8),
+                                policy: Policy(rawValue: row.text(7)) ?? .refuse, outcome: ConflictOutcome(rawValue: row.text(8)) ?? .refused,
                                 waitedMs: row.int64(9))
-    }
-}
-
-extension RegistrySettings {
-    /// The settings as stored: (name, value) rows of the settings table.
-    public var stored: [(name: String, value: String)] {
-        [("policy", policy.rawValue), ("ttl_ms", String(ttlMs)), ("grace_ms", String(graceMs))]
-    }
-
-    /// Settings from stored rows; a missing or unreadable one keeps its default.
-    public init(stored rows: [(name: String, value: String)]) {
-        self.init()
-        for (name, value) in rows {
-            switch name {
-            case "policy": policy = Policy(rawValue: value) ?? policy
-            case "ttl_ms": ttlMs = Int64(value) ?? ttlMs
-            case "grace_ms": graceMs = Int64(value) ?? graceMs
-            default: break
-            }
-        }
     }
 }

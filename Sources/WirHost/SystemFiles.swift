@@ -5,9 +5,9 @@ import Musl
 #endif
 
 /// Small reads from /proc and the like, without Foundation.
-enum SystemFiles {
+public enum SystemFiles {
     /// The whole content of a small file, or nil if it cannot be read.
-    static func read(_ path: String, limit: Int = 64 * 1024) -> String? {
+    public static func read(_ path: String, limit: Int = 64 * 1024) -> String? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -23,7 +23,7 @@ enum SystemFiles {
     }
 
     /// The message for an errno value.
-    static func describe(_ code: Int32) -> String {
+    public static func describe(_ code: Int32) -> String {
         String(cString: strerror(code))
     }
 }

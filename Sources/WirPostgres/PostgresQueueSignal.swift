@@ -1,5 +1,6 @@
 import WirEngine
-import WirPostgres
+import WirHost
+import WirStorage
 
 /// Queue wake-ups for a PostgreSQL registry: NOTIFY on the registry's channel
 /// after a commit that freed something, and a LISTEN connection per wait.
@@ -35,26 +36,8 @@ final class PostgresQueueSignal: QueueChannel, @unchecked Sendable {
         return PostgresWaitListener(try PostgresListener(location: store.location), pool: self)
     }
 
-    fileprivate func giveBack(_ listener: PostgresListener) {
+    func giveBack(_ listener: PostgresListener) {
         guard poolLock.withLock({ idle.count < Self.poolSize }), listener.pause() else { return }
         poolLock.withLock { if idle.count < Self.poolSize { idle.append(listener) } }
     }
-}
-
-/// A LISTEN connection as a queue listener: one channel per registry, so the
-/// ticket changes nothing. Returns its connection to the pool when the wait ends.
-final class PostgresWaitListener: QueueListener {
-    private let listener: PostgresListener
-    private let pool: PostgresQueueSignal
-
-    fileprivate init(_ listener: PostgresListener, pool: PostgresQueueSignal) {
-        self.listener = listener
-        self.pool = pool
-    }
-
-    deinit { pool.giveBack(listener) }
-
-    func listen(ticket: Int64) throws {}
-    var descriptor: Int32 { listener.descriptor }
-    func drain() -> Bool { listener.drain() }
 }

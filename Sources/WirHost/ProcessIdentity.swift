@@ -11,7 +11,7 @@ public enum ProcessIdentity {
     /// playing several hosts), else the host name. Owners with another identity
     /// are judged by their lease only.
     public static let hostName: String = {
-        if let id = RegistryLocation.environment("WIR_HOST_ID") { return id }
+        if let id = Environment.value("WIR_HOST_ID") { return id }
         var buffer = [CChar](repeating: 0, count: 256)
         guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
         return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
@@ -48,42 +48,5 @@ public enum ProcessIdentity {
     public static func owner(pid: Int32) -> Owner? {
         guard let stat = stat(of: pid), !stat.isZombie else { return nil }
         return Owner(host: hostName, pid: pid, startTime: stat.startTime, bootID: bootID)
-    }
-}
-
-/// Judges owners on this host by /proc and owners elsewhere as remote.
-public struct LocalLiveness: OwnerLiveness {
-    /// This process as it was when the value was made: a claim it owns needs no
-    /// look in /proc while the process is still the same one (not a fork child).
-    private let me = ProcessIdentity.owner(pid: getpid())
-    /// What an owner with this host's name but another boot id is. For a file
-    /// registry, only this machine writes, so it is an earlier boot: dead. A
-    /// registry shared by several hosts may also hear from another machine of
-    /// the same name (a cloned VM, a CI runner): that one is judged by its lease.
-    private let otherBoot: OwnerStatus
-
-    /// `sharedAcrossHosts`: the registry is reached from other machines (PostgreSQL).
-    public init(sharedAcrossHosts: Bool = false) {
-        otherBoot = sharedAcrossHosts ? .remote : .dead
-    }
-
-    public func status(of owner: Owner) -> OwnerStatus {
-        if owner == me && owner.pid == getpid() { return .alive }
-        guard owner.host == ProcessIdentity.hostName else { return .remote }
-        guard owner.bootID == ProcessIdentity.bootID else { return otherBoot }
-        guard let stat = ProcessIdentity.stat(of: owner.pid), !stat.isZombie,
-              stat.startTime == owner.startTime else { return .dead }        // gone, or pid reused
-        return .alive
-    }
-}
-
-/// The real-time clock, in milliseconds since the Unix epoch.
-public struct SystemClock: Clock {
-    public init() {}
-
-    public func nowMs() -> Int64 {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
     }
 }

@@ -1,8 +1,9 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CLinux
 import WirEngine
+import WirHost
+import WirStorage
 
 /// How queued claims learn that they may look again, without polling.
 ///
@@ -14,7 +15,7 @@ import WirEngine
 /// blocking process on this host through a pidfd, which becomes readable the
 /// moment that process dies, and sleeps no longer than the earliest lease
 /// lapse. See docs/DESIGN.md.
-struct QueueSignal: QueueChannel {
+struct SQLiteQueueSignal: QueueChannel {
     /// Identifies the registry file across processes and spellings.
     let registryID: String
 
@@ -43,7 +44,7 @@ struct QueueSignal: QueueChannel {
         return socklen_t(MemoryLayout<sa_family_t>.size + nameLength)
     }
 
-    func makeListener() throws -> any QueueListener { SocketListener(signal: self) }
+    func makeListener() throws -> any QueueListener { SQLiteQueueListener(signal: self) }
 
     func wake(tickets: [Int64]) {
         let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
@@ -59,43 +60,5 @@ struct QueueSignal: QueueChannel {
                 }
             }
         }
-    }
-}
-
-/// A waiter's socket, bound under its ticket (again when the ticket changes).
-/// Used by the one thread that waits.
-final class SocketListener: QueueListener {
-    private let signal: QueueSignal
-    private var socketFD: Int32 = -1
-    private var ticket: Int64 = 0
-
-    init(signal: QueueSignal) { self.signal = signal }
-
-    deinit { if socketFD >= 0 { close(socketFD) } }
-
-    func listen(ticket: Int64) throws {
-        guard ticket != self.ticket else { return }
-        if socketFD >= 0 { close(socketFD) }
-        socketFD = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
-                          | Int32(SOCK_NONBLOCK.rawValue), 0)
-        var address = signal.address(ticket: ticket)
-        let length = QueueSignal.length(of: address)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketFD, $0, length) }
-        }
-        guard socketFD >= 0, bound == 0 else {
-            throw WirError(.io, "cannot listen for queue wake-ups: \(SystemFiles.describe(errno))")
-        }
-        self.ticket = ticket
-    }
-
-    var descriptor: Int32 { socketFD }
-
-    func drain() -> Bool {
-        guard socketFD >= 0 else { return false }
-        var buffer = [UInt8](repeating: 0, count: 64)
-        var received = false
-        while recv(socketFD, &buffer, buffer.count, Int32(MSG_DONTWAIT)) > 0 { received = true }
-        return received
     }
 }

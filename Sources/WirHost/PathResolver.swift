@@ -110,7 +110,7 @@ public enum PathResolver {
     }
 
     /// WIR_PATH_MAX.
-    public static let maxPathBytes = 4096
+    public static let maxPathBytes = Limits.maxPathBytes
 
     private static let slash = UInt8(ascii: "/")
     private static let dot = UInt8(ascii: ".")

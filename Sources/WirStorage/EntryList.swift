@@ -1,3 +1,5 @@
+import WirEngine
+
 /// A claim's entries as one text column: sorted, newline-separated. Entries
 /// hold no control characters (paths with them are refused), so this is
 /// unambiguous. Both stores keep claims, waiters and history this way.

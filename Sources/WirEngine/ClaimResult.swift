@@ -1,0 +1,12 @@
+/// The engine's answer to a claim.
+public enum ClaimResult: Sendable, Equatable {
+    /// Admitted: the claim as now held with all its entries; under the warn
+    /// policy, the overlaps it was admitted despite.
+    case admitted(ClaimRecord, entries: [PathEntry], warnings: [Conflict])
+    /// Refused: nothing was claimed; every overlapping pair.
+    case refused([Conflict])
+    /// Queued: nothing is held; the request waits under `ticket` for `blockers`.
+    case queued(ticket: Int64, conflicts: [Conflict], blockers: [Blocker])
+    /// Queue policy with no time left to wait: nothing was claimed.
+    case timedOut([Conflict])
+}

@@ -1,0 +1,35 @@
+/// Durations written as text: a whole or decimal number with a unit (`250ms`,
+/// `30s`, `1.5m`, `10m`, `1h`, `1d`). Anything else (`0x10`, `1e3`, `-5`, a
+/// unit alone) is refused. The one parser of the C settings, the CLI and Python.
+public enum DurationText {
+    static let units: [(suffix: String, ms: Double)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000),
+                                                       ("d", 86_400_000)]
+
+    /// The milliseconds `text` stands for, rounded to the nearest; a bare
+    /// number counts in `bareUnitMs`. nil when it is not a duration, or
+    /// beyond 9e15 ms.
+    public static func milliseconds(_ text: String, bareUnitMs: Int64) -> Int64? {
+        var number = Substring(text), scale = Double(bareUnitMs)
+        for unit in units where text.hasSuffix(unit.suffix) {
+            number = text.dropLast(unit.suffix.count)
+            scale = unit.ms
+            break
+        }
+        let parts = number.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard !number.isEmpty, parts.count <= 2, parts[0].utf8.allSatisfy(isDigit),
+              parts.count == 1 || (!parts[1].isEmpty && parts[1].utf8.allSatisfy(isDigit)),
+              let value = Double(number), value * scale < 9e15 else { return nil }
+        return Int64((value * scale).rounded())
+    }
+
+    /// The shortest exact spelling with a unit: "10m", "90s", "250ms".
+    public static func describe(_ ms: Int64) -> String {
+        for (suffix, factor) in [("d", Int64(86_400_000)), ("h", 3_600_000), ("m", 60_000), ("s", 1000)]
+        where ms >= factor && ms % factor == 0 {
+            return "\(ms / factor)\(suffix)"
+        }
+        return "\(ms)ms"
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+}

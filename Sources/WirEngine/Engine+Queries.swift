@@ -1,0 +1,57 @@
+/// What a person (or a listing) asks a registry: what is in flight, who holds
+/// or waits on a path, whether a fencing token still holds, what conflicted,
+/// what ended. Each is one read transaction against a consistent snapshot.
+extension Engine {
+    /// Claims that still hold, with their entries, and the waiters in ticket order.
+    public func inFlight(in store: any RegistryStore) throws
+        -> (claims: [(ClaimRecord, [PathEntry])], waiters: [Waiter]) {
+        try store.read { tx in
+            let now = try now(in: tx)
+            let claims = try tx.allClaims().filter { endReason(of: $0, now: now) == nil }
+            return (try claims.map { ($0, try tx.entries(taskID: $0.taskID)) }, try tx.waiters())
+        }
+    }
+
+    /// The claims that hold `path` (an entry that matches it or lies above
+    /// it), by task id, and the waiters that wait to.
+    public func who(_ path: CanonicalPath, in store: any RegistryStore) throws
+        -> (claims: [(ClaimRecord, [PathEntry])], waiters: [Waiter]) {
+        try store.read { tx in
+            let claims = try liveHolders(of: path, in: tx).map { ($0, try tx.entries(taskID: $0.taskID)) }
+            let waiters = try tx.waiters().filter { $0.entries.contains { $0.contains(path) } }
+            return (claims, waiters)
+        }
+    }
+
+    /// True when a live claim writing `path` (or an ancestor of it) has `token`.
+    public func tokenHolds(_ token: Int64, path: CanonicalPath, in store: any RegistryStore) throws -> Bool {
+        try store.read { tx in try liveHolders(of: path, in: tx, writing: true).contains { $0.token == token } }
+    }
+
+    /// Conflict-log rows at or after `sinceMs` (ms since the epoch), oldest first.
+    public func conflictLog(sinceMs: Int64, limit: Int, in store: any RegistryStore) throws -> [ConflictLogEntry] {
+        try store.read { try $0.conflictLog(sinceMs: sinceMs, limit: max(0, limit)) }
+    }
+
+    /// Ended claims at or after `sinceMs`, oldest first.
+    public func history(sinceMs: Int64, limit: Int, in store: any RegistryStore) throws -> [HistoryEntry] {
+        try store.read { try $0.history(sinceMs: sinceMs, limit: max(0, limit)) }
+    }
+
+    /// The claims still in force whose entries contain `path` (only write
+    /// entries when `writing`), each once, by task id.
+    private func liveHolders(of path: CanonicalPath, in tx: any StoreTransaction,
+                             writing: Bool = false) throws -> [ClaimRecord] {
+        let now = try now(in: tx)
+        var seen: Set<String> = []
+        var holders: [ClaimRecord] = []
+        for holding in try tx.holdings(overlapping: path)
+        where holding.entry.contains(path) && (!writing || holding.entry.access == .write)
+            && seen.insert(holding.taskID).inserted {
+            if let claim = try tx.claim(taskID: holding.taskID), endReason(of: claim, now: now) == nil {
+                holders.append(claim)
+            }
+        }
+        return holders.sorted { ByteOrder.compare($0.taskID, $1.taskID) < 0 }
+    }
+}

@@ -1,0 +1,44 @@
+/// The limits on what callers pass in, and the one check of each. Each
+/// matches a constant in wir.h; C, Python and the CLI only convert values and
+/// leave the judging to these.
+public enum Limits {
+    public static let defaultTTLMs: Int64 = 600_000          // WIR_TTL_DEFAULT_MS
+    public static let maxTTLMs: Int64 = 366 * 86_400_000     // WIR_TTL_MAX_MS
+    public static let maxTaskIDBytes = 256                   // WIR_TASK_ID_MAX
+    public static let maxPathBytes = 4096                    // WIR_PATH_MAX
+
+    /// Checks a claim's lease: 0 means the registry's default (nil); negative
+    /// or over a year is refused.
+    public static func ttl(_ ms: Int64) throws -> Int64? {
+        guard ms >= 0, ms <= maxTTLMs else {
+            throw WirError(.invalidArgument, "TTL \(ms) ms is out of range (0 for the default, at most \(maxTTLMs))")
+        }
+        return ms == 0 ? nil : ms
+    }
+
+    /// Checks a queued claim's timeout: -1 waits for ever, 0 tries once.
+    public static func timeout(_ ms: Int64) throws -> Int64 {
+        guard ms >= -1 else {
+            throw WirError(.invalidArgument, "timeout \(ms) ms is out of range (-1 waits for ever)")
+        }
+        return ms
+    }
+
+    /// Checks a task id, key or label: 1 to 256 bytes, no control characters.
+    public static func identifier(_ value: String, _ what: String) throws -> String {
+        guard !value.isEmpty, value.utf8.count <= maxTaskIDBytes else {
+            throw WirError(.invalidArgument, "\(what) must be 1 to \(maxTaskIDBytes) bytes long")
+        }
+        guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw WirError(.invalidArgument, "\(what) contains a control character")
+        }
+        return value
+    }
+
+    /// Checks that a claim names something: at least one entry to write or read.
+    public static func entries(writes: Int, reads: Int) throws {
+        guard writes > 0 || reads > 0 else {
+            throw WirError(.invalidArgument, "a claim needs at least one path to write or read")
+        }
+    }
+}

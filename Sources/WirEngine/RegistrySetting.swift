@@ -1,0 +1,53 @@
+/// A registry-wide default by name, as C (`wir_config_get`, `wir_config_set`),
+/// Python (`config`, `set_config`) and the CLI (`wir config`) spell it:
+/// `policy`, `ttl_ms` or `grace_ms`, with `ttl` and `grace` accepted for the
+/// last two. Values are text: a policy name, or a duration in milliseconds
+/// (`600000`) or with a unit (`10m`, see `DurationText`).
+public enum RegistrySetting: String, CaseIterable, Sendable {
+    case policy
+    case ttl = "ttl_ms"
+    case grace = "grace_ms"
+
+    /// The setting called `name`; throws `.invalidArgument` listing the names.
+    public init(named name: String) throws {
+        switch name {
+        case "ttl": self = .ttl
+        case "grace": self = .grace
+        default:
+            guard let setting = RegistrySetting(rawValue: name) else {
+                throw WirError(.invalidArgument, "unknown setting '\(name)' (policy, ttl_ms, grace_ms)")
+            }
+            self = setting
+        }
+    }
+
+    /// True for the settings whose value is a duration.
+    public var isDuration: Bool { self != .policy }
+
+    /// The setting's value in `settings`, as text (durations in milliseconds).
+    public func value(in settings: RegistrySettings) -> String {
+        switch self {
+        case .policy: return settings.policy.rawValue
+        case .ttl: return String(settings.ttlMs)
+        case .grace: return String(settings.graceMs)
+        }
+    }
+
+    /// Sets the setting in `settings` from `text`, checking it.
+    public func set(_ text: String, in settings: inout RegistrySettings) throws {
+        switch self {
+        case .policy: settings.policy = try Policy(named: text)
+        case .ttl: settings.ttlMs = try duration(text)
+        case .grace: settings.graceMs = try duration(text)
+        }
+        try settings.check()
+    }
+
+    private func duration(_ text: String) throws -> Int64 {
+        guard let ms = DurationText.milliseconds(text, bareUnitMs: 1) else {
+            throw WirError(.invalidArgument, "\(rawValue) '\(text)' is not a duration "
+                           + "(milliseconds, or a number with a unit: 30s, 10m, 1h)")
+        }
+        return ms
+    }
+}

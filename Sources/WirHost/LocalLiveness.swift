@@ -1,0 +1,30 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import WirEngine
+
+/// Judges owners on this host by /proc and owners elsewhere as remote.
+public struct LocalLiveness: OwnerLiveness {
+    /// This process as it was when the value was made: a claim it owns needs no
+    /// look in /proc while the process is still the same one (not a fork child).
+    private let me = ProcessIdentity.owner(pid: getpid())
+    /// What an owner with this host's name but another boot id is. For a file
+    /// registry, only this machine writes, so it is an earlier boot: dead. A
+    /// registry shared by several hosts may also hear from another machine of
+    /// the same name (a cloned VM, a CI runner): that one is judged by its lease.
+    private let otherBoot: OwnerStatus
+
+    /// `sharedAcrossHosts`: the registry is reached from other machines (PostgreSQL).
+    public init(sharedAcrossHosts: Bool = false) {
+        otherBoot = sharedAcrossHosts ? .remote : .dead
+    }
+
+    public func status(of owner: Owner) -> OwnerStatus {
+        if owner == me && owner.pid == getpid() { return .alive }
+        guard owner.host == ProcessIdentity.hostName else { return .remote }
+        guard owner.bootID == ProcessIdentity.bootID else { return otherBoot }
+        guard let stat = ProcessIdentity.stat(of: owner.pid), !stat.isZombie,
+              stat.startTime == owner.startTime else { return .dead }        // gone, or pid reused
+        return .alive
+    }
+}

@@ -1,0 +1,13 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Time that only moves forward, for deadlines and intervals within one process.
+public enum MonotonicClock {
+    /// Milliseconds on CLOCK_MONOTONIC.
+    public static func nowMs() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+    }
+}

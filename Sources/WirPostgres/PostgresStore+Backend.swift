@@ -1,0 +1,20 @@
+import WirEngine
+import WirStorage
+
+/// A PostgreSQL schema as `Registry` runs it: a `postgresql://` or
+/// `postgres://` URL, reached from several hosts, leases by the server's clock.
+extension PostgresStore: RegistryBackend, RegistryBackendKind {
+    public static func open(_ location: String, sharedWithGroup: Bool?) throws -> (any RegistryBackend)? {
+        guard PostgresLocation.matches(location) else { return nil }
+        return try PostgresStore(location: PostgresLocation(location), serverClock: true)
+    }
+
+    /// The URL as given (`wir_schema` included): enough to open the same registry again.
+    public var registryPath: String { location.url }
+
+    /// Other machines reach the server too: an owner with this host's name but
+    /// another boot id may be a cloned VM or a CI runner, judged by its lease.
+    public var sharedAcrossHosts: Bool { true }
+
+    public func queueChannel() -> any QueueChannel { PostgresQueueSignal(store: self) }
+}

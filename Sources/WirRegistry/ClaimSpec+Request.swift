@@ -1,0 +1,36 @@
+import WirEngine
+import WirHost
+
+extension ClaimSpec {
+    /// The request this spec makes: every value checked (by `Limits` and the
+    /// named types), every path canonicalised, a task id generated if none was
+    /// given and a key for a new claim. `defaultOwner` owns the claim unless
+    /// `ownerPID` names another live process.
+    func request(defaultOwner: Owner) throws -> ClaimRequest {
+        try Limits.entries(writes: writes.count, reads: reads.count)
+        let taskID = try taskID.map { try Limits.identifier($0, "the task id") }
+            ?? "task-" + Secret.randomHex(bytes: 6)
+        let key = try key.map { try Limits.identifier($0, "the key") }
+        let ttl = try Limits.ttl(ttlMs)
+        _ = try Limits.timeout(timeoutMs)
+        var policy = self.policy
+        if policy == nil, let name = Environment.value("WIR_POLICY") {
+            guard let named = Policy(rawValue: name) else {
+                throw WirError(.invalidArgument, "WIR_POLICY='\(name)' is not refuse, queue or warn")
+            }
+            policy = named
+        }
+        var owner = defaultOwner
+        if let ownerPID {
+            guard let found = ProcessIdentity.owner(pid: ownerPID) else {
+                throw WirError(.invalidArgument, "owner pid \(ownerPID) is not a live process on this host")
+            }
+            owner = found
+        }
+        let entries = try writes.map { try PathResolver.entry($0, .write) }
+            + reads.map { try PathResolver.entry($0, .read) }
+        let label = label.isEmpty ? "" : try Limits.identifier(label, "the label")
+        return ClaimRequest(taskID: taskID, key: key, entries: entries, ttlMs: ttl, policy: policy,
+                            owner: owner, newKey: Secret.randomHex(bytes: 16), label: label)
+    }
+}

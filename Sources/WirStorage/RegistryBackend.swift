@@ -1,0 +1,34 @@
+import WirEngine
+
+/// A store as a registry opens, runs and administers it: the engine's
+/// transactions, plus everything that differs between kinds of registry. The
+/// registry holds one and never asks which kind it is.
+///
+/// Implementations: `SQLiteStore` (a file on this machine) and `PostgresStore`
+/// (a schema shared by several hosts). Like the stores, not thread-safe: the
+/// registry serialises calls.
+public protocol RegistryBackend: RegistryStore {
+    /// How the registry names itself: a file's canonical path, or a URL as given.
+    var registryPath: String { get }
+    /// True when other machines reach this registry: an owner with this host's
+    /// name but another boot id may be another machine (judged by its lease),
+    /// not an earlier boot of this one (dead).
+    var sharedAcrossHosts: Bool { get }
+    /// The channel that wakes this registry's queued claims.
+    func queueChannel() -> any QueueChannel
+    /// Who the caller is, if it may end claims without their keys, for the
+    /// history ("uid 0 (root), pid 4242 on box"); otherwise throws `.wrongKey`
+    /// naming who may.
+    func administrator() throws -> String
+    /// The registry's health, for `wir doctor`.
+    func diagnose() throws -> [Diagnostic]
+}
+
+/// A kind of registry, as `Registry` picks one: the first kind that
+/// recognises a location opens it.
+public protocol RegistryBackendKind {
+    /// Opens the registry at `location`, or returns nil when the location is
+    /// not of this kind. `sharedWithGroup`: a new file registry is shared with
+    /// its directory's group (nil: `WIR_REGISTRY_MODE`); other kinds ignore it.
+    static func open(_ location: String, sharedWithGroup: Bool?) throws -> (any RegistryBackend)?
+}

@@ -1,0 +1,21 @@
+import WirEngine
+
+extension RegistrySettings {
+    /// The settings as stored: (name, value) rows of the settings table.
+    public var stored: [(name: String, value: String)] {
+        [("policy", policy.rawValue), ("ttl_ms", String(ttlMs)), ("grace_ms", String(graceMs))]
+    }
+
+    /// Settings from stored rows; a missing or unreadable one keeps its default.
+    public init(stored rows: [(name: String, value: String)]) {
+        self.init()
+        for (name, value) in rows {
+            switch name {
+            case "policy": policy = Policy(rawValue: value) ?? policy
+            case "ttl_ms": ttlMs = Int64(value) ?? ttlMs
+            case "grace_ms": graceMs = Int64(value) ?? graceMs
+            default: break
+            }
+        }
+    }
+}

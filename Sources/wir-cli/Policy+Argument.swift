@@ -1,0 +1,6 @@
+import ArgumentParser
+import WirEngine
+
+extension Policy: ExpressibleByArgument {
+    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
+}

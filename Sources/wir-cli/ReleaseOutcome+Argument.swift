@@ -1,0 +1,7 @@
+import ArgumentParser
+import WirEngine
+
+extension ReleaseOutcome: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument) }
+    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
+}
