@@ -93,9 +93,11 @@ test-c: lib
 	bash scripts/check-header.sh Include/wir.h
 	bash scripts/test-installed.sh
 
-# The Python binding against the freshly built library, the demo, and the wheel.
+# The Python binding against the freshly built library, the demo, and the wheel; the debug `wir`
+# command too, for the tests that compare its messages with C's and Python's.
 test-python: lib
-	WIR_LIBRARY=$(CURDIR)/$(LIB) PYTHONPATH=$(CURDIR)/$(PYDIR)/src \
+	$(SWIFT) build --product wir-cli
+	WIR_LIBRARY=$(CURDIR)/$(LIB) PYTHONPATH=$(CURDIR)/$(PYDIR)/src WIR_CLI=$(CURDIR)/.build/debug/wir-cli \
 	    bash scripts/with-pg-test-server.sh $(PYTHON) -m pytest -q $(PYDIR)/tests
 
 # The whole Swift suite under AddressSanitizer and ThreadSanitizer. Leak reports

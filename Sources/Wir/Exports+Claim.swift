@@ -43,7 +43,7 @@ private func strings(_ array: UnsafePointer<UnsafePointer<CChar>?>?, _ count: In
     guard count > 0 else { return [] }
     guard let array else { throw Status.invalid("\(what) is NULL but n_\(what) is \(count)") }
     guard count <= maxWrites else { throw Status.invalid("n_\(what) is \(count); at most \(maxWrites) per claim") }
-    return try (0..<count).map { try CStrings.read(array[$0], "\(what)[\($0)]", limit: Limits.maxPathBytes) }
+    return try (0..<count).map { try CStrings.read(array[$0], "\(what)[\($0)]") }
 }
 
 /// Reads and checks a wir_claim_opts.
@@ -66,18 +66,18 @@ private func claimSpec(_ pointer: UnsafePointer<wir_claim_opts>?) throws -> Clai
         throw Status.invalid("owner_pid \(options.owner_pid) is not a pid")
     }
     return ClaimSpec(
-        taskID: try CStrings.readOptional(options.task_id, "the task id", limit: Limits.maxTaskIDBytes),
+        taskID: try CStrings.readOptional(options.task_id, "the task id"),
         writes: writes, reads: reads, ttlMs: options.ttl_ms, policy: policy, timeoutMs: options.timeout_ms,
-        key: try CStrings.readOptional(options.key, "the key", limit: Limits.maxTaskIDBytes),
+        key: try CStrings.readOptional(options.key, "the key"),
         ownerPID: options.owner_pid == 0 ? nil : Int32(options.owner_pid),
-        label: try CStrings.readOptional(options.label, "the label", limit: Limits.maxTaskIDBytes) ?? "")
+        label: try CStrings.readOptional(options.label, "the label") ?? "")
 }
 
 @c @implementation
 public func wir_cancel(_ out: UnsafeMutablePointer<Int>?, _ reg: OpaquePointer?, _ taskID: UnsafePointer<CChar>?) -> Int32 {
     Status.run {
         let handle = try RegistryHandle.from(reg)
-        let task = try CStrings.readOptional(taskID, "the task id", limit: Limits.maxTaskIDBytes)
+        let task = try CStrings.readOptional(taskID, "the task id")
         out?.pointee = handle.registry.cancel(taskID: task)
         return WIR_OK
     }
@@ -111,8 +111,8 @@ public func wir_attach(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ reg: Opaq
     return Status.run {
         guard let out else { throw Status.invalid("wir_attach: out is NULL") }
         let handle = try RegistryHandle.from(reg)
-        let task = try CStrings.read(taskID, "the task id", limit: Limits.maxTaskIDBytes)
-        let secret = try CStrings.read(key, "the key", limit: Limits.maxTaskIDBytes)
+        let task = try CStrings.read(taskID, "the task id")
+        let secret = try CStrings.read(key, "the key")
         let (record, entries) = try handle.registry.attach(taskID: task, key: secret)
         out.pointee = ClaimHandle(held: record, entries: entries).opaque
         return WIR_OK
@@ -158,7 +158,7 @@ public func wir_release(_ reg: OpaquePointer?, _ claim: OpaquePointer?, _ outcom
 public func wir_force_release(_ reg: OpaquePointer?, _ taskID: UnsafePointer<CChar>?) -> Int32 {
     Status.run {
         let handle = try RegistryHandle.from(reg)
-        try handle.registry.forceRelease(taskID: try CStrings.read(taskID, "the task id", limit: Limits.maxTaskIDBytes))
+        try handle.registry.forceRelease(taskID: try CStrings.read(taskID, "the task id"))
         return WIR_OK
     }
 }

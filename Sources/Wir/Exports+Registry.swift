@@ -56,7 +56,7 @@ public func wir_open(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ path: Unsaf
     out?.pointee = nil
     return Status.run {
         guard let out else { throw Status.invalid("wir_open: out is NULL") }
-        let file = try CStrings.readOptional(path, "the registry path", limit: Limits.maxPathBytes)
+        let file = try CStrings.readOptional(path, "the registry path")
         out.pointee = RegistryHandle(try Registry(path: file)).opaque
         return WIR_OK
     }
@@ -87,7 +87,7 @@ public func wir_reap(_ out: UnsafeMutablePointer<Int>?, _ reg: OpaquePointer?) -
 public func wir_token_check(_ reg: OpaquePointer?, _ path: UnsafePointer<CChar>?, _ token: UInt64) -> Int32 {
     Status.run {
         let handle = try RegistryHandle.from(reg)
-        let file = try CStrings.read(path, "the path", limit: Limits.maxPathBytes)
+        let file = try CStrings.read(path, "the path")
         guard token <= UInt64(Int64.max),
               try handle.registry.tokenHolds(Int64(token), path: file) else {
             return Status.report(WIR_ESTALE, "token \(token) does not hold '\(file)'")
@@ -103,7 +103,7 @@ public func wir_config_get(_ out: UnsafeMutablePointer<UnsafeMutablePointer<CCha
     return Status.run {
         guard let out else { throw Status.invalid("wir_config_get: out is NULL") }
         let handle = try RegistryHandle.from(reg)
-        let value = try handle.registry.setting(try CStrings.read(name, "the setting name", limit: 64))
+        let value = try handle.registry.setting(try CStrings.read(name, "the setting name"))
         return try give(value, to: out)
     }
 }
@@ -112,8 +112,8 @@ public func wir_config_get(_ out: UnsafeMutablePointer<UnsafeMutablePointer<CCha
 public func wir_config_set(_ reg: OpaquePointer?, _ name: UnsafePointer<CChar>?, _ value: UnsafePointer<CChar>?) -> Int32 {
     Status.run {
         let handle = try RegistryHandle.from(reg)
-        try handle.registry.setSetting(try CStrings.read(name, "the setting name", limit: 64),
-                                       to: try CStrings.read(value, "the setting value", limit: 64))
+        try handle.registry.setSetting(try CStrings.read(name, "the setting name"),
+                                       to: try CStrings.read(value, "the setting value"))
         return WIR_OK
     }
 }
@@ -146,7 +146,7 @@ public func wir_who_json(_ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>
     out?.pointee = nil
     return Status.run {
         guard let out else { throw Status.invalid("wir_who_json: out is NULL") }
-        let file = try CStrings.read(path, "the path", limit: Limits.maxPathBytes)
+        let file = try CStrings.read(path, "the path")
         let (claims, waiters) = try RegistryHandle.from(reg).registry.who(file)
         return try give(RegistryJSON.inFlight(claims: claims, waiters: waiters), to: out)
     }

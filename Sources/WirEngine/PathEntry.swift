@@ -1,9 +1,3 @@
-/// Whether a claim will write a path or only read it. Reads never conflict
-/// with reads; a read and a write conflict when they overlap.
-public enum Access: String, Sendable, CaseIterable {
-    case write, read
-}
-
 /// One entry of a claim: a canonical path, or a glob, with its access. It
 /// stands for every path it matches and everything beneath them.
 public struct PathEntry: Hashable, Sendable, Comparable, CustomStringConvertible {

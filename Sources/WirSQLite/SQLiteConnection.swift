@@ -67,6 +67,12 @@ final class SQLiteConnection {
         return statement
     }
 
+    /// The SQL of every statement cached so far: what the store has actually
+    /// prepared (tests read their query plans).
+    var preparedSQL: [String] {
+        statements.values.map { $0.sql }
+    }
+
     /// A statement prepared for one use (pragmas, diagnostics): finalized when released.
     func uncached(_ sql: String) throws -> SQLiteStatement {
         try prepare(sql, flags: 0, describing: sql)

@@ -14,6 +14,9 @@ final class SQLiteStatement: StoreRow {
 
     deinit { sqlite3_finalize(raw) }
 
+    /// The SQL text the statement was prepared from.
+    var sql: String { sqlite3_sql(raw).map { String(cString: $0) } ?? "" }
+
     func reset() {
         sqlite3_reset(raw)
         sqlite3_clear_bindings(raw)
@@ -78,13 +81,6 @@ final class SQLiteStatement: StoreRow {
         guard let bytes = sqlite3_column_text(raw, Int32(column)) else { return "" }
         return String(cString: bytes)
     }
-}
-
-/// A value bound to a statement parameter.
-enum SQLiteValue {
-    case integer(Int64)
-    case text(String)
-    case null
 }
 
 /// SQLite copies bound text before the call returns.

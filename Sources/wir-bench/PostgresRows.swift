@@ -55,5 +55,13 @@ private func dropSchema(_ url: String, _ schema: String) {
     defer { PQfinish(conn) }
     guard PQstatus(conn) == CONNECTION_OK else { return }
     PQclear(PQexec(conn, "SET client_min_messages = warning"))
-    PQclear(PQexec(conn, "DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE"))
+    // The name goes in as a bound value; the server quotes it (%I) into the statement.
+    let quoted = schema.withCString { name -> String? in
+        var values: [UnsafePointer<CChar>?] = [name]
+        PQclear(PQprepare(conn, "drop_schema", "SELECT format('DROP SCHEMA IF EXISTS %I CASCADE', $1::text)", 1, nil))
+        guard let result = PQexecPrepared(conn, "drop_schema", 1, &values, nil, nil, 0) else { return nil }
+        defer { PQclear(result) }
+        return PQntuples(result) == 1 ? String(cString: PQgetvalue(result, 0, 0)) : nil
+    }
+    if let quoted { PQclear(PQexec(conn, quoted)) }
 }

@@ -15,34 +15,6 @@ import Glibc
 import CSQLite
 import CWir
 
-struct Options {
-    var live = 100_000
-    var rounds = 40
-    var perRound = 100
-    var handoffs = 200
-    var seconds = 2.0
-    var dir = "/tmp"
-    var json: String?
-
-    init(_ arguments: [String]) {
-        var rest = arguments.dropFirst()[...]
-        while let flag = rest.popFirst() {
-            guard let value = rest.popFirst() else { fatal("\(flag) needs a value") }
-            switch flag {
-            case "--live": live = Int(value) ?? live
-            case "--rounds": rounds = Int(value) ?? rounds
-            case "--per-round": perRound = Int(value) ?? perRound
-            case "--handoffs": handoffs = Int(value) ?? handoffs
-            case "--seconds": seconds = Double(value) ?? seconds
-            case "--dir": dir = value
-            case "--json": json = value
-            case "--handoff-waiter", "--contender", "--cold-start", "--profile": break
-            default: fatal("unknown option \(flag)")
-            }
-        }
-    }
-}
-
 func fatal(_ message: String) -> Never {
     let line = Array("wir-bench: \(message)\n".utf8)
     _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
@@ -96,31 +68,6 @@ func populated(_ path: String, live: Int) -> OpaquePointer {
         writes.forEach { free(UnsafeMutablePointer(mutating: $0)) }
     }
     return reg
-}
-
-/// One measured latency row: an action timed again and again.
-final class Row {
-    let name: String
-    let action: () -> Void
-    var samples: [UInt64] = []
-
-    init(_ name: String, _ action: @escaping () -> Void) {
-        self.name = name
-        self.action = action
-    }
-
-    func run(_ count: Int) {
-        for _ in 0..<count {
-            let start = nowNs()
-            action()
-            samples.append(nowNs() - start)
-        }
-    }
-
-    func percentile(_ p: Double) -> Double {
-        let sorted = samples.sorted()
-        return Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]) / 1000
-    }
 }
 
 func pad(_ text: String, _ width: Int) -> String {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CWir
 
 /// The `wir` command: the write-intent registry for shell scripts, Makefiles and schedulers.
 struct WirCommand: ParsableCommand {
@@ -11,7 +12,7 @@ struct WirCommand: ParsableCommand {
             or registry busy; 77 wrong key or not allowed; `run` exits with its command's status (128+N for \
             signal N).
             """,
-        version: "0.1.0",
+        version: "\(WIR_VERSION_MAJOR).\(WIR_VERSION_MINOR).\(WIR_VERSION_PATCH)",
         subcommands: [Run.self, ClaimCommand.self, Release.self, Heartbeat.self, Ls.self, Who.self,
                       Log.self, History.self, Reap.self, Config.self, Doctor.self])
 }

@@ -114,10 +114,6 @@ let tortureEntries: [(String, [String])] = [
     ("d?/f3", ["d1/f3", "d2/f3", "d3/f3"]),
 ]
 
-struct TortureCounts {
-    var admitted = 0, refused = 0, timedOut = 0, warned = 0, crashed = 0, violations = 0, errors = 0
-}
-
 /// Holds the witness locks for `entries` (read or write); returns the violations and the open fds.
 func witness(_ entries: [(text: String, leaves: [String], read: Bool)], in directory: String) -> (Int, [Int32]) {
     var violations = 0
@@ -219,12 +215,6 @@ func torture(registryPath: String, root: String, witnessDir: String, iterations:
     }
     say("admitted=\(counts.admitted) refused=\(counts.refused) timedout=\(counts.timedOut) warned=\(counts.warned) "
         + "crashed=\(counts.crashed) violations=\(counts.violations) errors=\(counts.errors)")
-}
-
-extension String {
-    func replacingOccurrences(of target: Character, with replacement: Character) -> String {
-        String(map { $0 == target ? replacement : $0 })
-    }
 }
 
 do {

@@ -198,10 +198,3 @@ struct PostgresStoreTests {
         #expect(listener.drain())
     }
 }
-
-extension ScratchSchema {
-    /// A store on this schema, judging leases by the server's clock or not.
-    func store(serverClock: Bool) throws -> PostgresStore {
-        try PostgresStore(location: PostgresLocation(url), serverClock: serverClock)
-    }
-}

@@ -84,13 +84,20 @@ import WirEngine
     }
 
     /// Overlap checks must be index searches, so a claim's cost does not grow with live claims.
+    /// The statements the store prepares for the overlap and expiry queries (read
+    /// back from its statement cache, not copied here) search an index.
     @Test func overlapQueriesUseTheIndex() throws {
         let store = try SQLiteStore(path: dir.file("plan.db"))
-        for sql in ["SELECT entry, task_id FROM claim_entries WHERE path = ?1",
-                    "SELECT entry, task_id FROM claim_entries WHERE path > ?1 AND path < ?2",
-                    "SELECT task_id FROM claims WHERE expires_ms <= ?1 ORDER BY expires_ms, task_id LIMIT ?2"] {
+        let before = Set(store.connection.preparedSQL)
+        _ = try store.read { tx in
+            (try tx.holdings(overlappingAny: paths("/a/b", "/a/c/d")), try tx.expiredClaims(atOrBefore: 1, limit: 4))
+        }
+        let queries = Set(store.connection.preparedSQL).subtracting(before)
+            .filter { !["BEGIN", "COMMIT", "ROLLBACK"].contains($0) }
+        #expect(queries.count == 3, "the overlap lookups and the expiry query: \(queries)")
+        for sql in queries {
             let plan = try store.connection.uncached("EXPLAIN QUERY PLAN " + sql).rows { $0.text(3) }
-            #expect(plan.allSatisfy { $0.hasPrefix("SEARCH") }, "\(sql): \(plan)")
+            #expect(!plan.isEmpty && plan.allSatisfy { $0.hasPrefix("SEARCH") }, "\(sql): \(plan)")
         }
     }
 

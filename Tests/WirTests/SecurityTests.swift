@@ -69,32 +69,53 @@ import WirEngine
     }
 
     /// Every SQL statement binds its values. Cached statements take a
-    /// `StaticString`, so they cannot interpolate at all; elsewhere (pragmas,
-    /// diagnostics) interpolation in SQL may only name constants (the
-    /// application id, the schema version, table names from a fixed list).
+    /// `StaticString`, so they cannot interpolate at all; elsewhere SQL may
+    /// interpolate only constants: the application id, the schema versions, the
+    /// PostgreSQL lock statement and claim columns, and validated, quoted
+    /// identifiers (the schema, its LISTEN channel). Arrays and values go in
+    /// bound parameters (`PostgresArray`).
     @Test func sqlIsNeverBuiltFromValues() throws {
         let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Sources")
-        // PostgreSQL: the schema and its LISTEN channel are validated identifiers, always quoted
-        // (PostgresIdentifier); the overlap query's placeholders are numbered from a count.
-        let allowed: Set<String> = ["Self.claimColumns", "applicationID", "latestVersion", "table",
-                                    "schema.quoted", "channel"]
-        let sqlWords = ["SELECT ", "INSERT ", "UPDATE ", "DELETE ", "PRAGMA ", "CREATE ", "ALTER ", "LISTEN "]
-        var checked = 0
+        let allowed: Set<String> = ["Self.claimColumns", "PostgresSchema.lockStatement", "applicationID",
+                                    "latestVersion", "schema.quoted", "channel"]
+        var expressions = 0
         let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)!
         for case let file as URL in files where file.pathExtension == "swift" {
-            for line in try String(contentsOf: file, encoding: .utf8).split(separator: "\n")
-            where sqlWords.contains(where: { line.contains($0) }) && line.contains("\\(") {
-                checked += 1
-                var rest = line[...]
-                while let open = rest.range(of: "\\(") {
-                    let tail = rest[open.upperBound...]
-                    let name = String(tail.prefix { $0 != ")" })
-                    #expect(allowed.contains(name), "\(file.lastPathComponent): SQL interpolates '\(name)': \(line)")
-                    rest = tail.dropFirst(name.count)
-                }
+            let (findings, sql) = SQLInterpolationScanner.scan(try String(contentsOf: file, encoding: .utf8))
+            expressions += sql
+            for finding in findings {
+                #expect(allowed.contains(finding.code),
+                        "\(file.lastPathComponent):\(finding.line): SQL interpolates '\(finding.code)'")
             }
         }
-        #expect(checked >= 3, "the scan must see the SQL it guards")
+        #expect(expressions >= 50, "the scan must see the SQL it guards (saw \(expressions) statements)")
+    }
+
+    /// The scanner sees interpolations in multi-line literals, in literals
+    /// joined by `+` whose SQL keyword is in another part, and inside nested
+    /// parentheses; it ignores comments and messages without SQL.
+    @Test func theSQLScannerSeesEveryInterpolation() {
+        let source = #"""
+            let a = "WITH locked AS MATERIALIZED (\(PostgresSchema.lockStatement)) "
+                + "SELECT x FROM t WHERE y = '\(value)'"
+            let b = """
+                DELETE FROM claims
+                WHERE task_id = '\(task.id(for: (1, 2)))'
+                """
+            // "SELECT \(commented)"
+            let c = "cannot open '\(path)'"
+            let d = "prefix \(first) " +
+                "UPDATE t SET v = \(second)"
+            let e = "EXPLAIN " + query.text + message
+            let f = table + " WHERE x = 1"
+            var g = ""
+            g += "SELECT 1"
+            """#
+        let (findings, sql) = SQLInterpolationScanner.scan(source)
+        #expect(sql == 6)
+        #expect(findings.map(\.code) == ["PostgresSchema.lockStatement", "value", "task.id(for: (1, 2))", "first", "second",
+                                         "query.text", "table"])
+        #expect(findings.map(\.line) == [1, 2, 5, 9, 10, 11, 12])
     }
 }

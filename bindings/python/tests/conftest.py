@@ -1,4 +1,5 @@
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -6,6 +7,17 @@ import pytest
 import wir
 
 ROOT = Path(__file__).resolve().parents[3]
+
+
+def header_defines() -> dict[str, int]:
+    """Every integer WIR_* macro of Include/wir.h."""
+    text = (ROOT / "Include" / "wir.h").read_text()
+    return {name: int(value) for name, value in re.findall(r"^#define (WIR_\w+)\s+(-?\d+)(?:LL)?\b", text, re.M)}
+
+
+def header_version() -> str:
+    defines = header_defines()
+    return "{}.{}.{}".format(defines["WIR_VERSION_MAJOR"], defines["WIR_VERSION_MINOR"], defines["WIR_VERSION_PATCH"])
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import venv
 from pathlib import Path
 
 import pytest
+from conftest import header_version
 
 ROOT = Path(__file__).resolve().parents[3]
 SWIFT_RUNTIME = "/opt/swift/usr/lib/swift/linux"
@@ -26,7 +27,8 @@ def test_the_wheel_runs_without_the_swift_toolchain(tmp_path):
         "import wir, tempfile, os\n"
         "d = tempfile.mkdtemp()\n"
         "reg = wir.Registry(os.path.join(d, 'r.db'))\n"
-        "with reg.claim(writes=[os.path.join(d, 'f')]) as c: print('claimed', c.token, wir.library_version())\n"
+        "with reg.claim(writes=[os.path.join(d, 'f')]) as c:\n"
+        "    print('claimed', c.token, wir.library_version(), wir.__version__)\n"
     )
     command = [str(python), "-c", script]
     if Path(SWIFT_RUNTIME).is_dir():
@@ -38,7 +40,8 @@ def test_the_wheel_runs_without_the_swift_toolchain(tmp_path):
                    f'mount --bind "{empty}" {SWIFT_RUNTIME} && exec "$@"', "sh"] + command
     result = subprocess.run(command, env=env, capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("claimed 1 0.1.0")
+    version = header_version()
+    assert result.stdout.startswith(f"claimed 1 {version} {version}")
 
 
 def test_a_source_install_finds_an_installed_library_through_pkg_config(tmp_path):
@@ -51,8 +54,10 @@ def test_a_source_install_finds_an_installed_library_through_pkg_config(tmp_path
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     subprocess.run([python, "-m", "pip", "install", "-q", "--no-index", "--no-build-isolation",
                     "--disable-pip-version-check", str(ROOT / "bindings" / "python")], check=True, env=env)
-    script = "import wir, tempfile; print(wir.library_version(), wir.Registry(tempfile.mkdtemp() + '/r.db').path)"
+    script = ("import wir, tempfile; "
+              "print(wir.library_version(), wir.__version__, wir.Registry(tempfile.mkdtemp() + '/r.db').path)")
     result = subprocess.run([python, "-c", script], capture_output=True, text=True, cwd=tmp_path,
                             env=dict(env, PKG_CONFIG_PATH=str(prefix / "lib" / "pkgconfig")))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("0.1.0 ")
+    version = header_version()
+    assert result.stdout.startswith(f"{version} {version} ")

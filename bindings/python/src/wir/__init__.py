@@ -19,9 +19,19 @@ __all__ = [
     "InvalidArgument", "Registry", "RegistryBusy", "RegistryError", "WirError", "library_version",
 ]
 
-__version__ = "0.1.0"
-
 
 def library_version() -> str:
     """The version of the loaded libwir.so."""
     return _lib.wir_version().decode()
+
+
+def _package_version() -> str:
+    """The installed package's version (setup.py takes it from wir.h); in a source checkout, the library's."""
+    try:
+        from importlib.metadata import PackageNotFoundError, version
+        return version("wir")
+    except (ImportError, PackageNotFoundError):
+        return library_version()
+
+
+__version__ = _package_version()

@@ -6,14 +6,13 @@ import os
 import threading
 import time
 from ctypes import c_char_p
-from typing import TYPE_CHECKING, Iterable
+from typing import Iterable
 
 from . import _native
-from ._errors import ClaimLost, Conflict, to_datetime
+from ._errors import ClaimLost, Conflict
+from ._handle import Handle
 from ._native import lib, read_conflicts
-
-if TYPE_CHECKING:
-    from ._registry import Registry
+from ._units import millis, to_datetime
 
 
 class Claim:
@@ -26,8 +25,8 @@ class Claim:
     Thread-safe: the heartbeat thread and the caller share it under a lock.
     """
 
-    def __init__(self, registry: "Registry", pointer: int, heartbeat: bool = False):
-        self._registry = registry
+    def __init__(self, handle: Handle, pointer: int, heartbeat: bool = False):
+        self._handle = handle
         self._pointer = pointer
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -59,8 +58,7 @@ class Claim:
         Raises ClaimLost (and sets ``lost``) if the claim has ended."""
         with self._lock:
             try:
-                lib.wir_heartbeat(self._registry._handle_for_use(), self._pointer,
-                                  0 if ttl is None else _native_ms(ttl))
+                lib.wir_heartbeat(self._handle.use(), self._pointer, millis(ttl, 0))
             except ClaimLost:
                 self.lost = True
                 raise
@@ -74,7 +72,7 @@ class Claim:
         self._stop.set()
         with self._lock:
             try:
-                lib.wir_release(self._registry._handle_for_use(), self._pointer, _native.OUTCOMES[outcome])
+                lib.wir_release(self._handle.use(), self._pointer, _native.OUTCOMES[outcome])
             finally:
                 self.released = True
 
@@ -82,8 +80,7 @@ class Claim:
              timeout: float | None = None) -> None:
         """Adds entries to the claim, all or nothing, under ``policy``; the claim
         gets a new, greater token. Raises ClaimConflict (nothing changes) etc."""
-        grown = self._registry._claim_pointer(writes, reads, task_id=self.task_id, key=self.key,
-                                              ttl=None, policy=policy, timeout=timeout, owner_pid=None)
+        grown = self._handle.claim(writes, reads, task_id=self.task_id, key=self.key, policy=policy, timeout=timeout)
         with self._lock:
             lib.wir_claim_free(self._pointer)
             self._pointer = grown
@@ -94,7 +91,7 @@ class Claim:
         encoded = [os.fsencode(p) for p in paths]
         array = (c_char_p * len(encoded))(*encoded)
         with self._lock:
-            lib.wir_shrink(self._registry._handle_for_use(), self._pointer, array, len(encoded))
+            lib.wir_shrink(self._handle.use(), self._pointer, array, len(encoded))
             self.paths = tuple(lib.wir_claim_path(self._pointer, i).decode()
                                for i in range(lib.wir_claim_path_count(self._pointer)))
 
@@ -141,10 +138,6 @@ class Claim:
     def __repr__(self) -> str:
         state = "lost" if self.lost else "released" if self.released else "held"
         return f"<wir.Claim {self.task_id!r} token={self.token} {state} paths={list(self.paths)}>"
-
-
-def _native_ms(seconds: float) -> int:
-    return int(round(seconds * 1000))
 
 
 def _cancelled_error():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,3 @@ class RegistryBusy(WirError):
 
 class RegistryError(WirError, OSError):
     """The registry file cannot be used: I/O, corrupt, foreign or newer schema."""
-
-
-def to_datetime(ms: int) -> datetime | None:
-    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc) if ms > 0 else None

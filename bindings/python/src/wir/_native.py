@@ -17,7 +17,8 @@ from ctypes import (CFUNCTYPE, POINTER, Structure, c_char_p, c_int, c_int32, c_i
 from pathlib import Path
 
 from ._errors import (ClaimCancelled, ClaimConflict, ClaimLost, ClaimTimeout, Conflict, InvalidArgument,
-                      RegistryBusy, RegistryError, WirError, to_datetime)
+                      RegistryBusy, RegistryError, WirError)
+from ._units import to_datetime
 
 
 def _candidates() -> list[str]:
@@ -59,13 +60,17 @@ WIR_EINVAL, WIR_ENOMEM, WIR_ECONFLICT, WIR_ETIMEDOUT, WIR_ELOST = -1, -2, -3, -4
 WIR_EKEY, WIR_ENOTFOUND, WIR_EEXIST, WIR_ESTALE, WIR_EBUSY = -6, -7, -8, -9, -10
 WIR_EIO, WIR_ECORRUPT, WIR_ESCHEMA, WIR_EPATH, WIR_EFORK = -11, -12, -13, -14, -15
 WIR_ENOTSUP, WIR_EINTERNAL, WIR_ECANCELED = -16, -17, -18
-POLICIES = {None: 0, "refuse": 1, "queue": 2, "warn": 3}
-OUTCOMES = {"completed": 0, "failed": 1, "cancelled": 2}
-WIR_ACCESS_READ = 1
+WIR_POLICY_DEFAULT, WIR_POLICY_REFUSE, WIR_POLICY_QUEUE, WIR_POLICY_WARN = 0, 1, 2, 3
+WIR_OUTCOME_COMPLETED, WIR_OUTCOME_FAILED, WIR_OUTCOME_CANCELLED = 0, 1, 2
+WIR_ACCESS_WRITE, WIR_ACCESS_READ = 0, 1
+WIR_CLAIM_OPTS_VERSION = 1
+# Python's names for the C enumerations (a test checks every number against wir.h).
+POLICIES = {None: WIR_POLICY_DEFAULT, "refuse": WIR_POLICY_REFUSE, "queue": WIR_POLICY_QUEUE, "warn": WIR_POLICY_WARN}
+OUTCOMES = {"completed": WIR_OUTCOME_COMPLETED, "failed": WIR_OUTCOME_FAILED, "cancelled": WIR_OUTCOME_CANCELLED}
 
 
 class ClaimOpts(Structure):
-    """wir_claim_opts (version 1)."""
+    """wir_claim_opts (version WIR_CLAIM_OPTS_VERSION)."""
     _fields_ = [
         ("version", c_uint32),
         ("task_id", c_char_p),

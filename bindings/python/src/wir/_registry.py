@@ -8,14 +8,16 @@ import json
 import os
 import threading
 import uuid
-from ctypes import byref, c_char_p, c_size_t, c_void_p
+from ctypes import byref, c_size_t, c_void_p
 from datetime import datetime
 from typing import Any, Callable, Iterable
 
 from . import _native
 from ._claim import Claim
 from ._errors import Conflict
-from ._native import lib, read_conflicts
+from ._handle import Handle
+from ._native import lib
+from ._units import epoch_ms
 
 _executor: concurrent.futures.ThreadPoolExecutor | None = None
 _executor_lock = threading.Lock()
@@ -27,28 +29,6 @@ def _waiters() -> concurrent.futures.ThreadPoolExecutor:
         if _executor is None:
             _executor = concurrent.futures.ThreadPoolExecutor(max_workers=64, thread_name_prefix="wir-wait")
         return _executor
-
-
-def _encode_all(items: Iterable[str | os.PathLike]) -> list[bytes]:
-    if isinstance(items, (str, bytes, os.PathLike)):
-        raise TypeError("pass a list of paths, not a single path")
-    return [os.fsencode(item) for item in items]
-
-
-def _millis(seconds: float | None, name: str, none: int) -> int:
-    if seconds is None:
-        return none
-    if seconds < 0:
-        raise ValueError(f"{name} must not be negative")
-    return int(round(seconds * 1000))
-
-
-def _epoch_ms(when: datetime | float | None) -> int:
-    if when is None:
-        return 0
-    if isinstance(when, datetime):
-        return int(when.timestamp() * 1000)
-    return int(when * 1000)
 
 
 class Registry:
@@ -63,38 +43,12 @@ class Registry:
     """
 
     def __init__(self, path: str | os.PathLike | None = None):
-        self._requested = None if path is None else os.fspath(path)
-        self._lock = threading.Lock()
-        self._warn: Callable[[tuple[Conflict, ...], Claim], None] | None = None
-        self._warn_c = None
-        self._handle: c_void_p | None = None
-        self._pid = -1
-        self._open()
-
-    def _open(self) -> None:
-        handle = c_void_p()
-        lib.wir_open(byref(handle), None if self._requested is None else os.fsencode(self._requested))
-        self._handle, self._pid = handle, os.getpid()
-        self.path: str = lib.wir_registry_path(handle).decode()
-        if self._warn is not None:
-            self._install_warn()
-
-    def _handle_for_use(self) -> c_void_p:
-        with self._lock:
-            if self._pid != os.getpid():
-                # A forked child: the parent's handle is left alone. Opening our
-                # own raises WIR_EFORK while the parent had a registry open.
-                self._open()
-            if self._handle is None:
-                raise ValueError("the registry is closed")
-            return self._handle
+        self._handle = Handle(None if path is None else os.fspath(path))
+        self.path: str = self._handle.path
 
     def close(self) -> None:
         """Closes the handle. Claims made through it stay held until released."""
-        with self._lock:
-            if self._handle is not None and self._pid == os.getpid():
-                lib.wir_close(self._handle)
-            self._handle = None
+        self._handle.close()
 
     def __enter__(self) -> "Registry":
         return self
@@ -123,25 +77,9 @@ class Registry:
         third of the TTL. Raises ClaimConflict, ClaimTimeout, ClaimCancelled,
         InvalidArgument, RegistryBusy or RegistryError.
         """
-        pointer = self._claim_pointer(writes, reads, task_id=task_id, key=key, ttl=ttl, policy=policy,
-                                      timeout=timeout, owner_pid=owner_pid, label=label)
-        return Claim(self, pointer, heartbeat=heartbeat)
-
-    def _claim_pointer(self, writes, reads, *, task_id, key, ttl, policy, timeout, owner_pid, label=None) -> int:
-        if policy not in _native.POLICIES:
-            raise ValueError(f"policy must be refuse, queue or warn, not {policy!r}")
-        write_list, read_list = _encode_all(writes), _encode_all(reads)
-        write_array = (c_char_p * len(write_list))(*write_list)
-        read_array = (c_char_p * len(read_list))(*read_list)
-        options = _native.ClaimOpts(
-            version=1, task_id=None if task_id is None else task_id.encode(),
-            writes=write_array, n_writes=len(write_list), ttl_ms=_millis(ttl, "ttl", 0),
-            policy=_native.POLICIES[policy], timeout_ms=_millis(timeout, "timeout", -1),
-            key=None if key is None else key.encode(), owner_pid=owner_pid or 0,
-            reads=read_array, n_reads=len(read_list), label=None if label is None else label.encode())
-        pointer = c_void_p()
-        lib.wir_claim(byref(pointer), self._handle_for_use(), byref(options))
-        return pointer.value
+        pointer = self._handle.claim(writes, reads, task_id=task_id, key=key, ttl=ttl, policy=policy,
+                                     timeout=timeout, owner_pid=owner_pid, label=label)
+        return Claim(self._handle, pointer, heartbeat=heartbeat)
 
     def aclaim(self, writes: Iterable[str | os.PathLike] = (), reads: Iterable[str | os.PathLike] = (),
                **options: Any) -> "AsyncClaim":
@@ -153,29 +91,29 @@ class Registry:
     def attach(self, task_id: str, key: str) -> Claim:
         """A claim in flight, made by any process, from its task id and key."""
         pointer = c_void_p()
-        lib.wir_attach(byref(pointer), self._handle_for_use(), task_id.encode(), key.encode())
-        return Claim(self, pointer.value)
+        lib.wir_attach(byref(pointer), self._handle.use(), task_id.encode(), key.encode())
+        return Claim(self._handle, pointer.value)
 
     def force_release(self, task_id: str) -> None:
         """Ends a claim without its key (root or the registry file's owner only); the
         history records it as "forced", with who forced it."""
-        lib.wir_force_release(self._handle_for_use(), task_id.encode())
+        lib.wir_force_release(self._handle.use(), task_id.encode())
 
     def cancel(self, task_id: str | None = None) -> int:
         """Cancels this handle's queued claims for ``task_id`` (None: all); returns how many."""
         count = c_size_t()
-        lib.wir_cancel(byref(count), self._handle_for_use(), None if task_id is None else task_id.encode())
+        lib.wir_cancel(byref(count), self._handle.use(), None if task_id is None else task_id.encode())
         return count.value
 
     def token_holds(self, path: str | os.PathLike, token: int) -> bool:
         """True when the claim holding ``path`` now has fencing token ``token``."""
-        status = lib.wir_token_check(self._handle_for_use(), os.fsencode(path), token)
+        status = lib.wir_token_check(self._handle.use(), os.fsencode(path), token)
         return status == _native.WIR_OK
 
     def reap(self) -> int:
         """Reaps lapsed and dead-owner claims now; returns how many."""
         count = c_size_t()
-        lib.wir_reap(byref(count), self._handle_for_use())
+        lib.wir_reap(byref(count), self._handle.use())
         return count.value
 
     # ---- warn callback, settings, listings ---------------------------------
@@ -183,35 +121,18 @@ class Registry:
     def on_warn(self, callback: Callable[[tuple[Conflict, ...], str], None] | None) -> None:
         """Calls ``callback(conflicts, task_id)`` when a claim is admitted under the
         warn policy despite overlaps (on the claiming thread). None removes it."""
-        self._warn = callback
-        self._install_warn()
-
-    def _install_warn(self) -> None:
-        if self._warn is None:
-            self._warn_c = None
-            lib.wir_set_warn_callback(self._handle, _native.WarnFn(), None)
-            return
-        callback = self._warn
-
-        def trampoline(_payload, claim_pointer):
-            try:
-                callback(read_conflicts(claim_pointer), lib.wir_claim_task_id(claim_pointer).decode())
-            except Exception:        # never let an exception cross into C
-                import traceback
-                traceback.print_exc()
-
-        self._warn_c = _native.WarnFn(trampoline)
-        lib.wir_set_warn_callback(self._handle, self._warn_c, None)
+        self._handle.set_warn(callback)
 
     def config(self, name: str) -> str:
-        """A registry-wide default: "policy", "ttl_ms" or "grace_ms"."""
+        """A registry-wide default: "policy", "ttl_ms" or "grace_ms" (durations in milliseconds)."""
         out = c_void_p()
-        lib.wir_config_get(byref(out), self._handle_for_use(), name.encode())
+        lib.wir_config_get(byref(out), self._handle.use(), name.encode())
         return _native.take_string(out)
 
     def set_config(self, name: str, value: str | int) -> None:
-        """Stores a registry-wide default for every process."""
-        lib.wir_config_set(self._handle_for_use(), name.encode(), str(value).encode())
+        """Stores a registry-wide default for every process: a policy name, or for "ttl_ms" and
+        "grace_ms" milliseconds (an int) or a duration with a unit ("10m")."""
+        lib.wir_config_set(self._handle.use(), name.encode(), str(value).encode())
 
     def in_flight(self) -> dict:
         """{"claims": [...], "waiters": [...]} (schema: docs/json.md)."""
@@ -223,21 +144,21 @@ class Registry:
 
     def conflict_log(self, since: datetime | float | None = None, limit: int = 1000) -> list:
         """The conflict log: what is stomping what (one row per overlapping pair)."""
-        return self._json(lib.wir_log_json, _epoch_ms(since), limit)
+        return self._json(lib.wir_log_json, epoch_ms(since), limit)
 
     def history(self, since: datetime | float | None = None, limit: int = 1000) -> list:
         """Ended claims with why they ended and how long they held."""
-        return self._json(lib.wir_history_json, _epoch_ms(since), limit)
+        return self._json(lib.wir_history_json, epoch_ms(since), limit)
 
     def prune(self, before: datetime | float) -> int:
         """Deletes log and history rows older than ``before``; returns how many."""
         count = c_size_t()
-        lib.wir_prune(byref(count), self._handle_for_use(), _epoch_ms(before))
+        lib.wir_prune(byref(count), self._handle.use(), epoch_ms(before))
         return count.value
 
     def _json(self, function, *args):
         out = c_void_p()
-        function(byref(out), self._handle_for_use(), *args)
+        function(byref(out), self._handle.use(), *args)
         return json.loads(_native.take_string(out))
 
 

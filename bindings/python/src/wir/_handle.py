@@ -1,0 +1,100 @@
+"""The native registry handle as Python holds it: opened again in a forked child, shared by a
+Registry and the claims made through it."""
+
+from __future__ import annotations
+
+import os
+import threading
+import traceback
+from ctypes import byref, c_char_p, c_void_p
+from typing import Callable, Iterable
+
+from . import _native
+from ._errors import Conflict
+from ._native import lib, read_conflicts
+from ._units import millis
+
+
+def encode_all(items: Iterable[str | os.PathLike]) -> list[bytes]:
+    """Paths as the bytes the C API takes (a lone string is refused: it would be split into characters)."""
+    if isinstance(items, (str, bytes, os.PathLike)):
+        raise TypeError("pass a list of paths, not a single path")
+    return [os.fsencode(item) for item in items]
+
+
+class Handle:
+    """One ``wir_registry *``. Thread-safe. In a child made by ``fork`` the parent's handle is left
+    alone and a new one is opened on first use (the library refuses with WIR_EFORK while the
+    parent had a registry open)."""
+
+    def __init__(self, requested: str | None):
+        self._requested = requested
+        self._lock = threading.Lock()
+        self._warn: Callable[[tuple[Conflict, ...], str], None] | None = None
+        self._warn_c = None
+        self._pointer: c_void_p | None = None
+        self._pid = -1
+        self.path = ""
+        self._open()
+
+    def _open(self) -> None:
+        pointer = c_void_p()
+        lib.wir_open(byref(pointer), None if self._requested is None else os.fsencode(self._requested))
+        self._pointer, self._pid = pointer, os.getpid()
+        self.path = lib.wir_registry_path(pointer).decode()
+        if self._warn is not None:
+            self._install_warn()
+
+    def use(self) -> c_void_p:
+        """The handle for a call from this process, opening one after a fork."""
+        with self._lock:
+            if self._pid != os.getpid():
+                self._open()
+            if self._pointer is None:
+                raise ValueError("the registry is closed")
+            return self._pointer
+
+    def close(self) -> None:
+        with self._lock:
+            if self._pointer is not None and self._pid == os.getpid():
+                lib.wir_close(self._pointer)
+            self._pointer = None
+
+    def claim(self, writes, reads, *, task_id=None, key=None, ttl=None, policy=None, timeout=None,
+              owner_pid=None, label=None) -> int:
+        """Calls wir_claim; returns the owned ``wir_claim_t *`` (errcheck raises on refusal)."""
+        if policy not in _native.POLICIES:
+            raise ValueError(f"policy must be refuse, queue or warn, not {policy!r}")
+        write_list, read_list = encode_all(writes), encode_all(reads)
+        options = _native.ClaimOpts(
+            version=_native.WIR_CLAIM_OPTS_VERSION, task_id=None if task_id is None else task_id.encode(),
+            writes=(c_char_p * len(write_list))(*write_list), n_writes=len(write_list),
+            ttl_ms=millis(ttl, 0), policy=_native.POLICIES[policy], timeout_ms=millis(timeout, -1),
+            key=None if key is None else key.encode(), owner_pid=owner_pid or 0,
+            reads=(c_char_p * len(read_list))(*read_list), n_reads=len(read_list),
+            label=None if label is None else label.encode())
+        pointer = c_void_p()
+        lib.wir_claim(byref(pointer), self.use(), byref(options))
+        return pointer.value
+
+    def set_warn(self, callback: Callable[[tuple[Conflict, ...], str], None] | None) -> None:
+        """Calls ``callback(conflicts, task_id)`` for claims admitted under warn despite overlaps."""
+        self._warn = callback
+        self.use()
+        self._install_warn()
+
+    def _install_warn(self) -> None:
+        if self._warn is None:
+            self._warn_c = None
+            lib.wir_set_warn_callback(self._pointer, _native.WarnFn(), None)
+            return
+        callback = self._warn
+
+        def trampoline(_payload, claim_pointer):
+            try:
+                callback(read_conflicts(claim_pointer), lib.wir_claim_task_id(claim_pointer).decode())
+            except Exception:        # never let an exception cross into C
+                traceback.print_exc()
+
+        self._warn_c = _native.WarnFn(trampoline)
+        lib.wir_set_warn_callback(self._pointer, self._warn_c, None)
