@@ -274,12 +274,17 @@ WIR_API int wir_shrink(wir_registry *reg, wir_claim_t *claim, const char *const 
 
 /** Reads a registry-wide default: "policy" (refuse, queue or warn), "ttl_ms"
  *  or "grace_ms" (how long a claim whose lease lapsed keeps blocking others;
- *  owners proven dead need none).
- *  @param[out] out  receives a string the caller frees with wir_free.
+ *  owners proven dead need none). "ttl" and "grace" name the same settings.
+ *  @param[out] out  receives a string the caller frees with wir_free:
+ *                   the policy's name, or milliseconds in decimal.
  *  @return WIR_OK; WIR_EINVAL (unknown name); WIR_EBUSY; WIR_EIO. Thread-safe. */
 WIR_API int wir_config_get(char **out, wir_registry *reg, const char *name);
 
 /** Stores a registry-wide default (see wir_config_get) for every process.
+ *  @param value  a policy's name; for "ttl_ms" and "grace_ms", milliseconds in
+ *                decimal or a number with a unit ("250ms", "30s", "1.5m", "10m",
+ *                "1h", "1d"). The TTL is 1 ms to WIR_TTL_MAX_MS, the grace 0 to
+ *                WIR_TTL_MAX_MS.
  *  @return WIR_OK; WIR_EINVAL (unknown name or bad value); WIR_EBUSY; WIR_EIO. */
 WIR_API int wir_config_set(wir_registry *reg, const char *name, const char *value);
 

@@ -130,48 +130,44 @@ private func give(_ text: String, to out: UnsafeMutablePointer<UnsafeMutablePoin
     return WIR_OK
 }
 
-@c @implementation
-public func wir_inflight_json(_ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ reg: OpaquePointer?) -> Int32 {
+/// The body of every `wir_*_json` export: checks `out` and the handle, then
+/// hands over the JSON `listing` renders.
+private func json(_ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ reg: OpaquePointer?, _ function: String,
+                  _ listing: (Registry) throws -> String) -> Int32 {
     out?.pointee = nil
     return Status.run {
-        guard let out else { throw Status.invalid("wir_inflight_json: out is NULL") }
-        let (claims, waiters) = try RegistryHandle.from(reg).registry.inFlight()
-        return try give(RegistryJSON.inFlight(claims: claims, waiters: waiters), to: out)
+        guard let out else { throw Status.invalid("\(function): out is NULL") }
+        return try give(try listing(try RegistryHandle.from(reg).registry), to: out)
+    }
+}
+
+@c @implementation
+public func wir_inflight_json(_ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ reg: OpaquePointer?) -> Int32 {
+    json(out, reg, "wir_inflight_json") { registry in
+        let (claims, waiters) = try registry.inFlight()
+        return RegistryJSON.inFlight(claims: claims, waiters: waiters)
     }
 }
 
 @c @implementation
 public func wir_who_json(_ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ reg: OpaquePointer?,
                          _ path: UnsafePointer<CChar>?) -> Int32 {
-    out?.pointee = nil
-    return Status.run {
-        guard let out else { throw Status.invalid("wir_who_json: out is NULL") }
-        let file = try CStrings.read(path, "the path")
-        let (claims, waiters) = try RegistryHandle.from(reg).registry.who(file)
-        return try give(RegistryJSON.inFlight(claims: claims, waiters: waiters), to: out)
+    json(out, reg, "wir_who_json") { registry in
+        let (claims, waiters) = try registry.who(try CStrings.read(path, "the path"))
+        return RegistryJSON.inFlight(claims: claims, waiters: waiters)
     }
 }
 
 @c @implementation
 public func wir_log_json(_ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ reg: OpaquePointer?,
                          _ sinceMs: Int64, _ limit: Int) -> Int32 {
-    out?.pointee = nil
-    return Status.run {
-        guard let out else { throw Status.invalid("wir_log_json: out is NULL") }
-        let rows = try RegistryHandle.from(reg).registry.conflictLog(sinceMs: sinceMs, limit: limit)
-        return try give(RegistryJSON.conflictLog(rows), to: out)
-    }
+    json(out, reg, "wir_log_json") { RegistryJSON.conflictLog(try $0.conflictLog(sinceMs: sinceMs, limit: limit)) }
 }
 
 @c @implementation
 public func wir_history_json(_ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ reg: OpaquePointer?,
                              _ sinceMs: Int64, _ limit: Int) -> Int32 {
-    out?.pointee = nil
-    return Status.run {
-        guard let out else { throw Status.invalid("wir_history_json: out is NULL") }
-        let rows = try RegistryHandle.from(reg).registry.history(sinceMs: sinceMs, limit: limit)
-        return try give(RegistryJSON.history(rows), to: out)
-    }
+    json(out, reg, "wir_history_json") { RegistryJSON.history(try $0.history(sinceMs: sinceMs, limit: limit)) }
 }
 
 @c @implementation

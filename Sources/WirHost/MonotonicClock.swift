@@ -4,6 +4,13 @@ import Glibc
 
 /// Time that only moves forward, for deadlines and intervals within one process.
 public enum MonotonicClock {
+    /// Nanoseconds on CLOCK_MONOTONIC.
+    public static func nowNs() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
+    }
+
     /// Milliseconds on CLOCK_MONOTONIC.
     public static func nowMs() -> Int64 {
         var now = timespec()

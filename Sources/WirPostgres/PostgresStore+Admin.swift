@@ -53,13 +53,6 @@ extension PostgresStore {
             """, [schema]).first?.int64(0) ?? 0
         report.append(Diagnostic(name: "integrity", value: invalid == 0 ? "ok" : "\(invalid) invalid index(es)",
                                  isNumber: false))
-        for (table, sql) in [("claims", "SELECT count(*) FROM claims"),
-                             ("claim_entries", "SELECT count(*) FROM claim_entries"),
-                             ("waiters", "SELECT count(*) FROM waiters"),
-                             ("history", "SELECT count(*) FROM history"),
-                             ("conflicts", "SELECT count(*) FROM conflicts")] {
-            report.append(Diagnostic(name: table, value: "\(try connection.query(sql).first?.int64(0) ?? 0)", isNumber: true))
-        }
-        return report
+        return report + (try RowCounts.diagnostics { try connection.query($0).first?.int64(0) ?? 0 })
     }
 }

@@ -2,8 +2,8 @@ import WirEngine
 import WirStorage
 
 /// The store's queries, run on a connection inside a transaction that
-/// `PostgresStore` opened. Every value is a bound parameter; statement texts
-/// are constants (or, for the ancestor lookup, built from a count alone).
+/// `PostgresStore` opened. Every value is a bound parameter (lists go as one
+/// array parameter, `PostgresArray`); every statement text is a constant.
 struct PostgresTransaction: StoreTransaction {
     let connection: PostgresConnection
     /// The server's clock when the transaction took its lock (nil: not used).

@@ -1,9 +1,11 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import WirHost
 
 /// How a connection waits for another process's lock: short sleeps that grow
-/// from 50 µs to at most 2 ms, each with random jitter, until the timeout.
+/// from 250–500 µs to 2.5–5 ms (a random point in the upper half of a ceiling
+/// that doubles from 0.5 ms to at most 5 ms), until the timeout.
 ///
 /// SQLite's own busy timeout sleeps 1, 2, 5 … 100 ms in a fixed schedule. A
 /// process that lost the lock a few times then sleeps for 100 ms while others
@@ -24,7 +26,7 @@ final class BusyWait {
     /// Called by SQLite with the number of times it already called for this
     /// lock: sleeps and returns true to try again, or false to give up (SQLITE_BUSY).
     func retry(count: Int32) -> Bool {
-        let now = monotonicNs()
+        let now = MonotonicClock.nowNs()
         if count == 0 { startedNs = now }
         guard now - startedNs < timeoutNs else { return false }
         let ceiling = UInt64(min(5000, 500 << min(Int(count), 4)))         // µs: 500, 1000, 2000, 4000, 5000
@@ -32,11 +34,4 @@ final class BusyWait {
         usleep(UInt32(min(pause, (timeoutNs - (now - startedNs)) / 1000 + 1)))
         return true
     }
-}
-
-/// The monotonic clock in nanoseconds: the store's deadlines for waiting on locks.
-func monotonicNs() -> UInt64 {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
 }

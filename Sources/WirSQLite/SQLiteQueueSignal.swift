@@ -11,10 +11,8 @@ import WirStorage
 /// the registry file (device and inode) and its ticket. Whoever frees
 /// something (a release, a reap, a waiter leaving) sends one byte to every
 /// waiter after committing. Sockets in the abstract namespace vanish with
-/// their process, so nothing is left behind. A waiter also watches each
-/// blocking process on this host through a pidfd, which becomes readable the
-/// moment that process dies, and sleeps no longer than the earliest lease
-/// lapse. See docs/DESIGN.md.
+/// their process, so nothing is left behind. (`QueueWait` also watches the
+/// blockers' pidfds and a timer; see docs/DESIGN.md.) Thread-safe: a value.
 struct SQLiteQueueSignal: QueueChannel {
     /// Identifies the registry file across processes and spellings.
     let registryID: String

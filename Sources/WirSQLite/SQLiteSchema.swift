@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import WirEngine
+import WirHost
 
 /// The registry's schema and its forward migrations.
 ///
@@ -130,12 +131,12 @@ enum SQLiteSchema {
     /// call the busy handler for it, so processes that open a new registry at
     /// the same moment retry here, within the busy timeout.
     static func prepare(_ connection: SQLiteConnection, busyTimeoutMs: Int32) throws {
-        let deadline = monotonicNs() + UInt64(max(0, busyTimeoutMs)) * 1_000_000
+        let deadline = MonotonicClock.nowNs() + UInt64(max(0, busyTimeoutMs)) * 1_000_000
         var pause: UInt32 = 1000
         while true {
             do {
                 return try prepareOnce(connection)
-            } catch let error as WirError where error.code == .busy && monotonicNs() < deadline {
+            } catch let error as WirError where error.code == .busy && MonotonicClock.nowNs() < deadline {
                 usleep(pause)
                 pause = min(pause * 2, 50_000)
             }

@@ -34,13 +34,6 @@ extension SQLiteStore {
                                  isNumber: false)]
         let integrity = try connection.uncached("PRAGMA integrity_check").rows { $0.text(0) }
         report.append(Diagnostic(name: "integrity", value: integrity.joined(separator: "; "), isNumber: false))
-        for (table, sql) in [("claims", "SELECT count(*) FROM claims"),
-                             ("claim_entries", "SELECT count(*) FROM claim_entries"),
-                             ("waiters", "SELECT count(*) FROM waiters"),
-                             ("history", "SELECT count(*) FROM history"),
-                             ("conflicts", "SELECT count(*) FROM conflicts")] {
-            report.append(Diagnostic(name: table, value: "\(try connection.integer(sql))", isNumber: true))
-        }
-        return report
+        return report + (try RowCounts.diagnostics(connection.integer))
     }
 }

@@ -8,7 +8,7 @@ struct SQLiteTransaction: StoreTransaction {
     let connection: SQLiteConnection
 
     // Statements are SQL literals (the connection caches them by address).
-    // Queries of claims select, in the order `claimRecord` reads them:
+    // Queries of claims select, in the order `StoreRowDecoding.claim` reads them:
     // task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label.
 
     func claim(taskID: String) throws -> ClaimRecord? {

@@ -77,12 +77,6 @@ func race(registryPath: String, root: String, witness: String, iterations: Int, 
     say("admitted=\(admitted) refused=\(refused) violations=\(violations)")
 }
 
-func monotonicNs() -> UInt64 {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
-}
-
 func queue(registryPath: String, task: String, holdMs: Int, timeoutMs: Int64, paths: [String]) throws {
     let registry = try Registry(path: registryPath)
     var announced = false
@@ -91,10 +85,10 @@ func queue(registryPath: String, task: String, holdMs: Int, timeoutMs: Int64, pa
     }
     switch outcome.result {
     case .admitted(let record, _, _):
-        say("admitted \(task) \(monotonicNs())")
+        say("admitted \(task) \(MonotonicClock.nowNs())")
         if holdMs < 0 { while true { pause() } }
         usleep(UInt32(holdMs) * 1000)
-        let released = monotonicNs()
+        let released = MonotonicClock.nowNs()
         try registry.release(taskID: task, key: record.key, outcome: .completed)
         say("released \(task) \(released)")
     default:

@@ -121,12 +121,6 @@ def test_config_and_bad_input(registry, tmp_path):
         registry.claim(writes=[tmp_path / "x"], ttl=-1)
     with pytest.raises(TypeError):
         registry.claim(writes=str(tmp_path / "x"))
-    with pytest.raises(wir.RegistryError):
-        wir.Registry(tmp_path)
-    junk = tmp_path / "junk.db"
-    junk.write_bytes(b"x" * 4096)
-    with pytest.raises(wir.RegistryError):
-        wir.Registry(junk)
 
 
 def test_a_missing_library_lists_every_place_tried(tmp_path, python_env):
