@@ -124,10 +124,10 @@ wheel: lib
 	@ls $(PYDIR)/dist/*.whl
 
 # Every row in one run, alternating; the table on stdout, the figures in bench-results.json.
-bench: lib
+bench: lib cli
 	$(SWIFT) build -c release --product wir-bench
 	url=$$(bash scripts/pg-test-server.sh start) || exit 1; \
-	WIR_BENCH_POSTGRES=$$url .build/release/wir-bench --json bench-results.json; status=$$?; \
+	WIR_BENCH_POSTGRES=$$url WIR_BENCH_CLI=$(CURDIR)/$(CLI) .build/release/wir-bench --json bench-results.json; status=$$?; \
 	bash scripts/pg-test-server.sh stop $$url; exit $$status
 	WIR_LIBRARY=$(CURDIR)/$(LIB) PYTHONPATH=$(CURDIR)/$(PYDIR)/src $(PYTHON) $(PYDIR)/benchmarks/claim_vs_filelock.py
 

@@ -50,7 +50,7 @@ let package = Package(
         .executableTarget(name: "wir-fuzz", dependencies: ["Wir", "CWir", "WirHost", "WirRegistry", "WirOracle"]),
         // The `wir` command: run a task under a claim; see what is stomping what.
         .executableTarget(name: "wir-cli", dependencies: [
-            "CWir", "WirHost", "WirRegistry", "WirSQLite", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "CWir", "CLinux", "WirHost", "WirRegistry", "WirSQLite", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Helper processes for the cross-process tests (claim and hold, race with a witness).
         .executableTarget(name: "wir-testprobe", dependencies: ["WirHost", "WirRegistry", "WirOracle"]),

@@ -29,11 +29,11 @@
  *   A wir_claim may be handed between threads but must not be used by two
  *   threads at the same time. Error messages are per thread: wir_errmsg()
  *   returns the message of the calling thread's most recent call.
- *   Fork: SQLite is not fork-safe. A handle must not be used in a child after
- *   fork() (calls return WIR_EFORK), and a child of a process that has any
- *   registry open cannot open one either (wir_open returns WIR_EFORK): the child
- *   inherits SQLite's in-process lock bookkeeping without the locks behind it.
- *   Fork before opening a registry, or exec() in the child. wir_close on a
+ *   Fork: a child made by fork() opens and uses registries of its own (pools
+ *   of forked workers work); the handles it inherited return WIR_EFORK. Around
+ *   each fork wir closes its SQLite connections (a pthread_atfork handler waits
+ *   for calls in progress) and opens them again on the next call, so the child
+ *   inherits none of SQLite's in-process lock bookkeeping. wir_close on a
  *   handle the child inherited is safe: the connection is left alone there.
  *
  * Stability
@@ -94,10 +94,12 @@ WIR_API const char *wir_version(void);
 #define WIR_ECORRUPT  -12   /* the registry file is not a database, or is damaged */
 #define WIR_ESCHEMA   -13   /* not a wir registry, or written by a newer wir */
 #define WIR_EPATH     -14   /* a path cannot be resolved (symlink loop, too long) */
-#define WIR_EFORK     -15   /* used or opened in a fork() child of a process with a registry open */
+#define WIR_EFORK     -15   /* a handle used in a fork() child of the process that opened it */
 #define WIR_ENOTSUP   -16   /* not supported by this version or this kind of registry */
 #define WIR_EINTERNAL -17   /* a bug in wir; the message says where */
 #define WIR_ECANCELED -18   /* a queued claim was cancelled by wir_cancel */
+#define WIR_EDEADLK   -19   /* a queued claim would wait for ever: a process above the caller
+                               owns what it waits for */
 
 /** Static text describing a status code (e.g. "claim conflicts with another
  *  task"). Never NULL, never freed. Thread-safe. */
@@ -114,9 +116,13 @@ WIR_API const char *wir_errmsg(void);
 /** Longest accepted path, task id or key, in bytes (without the NUL). */
 #define WIR_PATH_MAX     4096
 #define WIR_TASK_ID_MAX   256
-/** Default lease: 10 minutes. Longest lease: 366 days. */
+/** Default lease: 10 minutes. Longest lease: 366 days. WIR_TTL_WHILE_ALIVE
+ *  holds a claim as long as one of its owners lives, with no heartbeat: owners
+ *  on this host are judged by /proc; other hosts (a PostgreSQL registry) see a
+ *  60 s host lease, renewed by wir_heartbeat and by wir calls on the owner's host. */
 #define WIR_TTL_DEFAULT_MS 600000
 #define WIR_TTL_MAX_MS     31622400000LL
+#define WIR_TTL_WHILE_ALIVE (-1)
 
 /** Claim policies: what happens when a claim overlaps one held by another task. */
 #define WIR_POLICY_DEFAULT 0  /* $WIR_POLICY if set, else the registry's default (refuse
@@ -158,8 +164,7 @@ typedef struct wir_registry wir_registry;
  *          directory); WIR_ECORRUPT (not a SQLite database); WIR_ESCHEMA (another
  *          program's database, or a newer wir's registry: the file is left
  *          untouched); WIR_EBUSY (locked by another process beyond the busy
- *          timeout); WIR_EFORK (this process was forked from one with a
- *          registry open: see Threading); WIR_ENOMEM.
+ *          timeout); WIR_ENOMEM.
  *  The handle is freed with wir_close. Thread-safe. */
 WIR_API int wir_open(wir_registry **out, const char *path);
 
@@ -204,7 +209,8 @@ typedef struct wir_claim_opts {
     const char *task_id;        /* NULL: a unique id is generated */
     const char *const *writes;  /* paths or globs this task will write; NULL if n_writes is 0 */
     size_t n_writes;            /* number of them */
-    int64_t ttl_ms;             /* lease length; 0: WIR_TTL_DEFAULT_MS; max WIR_TTL_MAX_MS */
+    int64_t ttl_ms;             /* lease length; 0: the registry's default (WIR_TTL_DEFAULT_MS
+                                   unless set); WIR_TTL_WHILE_ALIVE; max WIR_TTL_MAX_MS */
     int32_t policy;             /* WIR_POLICY_*; 0: the registry's default */
     int64_t timeout_ms;         /* queue policy: -1 (the default) waits for ever, 0 tries
                                    once, else milliseconds */
@@ -214,13 +220,25 @@ typedef struct wir_claim_opts {
     const char *const *reads;   /* paths or globs this task will only read; may be NULL */
     size_t n_reads;             /* number of them; n_writes + n_reads must be at least 1 */
     const char *label;          /* free text shown in listings ("nightly build"); may be NULL */
+    /* Version 2: sub-claims. */
+    const char *parent_task_id; /* make this a sub-claim of that claim in flight; NULL: none */
+    const char *parent_key;     /* the parent claim's key (required with parent_task_id) */
 } wir_claim_opts;
 
-#define WIR_CLAIM_OPTS_VERSION 1
+/** Version 1 callers (without the parent fields) keep working. */
+#define WIR_CLAIM_OPTS_VERSION 2
 #define WIR_CLAIM_OPTS_INIT \
-    { WIR_CLAIM_OPTS_VERSION, NULL, NULL, 0, 0, WIR_POLICY_DEFAULT, -1, NULL, 0, NULL, 0, NULL }
+    { WIR_CLAIM_OPTS_VERSION, NULL, NULL, 0, 0, WIR_POLICY_DEFAULT, -1, NULL, 0, NULL, 0, NULL, NULL, NULL }
 
 /** Claims every entry in opts->writes and opts->reads for a task, all or nothing.
+ *  Sub-claims: with opts->parent_task_id and opts->parent_key the claim is made
+ *  under that claim in flight. Its entries that lie within the parent's
+ *  (writes within writes, reads within either) are carved out of it; entries
+ *  outside are claimed as any claim's are; one that overlaps the parent's
+ *  without lying within them is refused (WIR_EINVAL). A sub-claim never
+ *  conflicts with the claims above it, nor they with it; it conflicts with
+ *  its siblings, their sub-claims and everyone else. It ends when its parent
+ *  ends (history: "parent-ended").
  *  An entry is a path, or a glob in git's wildmatch dialect with pathname
  *  semantics if it holds `*`, `?`, `[` or a backslash (see docs/concepts.md);
  *  it stands for every path it matches and everything beneath them. Two
@@ -243,9 +261,13 @@ typedef struct wir_claim_opts {
  *          wir_cancel was called); WIR_EINVAL (NULL argument, no entries, an
  *          empty, non-UTF-8, too long or malformed path, glob or task id, TTL
  *          or timeout out of range, unknown policy or $WIR_POLICY, bad
- *          version, owner_pid not alive); WIR_EPATH; WIR_EEXIST (task id in
- *          flight under another owner and no matching key); WIR_EKEY;
- *          WIR_EBUSY; WIR_EIO; WIR_ECORRUPT; WIR_EFORK; WIR_ENOMEM.
+ *          version, owner_pid not alive, an entry overlapping the parent's
+ *          without lying within them); WIR_EPATH; WIR_EEXIST (task id in
+ *          flight under another owner and no matching key); WIR_EKEY (also
+ *          the parent's); WIR_ENOTFOUND (the parent is not in flight);
+ *          WIR_EDEADLK (queue policy: what it would wait for is owned by a
+ *          process above the caller, which waits for it in turn); WIR_EBUSY;
+ *          WIR_EIO; WIR_ECORRUPT; WIR_EFORK; WIR_ENOMEM.
  *  The claim is freed with wir_claim_free (which does not release it).
  *  Thread-safe; a queued claim does not block other calls on the handle. */
 WIR_API int wir_claim(wir_claim_t **out, wir_registry *reg, const wir_claim_opts *opts);
@@ -288,6 +310,37 @@ WIR_API int wir_config_get(char **out, wir_registry *reg, const char *name);
  *  @return WIR_OK; WIR_EINVAL (unknown name or bad value); WIR_EBUSY; WIR_EIO. */
 WIR_API int wir_config_set(wir_registry *reg, const char *name, const char *value);
 
+/* ---- Owners: who a claim belongs to ------------------------------------- */
+/* A claim has one or more owners on its host: processes and process groups.
+ * It ends by its owners' death only when every owner is gone; an owner on
+ * another host ends it by its lease only. The first owner is the process that
+ * made the claim (or opts.owner_pid). */
+
+/** Owner kinds for wir_add_owner and wir_remove_owner's flags. */
+#define WIR_OWNER_PROCESS 0
+#define WIR_OWNER_GROUP   1  /* `pid` is a process group id: alive while any process is in it */
+
+/** Adds a live process (or, with WIR_OWNER_GROUP, a process group that has a
+ *  process) on this host as an owner of the claim. Adding an owner it has
+ *  changes nothing.
+ *  @return WIR_OK; WIR_EINVAL (NULL, unknown flags, no such live process or
+ *          group); WIR_ELOST; WIR_EBUSY; WIR_EIO; WIR_EFORK. Thread-safe. */
+WIR_API int wir_add_owner(wir_registry *reg, wir_claim_t *claim, int64_t pid, int flags);
+
+/** Removes an owner (a process, or with WIR_OWNER_GROUP a group, on this host,
+ *  alive or not). The last owner cannot be removed: release the claim instead.
+ *  @return WIR_OK; WIR_ENOTFOUND (not an owner); WIR_EINVAL (NULL, unknown
+ *          flags, the last owner); WIR_ELOST; WIR_EBUSY; WIR_EIO; WIR_EFORK.
+ *          Thread-safe. */
+WIR_API int wir_remove_owner(wir_registry *reg, wir_claim_t *claim, int64_t pid, int flags);
+
+/** Hands the claim to the live process `pid`: adds it as an owner and removes
+ *  the calling process, in one step (a scheduler hands a task's claim to the
+ *  worker it spawned, then may exit). The claim's key stays the same.
+ *  @return WIR_OK; WIR_EINVAL (NULL, `pid` not a live process on this host);
+ *          WIR_ELOST; WIR_EBUSY; WIR_EIO; WIR_EFORK. Thread-safe. */
+WIR_API int wir_hand_off(wir_registry *reg, wir_claim_t *claim, int64_t pid);
+
 /* ---- Listings: what is in flight, who holds what, what conflicted -------- */
 /* Each returns a JSON document (schema: docs/json.md) as a string the caller
  * frees with wir_free; times are ms since the Unix epoch. All return WIR_OK,
@@ -329,8 +382,16 @@ WIR_API void wir_free(void *memory);
 WIR_API int wir_attach(wir_claim_t **out, wir_registry *reg, const char *task_id,
                        const char *key);
 
+/** Whether the claim still holds: a read, for a holder that watches for the
+ *  loss of its claim (a forced release, a lapsed lease, its parent ended) and
+ *  stops writing then. Renews nothing.
+ *  @return WIR_OK (it holds); WIR_ELOST (it has ended); WIR_EINVAL (NULL, or a
+ *          refused claim); WIR_EBUSY; WIR_EIO; WIR_EFORK. Thread-safe. */
+WIR_API int wir_check(wir_registry *reg, wir_claim_t *claim);
+
 /** Renews a claim's lease: it now lapses ttl_ms from now (0: the claim's own
- *  TTL). Updates wir_claim_expires_ms.
+ *  TTL; for a claim held while its owners live, the host lease that other
+ *  hosts judge it by). Updates wir_claim_expires_ms.
  *  @return WIR_OK; WIR_ELOST (the claim was released, expired or reaped: the
  *          worker no longer holds its paths and should stop writing);
  *          WIR_EINVAL (NULL, a refused claim, TTL out of range); WIR_EBUSY;

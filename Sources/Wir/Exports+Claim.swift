@@ -46,11 +46,20 @@ private func strings(_ array: UnsafePointer<UnsafePointer<CChar>?>?, _ count: In
     return try (0..<count).map { try CStrings.read(array[$0], "\(what)[\($0)]") }
 }
 
-/// Reads and checks a wir_claim_opts.
+/// Reads and checks a wir_claim_opts of version 1 or 2. A version 1 struct
+/// ends before the parent fields, so only its own bytes are read.
 private func claimSpec(_ pointer: UnsafePointer<wir_claim_opts>?) throws -> ClaimSpec {
-    guard let options = pointer?.pointee else { throw Status.invalid("wir_claim: opts is NULL") }
-    guard options.version == WIR_CLAIM_OPTS_VERSION else {
-        throw Status.invalid("wir_claim_opts.version is \(options.version); initialise it with WIR_CLAIM_OPTS_INIT")
+    guard let pointer else { throw Status.invalid("wir_claim: opts is NULL") }
+    let version = UnsafeRawPointer(pointer).load(as: UInt32.self)
+    var options = wir_claim_opts()
+    switch version {
+    case 1:
+        let size = MemoryLayout<wir_claim_opts>.offset(of: \wir_claim_opts.parent_task_id)!
+        withUnsafeMutableBytes(of: &options) { $0.copyMemory(from: UnsafeRawBufferPointer(start: pointer, count: size)) }
+    case UInt32(WIR_CLAIM_OPTS_VERSION):
+        options = pointer.pointee
+    default:
+        throw Status.invalid("wir_claim_opts.version is \(version); initialise it with WIR_CLAIM_OPTS_INIT")
     }
     let writes = try strings(options.writes, options.n_writes, "writes")
     let reads = try strings(options.reads, options.n_reads, "reads")
@@ -70,7 +79,19 @@ private func claimSpec(_ pointer: UnsafePointer<wir_claim_opts>?) throws -> Clai
         writes: writes, reads: reads, ttlMs: options.ttl_ms, policy: policy, timeoutMs: options.timeout_ms,
         key: try CStrings.readOptional(options.key, "the key"),
         ownerPID: options.owner_pid == 0 ? nil : Int32(options.owner_pid),
-        label: try CStrings.readOptional(options.label, "the label") ?? "")
+        label: try CStrings.readOptional(options.label, "the label") ?? "",
+        parent: try parent(options))
+}
+
+/// The parent named by a version 2 struct: both fields or neither.
+private func parent(_ options: wir_claim_opts) throws -> ParentClaim? {
+    let taskID = try CStrings.readOptional(options.parent_task_id, "the parent task id")
+    let key = try CStrings.readOptional(options.parent_key, "the parent key")
+    switch (taskID, key) {
+    case (nil, nil): return nil
+    case (let taskID?, let key?): return ParentClaim(taskID: taskID, key: key)
+    default: throw Status.invalid("wir_claim_opts: parent_task_id and parent_key go together")
+    }
 }
 
 @c @implementation
@@ -120,6 +141,18 @@ public func wir_attach(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ reg: Opaq
 }
 
 @c @implementation
+public func wir_check(_ reg: OpaquePointer?, _ claim: OpaquePointer?) -> Int32 {
+    Status.run {
+        let handle = try RegistryHandle.from(reg)
+        let held = try ClaimHandle.from(claim)
+        guard try handle.registry.isHeld(taskID: held.taskID, key: try held.heldKey()) else {
+            throw WirError(.lost, "task '\(held.taskID)' no longer holds its claim (released, expired or reaped)")
+        }
+        return WIR_OK
+    }
+}
+
+@c @implementation
 public func wir_heartbeat(_ reg: OpaquePointer?, _ claim: OpaquePointer?, _ ttlMs: Int64) -> Int32 {
     Status.run {
         let handle = try RegistryHandle.from(reg)
@@ -151,6 +184,46 @@ public func wir_release(_ reg: OpaquePointer?, _ claim: OpaquePointer?, _ outcom
         }
         held.state = .released
         return WIR_OK
+    }
+}
+
+@c @implementation
+public func wir_add_owner(_ reg: OpaquePointer?, _ claim: OpaquePointer?, _ pid: Int64, _ flags: Int32) -> Int32 {
+    ownerCall(reg, claim, pid, "wir_add_owner") {
+        try $0.addOwner(taskID: $1, key: $2, pid: $3, group: try isGroup(flags))
+    }
+}
+
+@c @implementation
+public func wir_remove_owner(_ reg: OpaquePointer?, _ claim: OpaquePointer?, _ pid: Int64, _ flags: Int32) -> Int32 {
+    ownerCall(reg, claim, pid, "wir_remove_owner") {
+        try $0.removeOwner(taskID: $1, key: $2, pid: $3, group: try isGroup(flags))
+    }
+}
+
+@c @implementation
+public func wir_hand_off(_ reg: OpaquePointer?, _ claim: OpaquePointer?, _ pid: Int64) -> Int32 {
+    ownerCall(reg, claim, pid, "wir_hand_off") { try $0.handOff(taskID: $1, key: $2, to: $3) }
+}
+
+/// The body of the owner exports: checks the handle, the claim and the pid,
+/// then calls `change` with the registry, the claim's task id and key, and the pid.
+private func ownerCall(_ reg: OpaquePointer?, _ claim: OpaquePointer?, _ pid: Int64, _ function: String,
+                       _ change: (Registry, String, String, Int32) throws -> ClaimRecord) -> Int32 {
+    Status.run {
+        let handle = try RegistryHandle.from(reg)
+        let held = try ClaimHandle.from(claim)
+        guard pid > 0, pid <= Int64(Int32.max) else { throw Status.invalid("\(function): \(pid) is not a pid") }
+        _ = try change(handle.registry, held.taskID, try held.heldKey(), Int32(pid))
+        return WIR_OK
+    }
+}
+
+private func isGroup(_ flags: Int32) throws -> Bool {
+    switch flags {
+    case WIR_OWNER_PROCESS: return false
+    case WIR_OWNER_GROUP: return true
+    default: throw Status.invalid("unknown owner flags \(flags) (WIR_OWNER_PROCESS or WIR_OWNER_GROUP)")
     }
 }
 

@@ -47,6 +47,7 @@ public func wir_errstr(_ status: Int32) -> UnsafePointer<CChar>? {
     case WIR_ENOTSUP: return CStrings.forever("not supported by this version of wir")
     case WIR_EINTERNAL: return CStrings.forever("internal error in wir")
     case WIR_ECANCELED: return CStrings.forever("queued claim cancelled")
+    case WIR_EDEADLK: return CStrings.forever("queued claim would wait on a process above the caller")
     default: return CStrings.forever("unknown status code")
     }
 }

@@ -26,6 +26,7 @@ enum Status {
         case .unsupported: return WIR_ENOTSUP
         case .internalError: return WIR_EINTERNAL
         case .cancelled: return WIR_ECANCELED
+        case .deadlock: return WIR_EDEADLK
         }
     }
 

@@ -5,24 +5,41 @@ public struct ClaimRecord: Sendable, Equatable {
     public var key: String
     /// The fencing token of the claim's latest admission.
     public var token: Int64
-    public var owner: Owner
+    /// Every owner, the first one first. The claim ends by its owners' death
+    /// only when all of them are gone.
+    public var owners: [Owner]
     public var createdMs: Int64
+    /// When the lease lapses: the TTL's end, or for a claim held while its
+    /// owners live, the host lease that other hosts judge it by.
     public var expiresMs: Int64
+    /// The lease length; 0 for a claim held while its owners live.
     public var ttlMs: Int64
     /// A free-text description given by the caller ("nightly build"), shown in listings.
     public var label: String
+    /// The claim this one was made under ("" for none): it ends when that one ends.
+    public var parentTaskID: String
 
-    public init(taskID: String, key: String, token: Int64, owner: Owner,
-                createdMs: Int64, expiresMs: Int64, ttlMs: Int64, label: String = "") {
+    public init(taskID: String, key: String, token: Int64, owner: Owner, owners: [Owner]? = nil,
+                createdMs: Int64, expiresMs: Int64, ttlMs: Int64, label: String = "", parentTaskID: String = "") {
         self.taskID = taskID
         self.key = key
         self.token = token
-        self.owner = owner
+        self.owners = owners ?? [owner]
         self.createdMs = createdMs
         self.expiresMs = expiresMs
         self.ttlMs = ttlMs
         self.label = label
+        self.parentTaskID = parentTaskID
     }
+
+    /// The first owner: the one that made the claim (or was named by `owner_pid`).
+    public var owner: Owner {
+        get { owners[0] }
+        set { owners[0] = newValue }
+    }
+
+    /// True for a claim held while its owners live, without a TTL of its own.
+    public var isWhileAlive: Bool { ttlMs == 0 }
 
     public func isExpired(at nowMs: Int64) -> Bool { expiresMs <= nowMs }
 }

@@ -5,8 +5,7 @@ public struct ClaimRequest: Sendable {
     public var key: String?
     /// Canonical, de-duplicated, sorted entries; never empty.
     public var entries: [PathEntry]
-    /// nil: the registry's default.
-    public var ttlMs: Int64?
+    public var lease: Lease
     /// nil: the registry's default.
     public var policy: Policy?
     public var owner: Owner
@@ -14,17 +13,33 @@ public struct ClaimRequest: Sendable {
     public var newKey: String
     /// A free-text description for listings.
     public var label: String
+    /// The claim to make this one under, if any.
+    public var parent: ParentClaim?
+    /// The processes (and their groups) above the caller on this host: a
+    /// queued claim that would wait on a claim one of them owns would wait for
+    /// ever, and is refused instead. Asked only when a claim is about to queue.
+    public var callerAncestors: @Sendable () -> [Owner]
 
-    public init(taskID: String, key: String?, entries: [PathEntry], ttlMs: Int64?,
-                policy: Policy?, owner: Owner, newKey: String, label: String = "") {
+    public init(taskID: String, key: String?, entries: [PathEntry], lease: Lease, policy: Policy?, owner: Owner,
+                newKey: String, label: String = "", parent: ParentClaim? = nil,
+                callerAncestors: @escaping @Sendable () -> [Owner] = { [] }) {
         self.taskID = taskID
         self.key = key
         self.entries = Array(Set(entries)).sorted()
-        self.ttlMs = ttlMs
+        self.lease = lease
         self.policy = policy
         self.owner = owner
         self.newKey = newKey
         self.label = label
+        self.parent = parent
+        self.callerAncestors = callerAncestors
+    }
+
+    /// A request with a TTL (nil: the registry's default).
+    public init(taskID: String, key: String?, entries: [PathEntry], ttlMs: Int64?,
+                policy: Policy?, owner: Owner, newKey: String, label: String = "") {
+        self.init(taskID: taskID, key: key, entries: entries, lease: ttlMs.map(Lease.ttl) ?? .registryDefault,
+                  policy: policy, owner: owner, newKey: newKey, label: label)
     }
 
     /// A request for plain write paths, as most callers make.

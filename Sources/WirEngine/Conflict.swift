@@ -10,10 +10,13 @@ public struct Conflict: Sendable, Equatable {
     public var holderExpiresMs: Int64
     /// True when the other task is not holding but waiting ahead in the queue.
     public var holderIsWaiting: Bool
+    /// True when the holder's claim lasts while its owners live (no lease of its own).
+    public var holderWhileAlive = false
 
     public init(requested: PathEntry, held: PathEntry, holder: ClaimRecord) {
         self.init(requested: requested, held: held, holderTaskID: holder.taskID, holderHost: holder.owner.host,
                   holderPID: holder.owner.pid, holderExpiresMs: holder.expiresMs, holderIsWaiting: false)
+        holderWhileAlive = holder.isWhileAlive
     }
 
     public init(requested: PathEntry, held: PathEntry, waiter: Waiter) {

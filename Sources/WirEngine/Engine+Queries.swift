@@ -28,6 +28,14 @@ extension Engine {
         try store.read { tx in try liveHolders(of: path, in: tx, writing: true).contains { $0.token == token } }
     }
 
+    /// True when the claim `taskID` is in flight, still holds, and has key `key`.
+    public func isHeld(taskID: String, key: String, in store: any RegistryStore) throws -> Bool {
+        try store.read { tx in
+            guard let claim = try tx.claim(taskID: taskID), Secret.matches(key, claim.key) else { return false }
+            return endReason(of: claim, now: try now(in: tx)) == nil
+        }
+    }
+
     /// Conflict-log rows at or after `sinceMs` (ms since the epoch), oldest first.
     public func conflictLog(sinceMs: Int64, limit: Int, in store: any RegistryStore) throws -> [ConflictLogEntry] {
         try store.read { try $0.conflictLog(sinceMs: sinceMs, limit: max(0, limit)) }

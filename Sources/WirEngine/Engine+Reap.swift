@@ -1,9 +1,22 @@
 /// Ending claims: by their owner's word, by lease, or by their owner's death.
 extension Engine {
-    /// Why a claim has ended without being released, or nil if it still holds.
-    /// (A lapsed lease ends the claim for its owner at once; see `blocks` for grace.)
+    /// Why a claim has ended without being released, or nil if it still holds:
+    /// every owner is dead, or its lease lapsed. A claim held while its owners
+    /// live does not lapse while one of them is seen alive here; others judge
+    /// it by its host lease. (A lapsed lease ends the claim for its owner at
+    /// once; the grace only keeps it blocking others, `reapableReason`.)
     public func endReason(of claim: ClaimRecord, now: Int64) -> EndReason? {
-        if liveness.status(of: claim.owner) == .dead { return .ownerDead }
+        var seenAlive = false
+        var allDead = true
+        for owner in claim.owners {
+            switch liveness.status(of: owner) {
+            case .alive: seenAlive = true; allDead = false
+            case .remote: allDead = false
+            case .dead: continue
+            }
+        }
+        if allDead { return .ownerDead }
+        if claim.isWhileAlive && seenAlive { return nil }
         if claim.isExpired(at: now) { return .expired }
         return nil
     }
@@ -14,10 +27,9 @@ extension Engine {
     public func reapAll(in store: any RegistryStore) throws -> [(ClaimRecord, EndReason)] {
         try writing(store) { context in
             var reaped: [(ClaimRecord, EndReason)] = []
-            for claim in try context.tx.allClaims() {
+            for claim in try context.tx.allClaims() where !reaped.contains(where: { $0.0.taskID == claim.taskID }) {
                 if let reason = reapableReason(claim, context) {
-                    try end(claim, reason: reason, context)
-                    reaped.append((claim, reason))
+                    reaped += try end(claim, reason: reason, context)
                 }
             }
             for waiter in try context.tx.waiters() where isGone(waiter, context) {
@@ -55,11 +67,19 @@ extension Engine {
         return endReason(of: claim, now: context.now) == nil ? claim : nil
     }
 
-    /// Reaps up to `limit` claims whose lease lapsed beyond the grace, found by the expiry index.
+    /// Reaps up to `limit` claims whose lease lapsed beyond the grace, found by
+    /// the expiry index. One held while its owners live, whose owner lives here,
+    /// gets its host lease renewed instead (other hosts judge it by that lease).
     func reapLapsed(limit: Int, _ context: EngineContext) throws {
         let cutoff = context.now - context.settings.graceMs
-        for claim in try context.tx.expiredClaims(atOrBefore: cutoff, limit: limit) {
-            try end(claim, reason: endReason(of: claim, now: context.now) ?? .expired, context)
+        var ended: Set<String> = []
+        for var claim in try context.tx.expiredClaims(atOrBefore: cutoff, limit: limit) where !ended.contains(claim.taskID) {
+            if let reason = endReason(of: claim, now: context.now) {
+                ended.formUnion(try end(claim, reason: reason, context).map(\.0.taskID))
+            } else {
+                claim.expiresMs = context.now + Self.hostLeaseMs
+                try context.tx.update(claim)
+            }
         }
     }
 
@@ -75,11 +95,19 @@ extension Engine {
         }
     }
 
-    /// Removes a claim and records why it ended.
-    func end(_ claim: ClaimRecord, reason: EndReason, forcedBy: String = "", _ context: EngineContext) throws {
+    /// Removes a claim and records why it ended; its sub-claims end with it
+    /// (`parent-ended`), and theirs. Returns every claim it ended, this one first.
+    @discardableResult
+    func end(_ claim: ClaimRecord, reason: EndReason, forcedBy: String = "",
+             _ context: EngineContext) throws -> [(ClaimRecord, EndReason)] {
         let entries = try context.tx.delete(taskID: claim.taskID)
         try context.tx.record(HistoryEntry(claim: claim, entries: entries, endedMs: context.now, reason: reason,
                                            forcedBy: forcedBy))
         context.freed = true
+        var ended = [(claim, reason)]
+        for child in try context.tx.children(of: claim.taskID) {
+            ended += try end(child, reason: .parentEnded, context)
+        }
+        return ended
     }
 }

@@ -10,6 +10,10 @@ public struct Engine: Sendable {
     public var housekeepingBatch = 4
     /// A waiter's lease: the waiting process renews it each time it looks again.
     public static let waiterLeaseMs: Int64 = 60_000
+    /// The lease other hosts judge a claim held while its owners live by
+    /// (owners on this host are judged by /proc): renewed by heartbeats, and
+    /// by any transaction of the owner's host that finds it lapsed under a live owner.
+    public static let hostLeaseMs: Int64 = 60_000
 
     public init(clock: any Clock, liveness: any OwnerLiveness, wakeups: (any Wakeups)? = nil) {
         self.clock = clock
@@ -28,26 +32,30 @@ public struct Engine: Sendable {
         try writing(store) { context in
             try reapLapsed(limit: housekeepingBatch, context)
             let existing = try extendable(request, context)
+            let lineage = try Lineage(of: request, existing: existing, engine: self, context)
             let policy = request.policy ?? context.settings.policy
-            var (conflicts, blockers) = try holderConflicts(for: request.entries, excluding: request.taskID, context)
+            var (conflicts, blockers) = try holderConflicts(for: request.entries, excluding: request.taskID,
+                                                            lineage: lineage, context)
             if policy != .warn {
-                let ahead = try waiterConflicts(for: request.entries, before: ticket,
-                                                excluding: request.taskID, context)
+                let ahead = try waiterConflicts(for: request.entries, before: ticket, excluding: request.taskID,
+                                                lineage: lineage, context)
                 conflicts += ahead.conflicts
                 blockers += ahead.blockers
             }
             if conflicts.isEmpty || policy == .warn {
                 try log(conflicts, request, policy, .warned, ticket: nil, context)
                 if let ticket { try leaveQueue(ticket: ticket, outcome: .admitted, context) }
-                let (record, entries) = try admit(request, existing: existing, context)
+                let (record, entries) = try admit(request, existing: existing, parent: lineage.parent, context)
                 return .admitted(record, entries: entries, warnings: conflicts)
             }
             if policy == .queue && mayWait {
+                try refuseWaitingOnAncestors(request, conflicts, context)
                 if let ticket, try context.tx.renew(ticket: ticket, expiresMs: context.now + Self.waiterLeaseMs) {
                     return .queued(ticket: ticket, conflicts: conflicts, blockers: blockers)
                 }
                 let waiter = Waiter(ticket: 0, taskID: request.taskID, owner: request.owner, entries: request.entries,
-                                    enqueuedMs: context.now, expiresMs: context.now + Self.waiterLeaseMs)
+                                    enqueuedMs: context.now, expiresMs: context.now + Self.waiterLeaseMs,
+                                    parentTaskID: lineage.parent?.taskID ?? "")
                 let newTicket = try context.tx.enqueue(waiter)
                 try log(conflicts, request, policy, .queued, ticket: newTicket, context)
                 return .queued(ticket: newTicket, conflicts: conflicts, blockers: blockers)
@@ -71,7 +79,7 @@ public struct Engine: Sendable {
                           in store: any RegistryStore) throws -> ClaimRecord {
         try writing(store) { context in
             var held = try ownClaim(taskID: taskID, key: key, context)
-            held.expiresMs = context.now + (ttlMs ?? held.ttlMs)
+            held.expiresMs = context.now + (ttlMs ?? (held.isWhileAlive ? Self.hostLeaseMs : held.ttlMs))
             try context.tx.update(held)
             return held
         }
@@ -142,14 +150,21 @@ public struct Engine: Sendable {
     }
 
     /// Inserts a new claim, or adds the request's entries to the one in
-    /// flight (a new, greater token if any entry is new) and renews its lease.
-    func admit(_ request: ClaimRequest, existing: ClaimRecord?,
+    /// flight (a new, greater token if any entry is new) and renews its lease
+    /// (keeping its TTL unless the request names one).
+    func admit(_ request: ClaimRequest, existing: ClaimRecord?, parent: ClaimRecord?,
                _ context: EngineContext) throws -> (ClaimRecord, [PathEntry]) {
-        let ttl = request.ttlMs ?? context.settings.ttlMs
+        let ttl: Int64
+        switch request.lease {
+        case .registryDefault: ttl = existing?.ttlMs ?? context.settings.ttlMs
+        case .ttl(let ms): ttl = ms
+        case .whileAlive: ttl = 0
+        }
+        let expires = context.now + (ttl == 0 ? Self.hostLeaseMs : ttl)
         guard var held = existing else {
             let record = ClaimRecord(taskID: request.taskID, key: request.newKey, token: try context.tx.issueToken(),
-                                     owner: request.owner, createdMs: context.now,
-                                     expiresMs: context.now + ttl, ttlMs: ttl, label: request.label)
+                                     owner: request.owner, createdMs: context.now, expiresMs: expires, ttlMs: ttl,
+                                     label: request.label, parentTaskID: parent?.taskID ?? "")
             try context.tx.insert(record, entries: request.entries)
             return (record, request.entries)
         }
@@ -160,7 +175,7 @@ public struct Engine: Sendable {
             held.token = try context.tx.issueToken()
         }
         held.ttlMs = ttl
-        held.expiresMs = context.now + ttl
+        held.expiresMs = expires
         try context.tx.update(held)
         return (held, (heldEntries + added).sorted())
     }
@@ -168,7 +183,7 @@ public struct Engine: Sendable {
     /// Every pair between `entries` and entries of other tasks' claims that
     /// still block, with what to wait for. Ended holders met on the way are
     /// reaped; a lapsed lease still blocks during the registry's grace.
-    func holderConflicts(for entries: [PathEntry], excluding taskID: String,
+    func holderConflicts(for entries: [PathEntry], excluding taskID: String, lineage: Lineage,
                          _ context: EngineContext) throws -> (conflicts: [Conflict], blockers: [Blocker]) {
         var holders: [String: ClaimRecord?] = [:]
         var conflicts: [Conflict] = []
@@ -177,22 +192,31 @@ public struct Engine: Sendable {
         for entry in entries {
             for holding in held where entry.conflicts(with: holding.entry) {
                 if holders[holding.taskID] == nil {
-                    holders[holding.taskID] = try blockingClaim(taskID: holding.taskID, context)
+                    let holder = try blockingClaim(taskID: holding.taskID, context)
+                    // Claims above or below this one in its tree never block it.
+                    let related = try holder.map { try lineage.isRelated(to: $0.taskID, parent: $0.parentTaskID, context) }
+                    holders[holding.taskID] = related == true ? .some(nil) : holder
                 }
                 guard let holder = holders[holding.taskID] ?? nil else { continue }
                 conflicts.append(Conflict(requested: entry, held: holding.entry, holder: holder))
             }
         }
         let blockers = holders.values.compactMap { $0 }.map {
-            Blocker(owner: $0.owner, lapsesInMs: $0.expiresMs + context.settings.graceMs - context.now)
+            Blocker(owners: $0.owners, lapsesInMs: lapse(of: $0, context))
         }
         return (conflicts, blockers)
+    }
+
+    /// How long until `holder` stops blocking by lease (its end plus the grace).
+    private func lapse(of holder: ClaimRecord, _ context: EngineContext) -> Int64 {
+        if holder.isWhileAlive && holder.owners.contains(where: { liveness.status(of: $0) == .alive }) { return .max }
+        return holder.expiresMs + context.settings.graceMs - context.now
     }
 
     /// Every pair between `entries` and live waiters ahead of `ticket` (all
     /// waiters when it has none). Waiters that are gone are dropped.
     func waiterConflicts(for entries: [PathEntry], before ticket: Int64?, excluding taskID: String,
-                         _ context: EngineContext) throws -> (conflicts: [Conflict], blockers: [Blocker]) {
+                         lineage: Lineage, _ context: EngineContext) throws -> (conflicts: [Conflict], blockers: [Blocker]) {
         var conflicts: [Conflict] = []
         var blockers: [Blocker] = []
         for waiter in try context.tx.waiters() where waiter.taskID != taskID {
@@ -201,6 +225,7 @@ public struct Engine: Sendable {
                 try leaveQueue(ticket: waiter.ticket, outcome: .abandoned, context)
                 continue
             }
+            if try lineage.isRelated(to: waiter.taskID, parent: waiter.parentTaskID, context) { continue }
             var blocks = false
             for entry in entries {
                 for theirs in waiter.entries where entry.conflicts(with: theirs) {
@@ -208,9 +233,27 @@ public struct Engine: Sendable {
                     blocks = true
                 }
             }
-            if blocks { blockers.append(Blocker(owner: waiter.owner, lapsesInMs: waiter.expiresMs - context.now)) }
+            if blocks { blockers.append(Blocker(owners: [waiter.owner], lapsesInMs: waiter.expiresMs - context.now)) }
         }
         return (conflicts, blockers)
+    }
+
+    /// Refuses at once a queued claim that would wait for a claim owned by a
+    /// process above the caller (its parent, or further up), or by a group one
+    /// of them is in: that owner waits for the caller, so the wait would never end.
+    private func refuseWaitingOnAncestors(_ request: ClaimRequest, _ conflicts: [Conflict],
+                                          _ context: EngineContext) throws {
+        let holders = Set(conflicts.filter { !$0.holderIsWaiting }.map(\.holderTaskID))
+        guard !holders.isEmpty else { return }
+        let ancestors = request.callerAncestors()
+        for conflict in conflicts where holders.contains(conflict.holderTaskID) {
+            guard let holder = try context.tx.claim(taskID: conflict.holderTaskID),
+                  let ancestor = holder.owners.first(where: ancestors.contains) else { continue }
+            throw WirError(.deadlock, "task '\(request.taskID)' would wait for ever: \(conflict.requested.text) overlaps "
+                           + "\(conflict.held.text), held by task '\(holder.taskID)', which \(ancestor.description) owns, "
+                           + "and that runs above this process; claim under it instead (WIR_TASK_ID and WIR_KEY), "
+                           + "or release it first")
+        }
     }
 
     /// True when a waiter will never look again: its owner died, or it
@@ -240,8 +283,7 @@ public struct Engine: Sendable {
     /// The claim `taskID` holds under `key`, or `.lost` if it has ended,
     /// its lease has lapsed (even within grace), or it was replaced.
     func ownClaim(taskID: String, key: String, _ context: EngineContext) throws -> ClaimRecord {
-        guard let held = try liveClaim(taskID: taskID, context), Secret.matches(key, held.key),
-              !held.isExpired(at: context.now) else {
+        guard let held = try liveClaim(taskID: taskID, context), Secret.matches(key, held.key) else {
             throw WirError(.lost, "task '\(taskID)' no longer holds its claim (released, expired or reaped)")
         }
         return held

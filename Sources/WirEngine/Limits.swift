@@ -16,6 +16,17 @@ public enum Limits {
         return ms == 0 ? nil : ms
     }
 
+    /// A claim's lease from its TTL: 0 the registry's default, -1
+    /// (WIR_TTL_WHILE_ALIVE) as long as an owner lives, else milliseconds up to a year.
+    public static func lease(_ ms: Int64) throws -> Lease {
+        if ms == -1 { return .whileAlive }
+        guard ms >= 0, ms <= maxTTLMs else {
+            throw WirError(.invalidArgument, "TTL \(ms) ms is out of range (0 for the default, -1 while the owners "
+                           + "live, at most \(maxTTLMs))")
+        }
+        return ms == 0 ? .registryDefault : .ttl(ms)
+    }
+
     /// Checks a queued claim's timeout: -1 waits for ever, 0 tries once.
     public static func timeout(_ ms: Int64) throws -> Int64 {
         guard ms >= -1 else {

@@ -19,6 +19,8 @@ public protocol StoreTransaction {
     func expiredClaims(atOrBefore nowMs: Int64, limit: Int) throws -> [ClaimRecord]
     /// Every claim in flight, ordered by task id.
     func allClaims() throws -> [ClaimRecord]
+    /// The claims made under `taskID`, ordered by task id (by an index).
+    func children(of taskID: String) throws -> [ClaimRecord]
 
     /// Issues the next fencing token: greater than every token issued before
     /// by this store, across reopenings.
@@ -29,7 +31,7 @@ public protocol StoreTransaction {
     /// ones it did not hold, `removing` the ones it no longer holds (the engine
     /// works both out; the store keeps its per-entry rows in step).
     func rewriteEntries(_ entries: [PathEntry], adding: [PathEntry], removing: [PathEntry], taskID: String) throws
-    /// Rewrites the token and lease of a claim in flight.
+    /// Rewrites the token, lease and owners of a claim in flight.
     func update(_ claim: ClaimRecord) throws
     /// Removes a claim and its entries; returns the entries, sorted.
     @discardableResult

@@ -21,6 +21,7 @@ public struct WirError: Error, Equatable, CustomStringConvertible {
         case unsupported       // WIR_ENOTSUP
         case internalError     // WIR_EINTERNAL
         case cancelled         // WIR_ECANCELED
+        case deadlock          // WIR_EDEADLK
     }
 
     public let code: Code

@@ -13,6 +13,11 @@ public final class Lock: @unchecked Sendable {
         mutex.deallocate()
     }
 
+    /// Takes the lock; pair with `unlock` (prefer `withLock`).
+    public func lock() { pthread_mutex_lock(mutex) }
+
+    public func unlock() { pthread_mutex_unlock(mutex) }
+
     public func withLock<T>(_ body: () throws -> T) rethrows -> T {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }

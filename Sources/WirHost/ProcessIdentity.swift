@@ -3,18 +3,23 @@ import Glibc
 #endif
 import WirEngine
 
-/// Who a process is on this machine: enough to tell it from a later process
-/// that reuses its pid, or the same pid after a reboot.
+/// Who a process (or a process group) is on this machine: enough to tell it
+/// from a later one that reuses its id, or the same id after a reboot.
 public enum ProcessIdentity {
     /// This host's identity in claims: `$WIR_HOST_ID` if set (processes that
     /// share a registry but not a process table, such as containers, or tests
-    /// playing several hosts), else the host name. Owners with another identity
-    /// are judged by their lease only.
+    /// playing several hosts), else the host name; control characters become
+    /// '?'. Owners with another identity are judged by their lease only.
     public static let hostName: String = {
-        if let id = Environment.value("WIR_HOST_ID") { return id }
-        var buffer = [CChar](repeating: 0, count: 256)
-        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
-        return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        var name = Environment.value("WIR_HOST_ID")
+        if name == nil {
+            var buffer = [CChar](repeating: 0, count: 256)
+            name = gethostname(&buffer, buffer.count - 1) == 0
+                ? buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) } : "localhost"
+        }
+        return String(String.UnicodeScalarView(name!.unicodeScalars.map {
+            $0.properties.generalCategory == .control ? "?" : $0
+        }))
     }()
 
     /// The id of the current boot of this machine's kernel.
@@ -24,9 +29,14 @@ public enum ProcessIdentity {
         } ?? "unknown-boot"
     }()
 
-    /// What /proc says about a process: its start time (clock ticks after boot)
-    /// and whether it has exited but not been waited for (a zombie).
+    /// What /proc says about a process: its parent, its process group, its
+    /// start time (clock ticks after boot), and whether it has exited but not
+    /// been waited for (a zombie). A process whose first thread has exited
+    /// while others still run (or are still being torn down, holding its
+    /// files and locks) is not a zombie yet: only once every thread is gone.
     public struct ProcStat: Equatable {
+        public var parent: Int32
+        public var group: Int32
         public var startTime: UInt64
         public var isZombie: Bool
     }
@@ -34,19 +44,79 @@ public enum ProcessIdentity {
     /// Reads `/proc/<pid>/stat`; nil if there is no such process.
     public static func stat(of pid: Int32) -> ProcStat? {
         guard pid > 0, let text = SystemFiles.read("/proc/\(pid)/stat") else { return nil }
-        // "pid (comm) state ppid ...": comm may hold spaces and parentheses,
+        // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses,
         // so the fields are counted from the last ')'.
         guard let close = text.lastIndex(of: ")") else { return nil }
         let fields = text[text.index(after: close)...].split(separator: " ")
-        // fields[0] is field 3 (state); field 22 (starttime) is fields[19].
-        guard fields.count > 19, let start = UInt64(fields[19]) else { return nil }
+        // fields[0] is field 3 (state), [1] field 4 (ppid), [2] field 5 (pgrp); field 22 (starttime) is fields[19].
+        guard fields.count > 19, let parent = Int32(fields[1]), let group = Int32(fields[2]),
+              let start = UInt64(fields[19]) else { return nil }
         let state = fields[0]
-        return ProcStat(startTime: start, isZombie: state == "Z" || state == "X")
+        let exited = (state == "Z" || state == "X") && !hasOtherThreads(pid)
+        return ProcStat(parent: parent, group: group, startTime: start, isZombie: exited)
+    }
+
+    /// True when `pid` has a thread besides its first one (`/proc/<pid>/task`).
+    private static func hasOtherThreads(_ pid: Int32) -> Bool {
+        guard let directory = opendir("/proc/\(pid)/task") else { return false }
+        defer { closedir(directory) }
+        var threads = 0
+        while let entry = readdir(directory) {
+            let first = withUnsafeBytes(of: entry.pointee.d_name) { $0.first ?? 0 }
+            if first != UInt8(ascii: "."), threads >= 1 { return true }
+            if first != UInt8(ascii: ".") { threads += 1 }
+        }
+        return false
     }
 
     /// The owner record for a live process on this host, or nil if it is gone.
     public static func owner(pid: Int32) -> Owner? {
         guard let stat = stat(of: pid), !stat.isZombie else { return nil }
         return Owner(host: hostName, pid: pid, startTime: stat.startTime, bootID: bootID)
+    }
+
+    /// The owner record for a process group on this host that has a process
+    /// in it, or nil. Its start time is its leader's (0 once the leader is gone).
+    public static func groupOwner(_ group: Int32) -> Owner? {
+        guard group > 0, groupExists(group) else { return nil }
+        let leader = stat(of: group).flatMap { $0.group == group ? $0.startTime : nil } ?? 0
+        return Owner(host: hostName, pid: group, startTime: leader, bootID: bootID, kind: .group)
+    }
+
+    /// True when some process is in group `group` (signal 0 finds it, whether
+    /// or not this process may signal it).
+    public static func groupExists(_ group: Int32) -> Bool {
+        kill(-group, 0) == 0 || errno == EPERM
+    }
+
+    /// The processes of group `group` now (a scan of /proc).
+    public static func members(ofGroup group: Int32) -> [Int32] {
+        guard let directory = opendir("/proc") else { return [] }
+        defer { closedir(directory) }
+        var members: [Int32] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if let pid = Int32(name), let found = stat(of: pid), found.group == group, !found.isZombie {
+                members.append(pid)
+            }
+        }
+        return members
+    }
+
+    /// What runs above `pid` on this host and would wait for it: each process
+    /// up its chain of parents (not `pid` itself, nor init), and the process
+    /// groups of `pid` and of each of them.
+    public static func ancestors(of pid: Int32) -> [Owner] {
+        var found: [Owner] = []
+        var groups: Set<Int32> = []
+        var next = stat(of: pid)
+        if let own = next?.group { groups.insert(own) }
+        while let current = next, current.parent > 1, found.count < 256 {
+            guard let parent = owner(pid: current.parent) else { break }
+            found.append(parent)
+            next = stat(of: current.parent)
+            if let group = next?.group { groups.insert(group) }
+        }
+        return found + groups.compactMap(groupOwner)
     }
 }

@@ -98,6 +98,13 @@ enum PostgresSchema {
         CREATE INDEX conflicts_by_time ON conflicts(at_ms);
         CREATE INDEX conflicts_by_ticket ON conflicts(ticket) WHERE ticket IS NOT NULL;
         """,
+        // Version 2: every owner of a claim (processes and groups), and sub-claims.
+        """
+        ALTER TABLE claims ADD COLUMN owners text NOT NULL DEFAULT '';
+        ALTER TABLE claims ADD COLUMN parent_task_id text COLLATE "C" NOT NULL DEFAULT '';
+        CREATE INDEX claims_by_parent ON claims(parent_task_id) WHERE parent_task_id <> '';
+        ALTER TABLE waiters ADD COLUMN parent_task_id text NOT NULL DEFAULT '';
+        """,
     ]
 
     static var latestVersion: Int64 { Int64(migrations.count) }

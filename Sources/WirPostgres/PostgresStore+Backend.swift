@@ -17,4 +17,8 @@ extension PostgresStore: RegistryBackend, RegistryBackendKind {
     public var sharedAcrossHosts: Bool { true }
 
     public func queueChannel() -> any QueueChannel { PostgresQueueSignal(store: self) }
+
+    /// Nothing to close: a child never uses the parent's connection (its
+    /// handles are refused) and never closes it (`PostgresConnection`).
+    public func suspend() {}
 }

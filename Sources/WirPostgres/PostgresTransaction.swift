@@ -17,7 +17,7 @@ struct PostgresTransaction: StoreTransaction {
     }
 
     private static let claimColumns =
-        "task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label"
+        "task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label, owners, parent_task_id"
 
     func claim(taskID: String) throws -> ClaimRecord? {
         try connection.query("SELECT \(Self.claimColumns) FROM claims WHERE task_id = $1", [taskID])
@@ -55,6 +55,11 @@ struct PostgresTransaction: StoreTransaction {
         try connection.query(Self.expiredSQL, [String(nowMs), String(limit)]).rows.map(StoreRowDecoding.claim)
     }
 
+    func children(of taskID: String) throws -> [ClaimRecord] {
+        try connection.query("SELECT \(Self.claimColumns) FROM claims WHERE parent_task_id = $1 AND parent_task_id <> '' "
+                             + "ORDER BY task_id", [taskID]).rows.map(StoreRowDecoding.claim)
+    }
+
     func allClaims() throws -> [ClaimRecord] {
         try connection.query("SELECT \(Self.claimColumns) FROM claims ORDER BY task_id").rows.map(StoreRowDecoding.claim)
     }
@@ -69,10 +74,12 @@ struct PostgresTransaction: StoreTransaction {
 
     func insert(_ claim: ClaimRecord, entries: [PathEntry]) throws {
         try connection.query("""
-            INSERT INTO claims(\(Self.claimColumns), entries) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+            INSERT INTO claims(\(Self.claimColumns), entries)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
             """, [claim.taskID, claim.key, String(claim.token), claim.owner.host, String(claim.owner.pid),
                   String(Int64(bitPattern: claim.owner.startTime)), claim.owner.bootID, String(claim.createdMs),
-                  String(claim.expiresMs), String(claim.ttlMs), claim.label, EntryList.encode(entries)])
+                  String(claim.expiresMs), String(claim.ttlMs), claim.label, OwnerList.encode(claim.owners),
+                  claim.parentTaskID, EntryList.encode(entries)])
         try insertRows(entries, taskID: claim.taskID)
     }
 
@@ -99,8 +106,13 @@ struct PostgresTransaction: StoreTransaction {
     }
 
     func update(_ claim: ClaimRecord) throws {
-        try connection.query("UPDATE claims SET token = $2, expires_ms = $3, ttl_ms = $4 WHERE task_id = $1",
-                             [claim.taskID, String(claim.token), String(claim.expiresMs), String(claim.ttlMs)])
+        try connection.query("""
+            UPDATE claims SET token = $2, expires_ms = $3, ttl_ms = $4, host = $5, pid = $6, start_time = $7,
+                              boot_id = $8, owners = $9
+            WHERE task_id = $1
+            """, [claim.taskID, String(claim.token), String(claim.expiresMs), String(claim.ttlMs), claim.owner.host,
+                  String(claim.owner.pid), String(Int64(bitPattern: claim.owner.startTime)), claim.owner.bootID,
+                  OwnerList.encode(claim.owners)])
     }
 
     func delete(taskID: String) throws -> [PathEntry] {
@@ -112,18 +124,18 @@ struct PostgresTransaction: StoreTransaction {
 
     func waiters() throws -> [Waiter] {
         try connection.query("""
-            SELECT ticket, task_id, host, pid, start_time, boot_id, entries, enqueued_ms, expires_ms
+            SELECT ticket, task_id, host, pid, start_time, boot_id, entries, enqueued_ms, expires_ms, parent_task_id
             FROM waiters ORDER BY ticket
             """).rows.map(StoreRowDecoding.waiter)
     }
 
     func enqueue(_ waiter: Waiter) throws -> Int64 {
         guard let row = try connection.query("""
-            INSERT INTO waiters(task_id, host, pid, start_time, boot_id, entries, enqueued_ms, expires_ms)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ticket
+            INSERT INTO waiters(task_id, host, pid, start_time, boot_id, entries, enqueued_ms, expires_ms, parent_task_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ticket
             """, [waiter.taskID, waiter.owner.host, String(waiter.owner.pid), String(Int64(bitPattern: waiter.owner.startTime)),
                   waiter.owner.bootID, EntryList.encode(waiter.entries), String(waiter.enqueuedMs),
-                  String(waiter.expiresMs)]).first else {
+                  String(waiter.expiresMs), waiter.parentTaskID]).first else {
             throw WirError(.internalError, "registry '\(connection.location.redacted)': no ticket for a waiter")
         }
         return row.int64(0)

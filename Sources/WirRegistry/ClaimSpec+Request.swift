@@ -5,13 +5,14 @@ extension ClaimSpec {
     /// The request this spec makes: every value checked (by `Limits` and the
     /// named types), every path canonicalised, a task id generated if none was
     /// given and a key for a new claim. `defaultOwner` owns the claim unless
-    /// `ownerPID` names another live process.
-    func request(defaultOwner: Owner) throws -> ClaimRequest {
+    /// `ownerPID` names another live process; `caller` is the process that
+    /// will wait, whose ancestors it must not wait for.
+    func request(defaultOwner: Owner, caller: Int32) throws -> ClaimRequest {
         try Limits.entries(writes: writes.count, reads: reads.count)
         let taskID = try taskID.map { try Limits.identifier($0, "the task id") }
             ?? "task-" + Secret.randomHex(bytes: 6)
         let key = try key.map { try Limits.identifier($0, "the key") }
-        let ttl = try Limits.ttl(ttlMs)
+        let lease = try Limits.lease(ttlMs)
         _ = try Limits.timeout(timeoutMs)
         var policy = self.policy
         if policy == nil, let name = Environment.value("WIR_POLICY") {
@@ -30,7 +31,12 @@ extension ClaimSpec {
         let entries = try writes.map { try PathResolver.entry($0, .write) }
             + reads.map { try PathResolver.entry($0, .read) }
         let label = label.isEmpty ? "" : try Limits.identifier(label, "the label")
-        return ClaimRequest(taskID: taskID, key: key, entries: entries, ttlMs: ttl, policy: policy,
-                            owner: owner, newKey: Secret.randomHex(bytes: 16), label: label)
+        let parent = try parent.map {
+            ParentClaim(taskID: try Limits.identifier($0.taskID, "the parent task id"),
+                        key: try Limits.identifier($0.key, "the parent key"))
+        }
+        return ClaimRequest(taskID: taskID, key: key, entries: entries, lease: lease, policy: policy, owner: owner,
+                            newKey: Secret.randomHex(bytes: 16), label: label, parent: parent,
+                            callerAncestors: { ProcessIdentity.ancestors(of: caller) })
     }
 }

@@ -8,7 +8,8 @@ public struct ClaimSpec: Sendable {
     public var writes: [String]
     /// Paths or globs the task will only read.
     public var reads: [String]
-    /// Lease length; 0 means the registry's default (10 minutes unless set).
+    /// Lease length; 0 means the registry's default (10 minutes unless set),
+    /// `ClaimSpec.whileAlive` (-1) as long as an owner lives.
     public var ttlMs: Int64
     /// nil: `WIR_POLICY` from the environment, else the registry's default.
     public var policy: Policy?
@@ -20,10 +21,15 @@ public struct ClaimSpec: Sendable {
     public var ownerPID: Int32?
     /// A free-text description for listings (at most 256 bytes).
     public var label: String
+    /// The claim to make this one under (its task id and key), if any.
+    public var parent: ParentClaim?
+
+    /// `ttlMs` for a claim held as long as an owner lives (WIR_TTL_WHILE_ALIVE).
+    public static let whileAlive: Int64 = -1
 
     public init(taskID: String? = nil, writes: [String], reads: [String] = [], ttlMs: Int64 = 0,
                 policy: Policy? = nil, timeoutMs: Int64 = -1, key: String? = nil, ownerPID: Int32? = nil,
-                label: String = "") {
+                label: String = "", parent: ParentClaim? = nil) {
         self.taskID = taskID
         self.writes = writes
         self.reads = reads
@@ -33,5 +39,6 @@ public struct ClaimSpec: Sendable {
         self.key = key
         self.ownerPID = ownerPID
         self.label = label
+        self.parent = parent
     }
 }

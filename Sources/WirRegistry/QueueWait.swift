@@ -35,26 +35,34 @@ final class QueueWait: @unchecked Sendable {
 
     var isCancelled: Bool { lock.withLock { cancelled } }
 
-    /// Sleeps until a wake-up arrives, a local blocker dies, the wait is
-    /// cancelled, or `timeoutMs` passes. Drains whatever woke it; returns at
-    /// once if a wake-up had arrived already.
+    /// Sleeps until a wake-up arrives, a local blocker dies (a process owner,
+    /// or any process of a group owner), the wait is cancelled, or `timeoutMs`
+    /// passes. Drains whatever woke it; returns at once if a wake-up had
+    /// arrived already, or a blocker is gone already.
     func sleep(timeoutMs: Int64, blockers: [Owner]) {
         if listener.drain() { return }
         var fds = [pollfd(fd: listener.descriptor, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: cancelFD, events: Int16(POLLIN), revents: 0)]
         var pidfds: [Int32] = []
-        for owner in blockers where owner.host == ProcessIdentity.hostName {
-            let fd = wir_pidfd_open(owner.pid)
-            // Opened after the pid was read: if the pid was reused meanwhile,
-            // the start time differs and the owner is dead already.
-            guard fd >= 0, ProcessIdentity.stat(of: owner.pid)?.startTime == owner.startTime else {
-                if fd >= 0 { close(fd) }
-                return                                      // gone already: look again now
-            }
-            pidfds.append(fd)
-            fds.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0))
-        }
         defer { pidfds.forEach { close($0) } }
+        for owner in blockers where owner.host == ProcessIdentity.hostName {
+            let processes = owner.kind == .group ? ProcessIdentity.members(ofGroup: owner.pid) : [owner.pid]
+            // A group gone already: look again now. (One of zombies only is left to the timer.)
+            if processes.isEmpty && !ProcessIdentity.groupExists(owner.pid) { return }
+            for pid in processes {
+                let fd = wir_pidfd_open(pid)
+                // Opened after the pid was read: if the pid was reused meanwhile, the
+                // start time (or group) differs and the owner is gone already.
+                let stat = ProcessIdentity.stat(of: pid)
+                let same = owner.kind == .group ? stat?.group == owner.pid : stat?.startTime == owner.startTime
+                guard fd >= 0, same else {
+                    if fd >= 0 { close(fd) }
+                    return                                           // gone already: look again now
+                }
+                pidfds.append(fd)
+                fds.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0))
+            }
+        }
         _ = poll(&fds, nfds_t(fds.count), Int32(clamping: max(0, timeoutMs)))
         _ = listener.drain()
     }

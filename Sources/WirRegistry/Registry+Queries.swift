@@ -22,6 +22,12 @@ extension Registry {
         return try locked { try engine.tokenHolds(token, path: canonical, in: store) }
     }
 
+    /// True when the claim `taskID` still holds (and `key` is its key): a
+    /// cheap read, for a holder watching whether it lost its claim.
+    public func isHeld(taskID: String, key: String) throws -> Bool {
+        try locked { try engine.isHeld(taskID: taskID, key: key, in: store) }
+    }
+
     /// Conflict-log rows at or after `sinceMs` (ms since the epoch), oldest first.
     public func conflictLog(sinceMs: Int64 = 0, limit: Int = 1000) throws -> [ConflictLogEntry] {
         try locked { try engine.conflictLog(sinceMs: sinceMs, limit: limit, in: store) }

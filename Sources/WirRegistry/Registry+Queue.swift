@@ -46,7 +46,7 @@ extension Registry {
                 whileQueued?(ticket, conflicts, MonotonicClock.nowMs() - started)
                 let lapse = blockers.map(\.lapsesInMs).min() ?? Self.fallbackRecheckMs
                 let sleep = min(deadline - MonotonicClock.nowMs(), max(1, lapse), Self.fallbackRecheckMs)
-                wait.sleep(timeoutMs: sleep, blockers: blockers.map(\.owner))
+                wait.sleep(timeoutMs: sleep, blockers: blockers.flatMap(\.owners))
             }
         } catch {
             // Leave the queue whatever went wrong (a no-op if already left).

@@ -15,7 +15,7 @@ import WirStorage
 ///
 /// Thread-safe: calls are serialised by a lock, which a queued claim does not
 /// hold while it sleeps. A registry opened before a `fork()` refuses calls in
-/// the child (`.forked`); the child opens its own.
+/// the child (`.forked`); the child opens its own (`ForkSafety`).
 public final class Registry: @unchecked Sendable {
     /// The canonical path of the registry file, or the PostgreSQL URL as given.
     public let path: String
@@ -47,7 +47,6 @@ public final class Registry: @unchecked Sendable {
     public init(path: String? = nil, sharedWithGroup: Bool? = nil, clock: any Clock = SystemClock(),
                 liveness: (any OwnerLiveness)? = nil) throws {
         if let path, path.isEmpty { throw WirError(.invalidArgument, "the registry path is empty") }
-        try ForkGuard.checkMayOpen()
         let location = try path ?? RegistryLocation.defaultPath()
         var opened: (any RegistryBackend)?
         for kind in Self.kinds where opened == nil {
@@ -66,10 +65,20 @@ public final class Registry: @unchecked Sendable {
             throw WirError(.internalError, "cannot read /proc/\(openerPID)/stat for this process")
         }
         selfOwner = owner
-        ForkGuard.opened()
+        ForkSafety.register(self)
     }
 
-    deinit { ForkGuard.closed(openedBy: openerPID) }
+    deinit { ForkSafety.unregister(self) }
+
+    /// Before a fork: waits for the call in progress, then closes what must not
+    /// cross (`RegistryBackend.suspend`). Only `ForkSafety` calls it.
+    func suspendForFork() {
+        lock.lock()
+        if getpid() == openerPID { store.suspend() }
+    }
+
+    /// After a fork, in parent and child alike.
+    func resumeAfterFork() { lock.unlock() }
 
     /// Claims `spec`'s entries all or nothing, deciding an overlap by the
     /// policy: refused, admitted with warnings, or queued and waited for
@@ -82,7 +91,7 @@ public final class Registry: @unchecked Sendable {
     public func claim(_ spec: ClaimSpec,
                       whileQueued: ((_ ticket: Int64, _ conflicts: [Conflict], _ waitedMs: Int64) -> Void)? = nil)
         throws -> ClaimOutcome {
-        let request = try spec.request(defaultOwner: selfOwner)
+        let request = try spec.request(defaultOwner: selfOwner, caller: getpid())
         let decision = try waitForDecision(request, timeoutMs: spec.timeoutMs, whileQueued: whileQueued)
         return ClaimOutcome(taskID: request.taskID, requested: request.entries, result: decision)
     }
@@ -91,6 +100,46 @@ public final class Registry: @unchecked Sendable {
     public func heartbeat(taskID: String, key: String, ttlMs: Int64 = 0) throws -> ClaimRecord {
         let ttl = try Limits.ttl(ttlMs)
         return try locked { try engine.heartbeat(taskID: taskID, key: key, ttlMs: ttl, in: store) }
+    }
+
+    /// Adds a live process (or, with `group`, a process group) on this host as
+    /// an owner of the claim: the claim then ends by its owners' death only
+    /// when that one is gone too. Returns the claim as now held.
+    @discardableResult
+    public func addOwner(taskID: String, key: String, pid: Int32, group: Bool = false) throws -> ClaimRecord {
+        let owner = try Self.liveOwner(pid: pid, group: group)
+        return try locked { try engine.addOwner(owner, taskID: taskID, key: key, in: store) }
+    }
+
+    /// Removes an owner (a process, or with `group` a process group, on this
+    /// host); the last owner cannot be removed. Returns the claim as now held.
+    @discardableResult
+    public func removeOwner(taskID: String, key: String, pid: Int32, group: Bool = false) throws -> ClaimRecord {
+        try locked {
+            let (held, _) = try engine.attach(taskID: taskID, key: key, in: store)
+            guard let owner = held.owners.first(where: {
+                $0.pid == pid && $0.kind == (group ? .group : .process) && $0.host == ProcessIdentity.hostName
+            }) else {
+                throw WirError(.notFound, "\(group ? "group" : "pid") \(pid) on this host does not own task '\(taskID)'")
+            }
+            return try engine.removeOwner(owner, taskID: taskID, key: key, in: store)
+        }
+    }
+
+    /// Hands the claim to the live process `pid`: it becomes an owner and this
+    /// process stops being one, in one step. Returns the claim as now held.
+    @discardableResult
+    public func handOff(taskID: String, key: String, to pid: Int32) throws -> ClaimRecord {
+        let owner = try Self.liveOwner(pid: pid, group: false)
+        return try locked { try engine.handOff(to: owner, from: selfOwner, taskID: taskID, key: key, in: store) }
+    }
+
+    private static func liveOwner(pid: Int32, group: Bool) throws -> Owner {
+        guard pid > 0, let owner = group ? ProcessIdentity.groupOwner(pid) : ProcessIdentity.owner(pid: pid) else {
+            throw WirError(.invalidArgument, group ? "process group \(pid) has no process on this host"
+                           : "pid \(pid) is not a live process on this host")
+        }
+        return owner
     }
 
     /// Releases a claim with an outcome.

@@ -36,18 +36,20 @@ public enum RegistryJSON {
         let (record, held) = item
         return object([("task_id", string(record.taskID)), ("label", string(record.label)),
                        ("token", "\(record.token)"),
-                       ("owner", owner(record.owner)), ("created_ms", "\(record.createdMs)"),
+                       ("owner", owner(record.owner)), ("owners", "[" + record.owners.map(owner).joined(separator: ",") + "]"),
+                       ("parent_task_id", string(record.parentTaskID)), ("created_ms", "\(record.createdMs)"),
                        ("expires_ms", "\(record.expiresMs)"), ("ttl_ms", "\(record.ttlMs)"),
-                       ("entries", entries(held))])
+                       ("while_alive", record.isWhileAlive ? "true" : "false"), ("entries", entries(held))])
     }
 
     static func waiter(_ waiter: Waiter) -> String {
         object([("ticket", "\(waiter.ticket)"), ("task_id", string(waiter.taskID)), ("owner", owner(waiter.owner)),
-                ("enqueued_ms", "\(waiter.enqueuedMs)"), ("entries", entries(waiter.entries))])
+                ("parent_task_id", string(waiter.parentTaskID)), ("enqueued_ms", "\(waiter.enqueuedMs)"),
+                ("entries", entries(waiter.entries))])
     }
 
     static func owner(_ owner: Owner) -> String {
-        object([("host", string(owner.host)), ("pid", "\(owner.pid)")])
+        object([("host", string(owner.host)), ("pid", "\(owner.pid)"), ("kind", string(owner.kind.rawValue))])
     }
 
     public static func entries(_ entries: [PathEntry]) -> String {

@@ -120,6 +120,13 @@ enum SQLiteSchema {
         """
         ALTER TABLE history ADD COLUMN forced_by TEXT NOT NULL DEFAULT '';
         """,
+        // Version 5: every owner of a claim (processes and groups), and sub-claims.
+        """
+        ALTER TABLE claims ADD COLUMN owners TEXT NOT NULL DEFAULT '';        -- OwnerList; '': the first owner only
+        ALTER TABLE claims ADD COLUMN parent_task_id TEXT NOT NULL DEFAULT '';
+        CREATE INDEX claims_by_parent ON claims(parent_task_id) WHERE parent_task_id != '';
+        ALTER TABLE waiters ADD COLUMN parent_task_id TEXT NOT NULL DEFAULT '';
+        """,
     ]
 
     static var latestVersion: Int64 { Int64(migrations.count) }
@@ -143,6 +150,12 @@ enum SQLiteSchema {
         }
     }
 
+    /// Sets the pragmas of a connection opened again on a registry this
+    /// process already prepared (after a fork).
+    static func resume(_ connection: SQLiteConnection) throws {
+        try connection.execute("PRAGMA synchronous=NORMAL")
+    }
+
     private static func prepareOnce(_ connection: SQLiteConnection) throws {
         // One read transaction, so that the header and the table list come from
         // the same moment even while another process is creating the schema.
@@ -162,7 +175,7 @@ enum SQLiteSchema {
         guard journal == "wal" else {
             throw WirError(.io, "registry '\(connection.path)': cannot use WAL mode (journal mode is '\(journal)')")
         }
-        try connection.execute("PRAGMA synchronous=NORMAL")
+        try resume(connection)
         guard try connection.integer("PRAGMA user_version") < latestVersion else { return }
 
         try connection.execute("BEGIN IMMEDIATE")

@@ -26,6 +26,7 @@ extension SQLiteStore {
 
     /// The file's health: schema and SQLite versions, journal mode, integrity check, row counts.
     public func diagnose() throws -> [Diagnostic] {
+        let connection = try connection()
         var report = [Diagnostic(name: "registry", value: path, isNumber: false),
                       Diagnostic(name: "schema_version", value: "\(try schemaVersion())", isNumber: true),
                       Diagnostic(name: "sqlite_version", value: String(cString: sqlite3_libversion()), isNumber: false),

@@ -6,35 +6,55 @@ import WirStorage
 ///
 /// Not thread-safe: one connection, serialised by its owner. Each process
 /// opens its own store; SQLite's file locks order the processes' transactions.
+/// The connection is closed before a `fork()` (`suspend`, so that the child
+/// inherits none of SQLite's in-process lock bookkeeping) and opened again on
+/// the next call.
 public final class SQLiteStore: RegistryStore {
-    let connection: SQLiteConnection
+    public let path: String
+    private let busyTimeoutMs: Int32
+    private var open: SQLiteConnection?
 
     /// Opens the registry file at `path` (which must exist or be creatable),
     /// refusing foreign or newer files, and migrating older ones.
     public init(path: String, busyTimeoutMs: Int32 = 5000) throws {
-        connection = try SQLiteConnection(path: path, busyTimeoutMs: busyTimeoutMs)
+        let connection = try SQLiteConnection(path: path, busyTimeoutMs: busyTimeoutMs)
         try SQLiteSchema.prepare(connection, busyTimeoutMs: busyTimeoutMs)
+        self.path = path
+        self.busyTimeoutMs = busyTimeoutMs
+        open = connection
     }
 
-    public var path: String { connection.path }
+    /// The connection, opened again if `suspend` closed it.
+    func connection() throws -> SQLiteConnection {
+        if let open { return open }
+        let connection = try SQLiteConnection(path: path, busyTimeoutMs: busyTimeoutMs)
+        try SQLiteSchema.resume(connection)
+        open = connection
+        return connection
+    }
+
+    /// Closes the connection (the next call opens it again). Called before a
+    /// fork, with no transaction open.
+    public func suspend() { open = nil }
 
     /// The schema version of the file (`PRAGMA user_version`).
     public func schemaVersion() throws -> Int64 {
-        try connection.integer("PRAGMA user_version")
+        try connection().integer("PRAGMA user_version")
     }
 
     public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
         // IMMEDIATE takes the write lock up front: a DEFERRED transaction that
         // upgrades later fails with SQLITE_BUSY_SNAPSHOT under contention.
-        try transaction(try connection.statement("BEGIN IMMEDIATE"), body)
+        try transaction(try connection(), "BEGIN IMMEDIATE", body)
     }
 
     public func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
-        try transaction(try connection.statement("BEGIN"), body)
+        try transaction(try connection(), "BEGIN", body)
     }
 
-    private func transaction<T>(_ begin: SQLiteStatement, _ body: (any StoreTransaction) throws -> T) throws -> T {
-        try begin.run()
+    private func transaction<T>(_ connection: SQLiteConnection, _ begin: StaticString,
+                                _ body: (any StoreTransaction) throws -> T) throws -> T {
+        try connection.statement(begin).run()
         do {
             let result = try body(SQLiteTransaction(connection: connection))
             try connection.statement("COMMIT").run()

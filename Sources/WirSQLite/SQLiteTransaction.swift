@@ -9,11 +9,13 @@ struct SQLiteTransaction: StoreTransaction {
 
     // Statements are SQL literals (the connection caches them by address).
     // Queries of claims select, in the order `StoreRowDecoding.claim` reads them:
-    // task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label.
+    // task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label,
+    // owners, parent_task_id.
 
     func claim(taskID: String) throws -> ClaimRecord? {
         let query = try connection.statement("""
-            SELECT task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label
+            SELECT task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label,
+                   owners, parent_task_id
             FROM claims WHERE task_id = ?1
             """)
         return try query.bind(.text(taskID)).first(StoreRowDecoding.claim)
@@ -45,15 +47,26 @@ struct SQLiteTransaction: StoreTransaction {
 
     func expiredClaims(atOrBefore nowMs: Int64, limit: Int) throws -> [ClaimRecord] {
         let query = try connection.statement("""
-            SELECT task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label
+            SELECT task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label,
+                   owners, parent_task_id
             FROM claims WHERE expires_ms <= ?1 ORDER BY expires_ms, task_id LIMIT ?2
             """)
         return try query.bind(.integer(nowMs), .integer(Int64(limit))).rows(StoreRowDecoding.claim)
     }
 
+    func children(of taskID: String) throws -> [ClaimRecord] {
+        let query = try connection.statement("""
+            SELECT task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label,
+                   owners, parent_task_id
+            FROM claims WHERE parent_task_id = ?1 AND parent_task_id != '' ORDER BY task_id
+            """)
+        return try query.bind(.text(taskID)).rows(StoreRowDecoding.claim)
+    }
+
     func allClaims() throws -> [ClaimRecord] {
         try connection.statement("""
-            SELECT task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label
+            SELECT task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label,
+                   owners, parent_task_id
             FROM claims ORDER BY task_id
             """).rows(StoreRowDecoding.claim)
     }
@@ -72,14 +85,15 @@ struct SQLiteTransaction: StoreTransaction {
     func insert(_ claim: ClaimRecord, entries: [PathEntry]) throws {
         let row = try connection.statement("""
             INSERT INTO claims(task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms,
-                               ttl_ms, label, entries)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                               ttl_ms, label, entries, owners, parent_task_id)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
             """)
         try row.bind(.text(claim.taskID), .text(claim.key), .integer(claim.token),
                      .text(claim.owner.host), .integer(Int64(claim.owner.pid)),
                      .integer(Int64(bitPattern: claim.owner.startTime)), .text(claim.owner.bootID),
                      .integer(claim.createdMs), .integer(claim.expiresMs), .integer(claim.ttlMs),
-                     .text(claim.label), .text(EntryList.encode(entries)))
+                     .text(claim.label), .text(EntryList.encode(entries)), .text(OwnerList.encode(claim.owners)),
+                     .text(claim.parentTaskID))
         try row.run()
         try insertRows(entries, taskID: claim.taskID)
     }
@@ -113,9 +127,15 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func update(_ claim: ClaimRecord) throws {
-        let row = try connection.statement(
-            "UPDATE claims SET token = ?2, expires_ms = ?3, ttl_ms = ?4 WHERE task_id = ?1")
-        try row.bind(.text(claim.taskID), .integer(claim.token), .integer(claim.expiresMs), .integer(claim.ttlMs))
+        let row = try connection.statement("""
+            UPDATE claims SET token = ?2, expires_ms = ?3, ttl_ms = ?4, host = ?5, pid = ?6, start_time = ?7,
+                              boot_id = ?8, owners = ?9
+            WHERE task_id = ?1
+            """)
+        try row.bind(.text(claim.taskID), .integer(claim.token), .integer(claim.expiresMs), .integer(claim.ttlMs),
+                     .text(claim.owner.host), .integer(Int64(claim.owner.pid)),
+                     .integer(Int64(bitPattern: claim.owner.startTime)), .text(claim.owner.bootID),
+                     .text(OwnerList.encode(claim.owners)))
         try row.run()
     }
 
@@ -130,7 +150,7 @@ struct SQLiteTransaction: StoreTransaction {
 
     func waiters() throws -> [Waiter] {
         let query = try connection.statement("""
-            SELECT ticket, task_id, host, pid, start_time, boot_id, entries, enqueued_ms, expires_ms
+            SELECT ticket, task_id, host, pid, start_time, boot_id, entries, enqueued_ms, expires_ms, parent_task_id
             FROM waiters ORDER BY ticket
             """)
         return try query.rows(StoreRowDecoding.waiter)
@@ -138,12 +158,13 @@ struct SQLiteTransaction: StoreTransaction {
 
     func enqueue(_ waiter: Waiter) throws -> Int64 {
         let row = try connection.statement("""
-            INSERT INTO waiters(task_id, host, pid, start_time, boot_id, entries, enqueued_ms, expires_ms)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            INSERT INTO waiters(task_id, host, pid, start_time, boot_id, entries, enqueued_ms, expires_ms, parent_task_id)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
             """)
         try row.bind(.text(waiter.taskID), .text(waiter.owner.host), .integer(Int64(waiter.owner.pid)),
                      .integer(Int64(bitPattern: waiter.owner.startTime)), .text(waiter.owner.bootID),
-                     .text(EntryList.encode(waiter.entries)), .integer(waiter.enqueuedMs), .integer(waiter.expiresMs))
+                     .text(EntryList.encode(waiter.entries)), .integer(waiter.enqueuedMs), .integer(waiter.expiresMs),
+                     .text(waiter.parentTaskID))
         try row.run()
         return sqlite3_last_insert_rowid(connection.db)     // the ticket (INTEGER PRIMARY KEY)
     }

@@ -22,4 +22,8 @@ public protocol RegistryBackend: RegistryStore {
     func administrator() throws -> String
     /// The registry's health, for `wir doctor`.
     func diagnose() throws -> [Diagnostic]
+    /// Closes what must not cross a `fork()` (SQLite's connection, whose
+    /// in-process lock bookkeeping a child would inherit); the next call opens
+    /// it again. Called with no transaction open.
+    func suspend()
 }

@@ -4,12 +4,14 @@ import WirEngine
 /// selects its columns in the order written beside the decoder, so one
 /// decoding serves SQLite and PostgreSQL alike.
 public enum StoreRowDecoding {
-    /// task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label
+    /// task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label,
+    /// owners, parent_task_id
     public static func claim(_ row: some StoreRow) -> ClaimRecord {
-        ClaimRecord(taskID: row.text(0), key: row.text(1), token: row.int64(2),
-                    owner: Owner(host: row.text(3), pid: Int32(truncatingIfNeeded: row.int64(4)),
-                                 startTime: UInt64(bitPattern: row.int64(5)), bootID: row.text(6)),
-                    createdMs: row.int64(7), expiresMs: row.int64(8), ttlMs: row.int64(9), label: row.text(10))
+        let first = Owner(host: row.text(3), pid: Int32(truncatingIfNeeded: row.int64(4)),
+                          startTime: UInt64(bitPattern: row.int64(5)), bootID: row.text(6))
+        return ClaimRecord(taskID: row.text(0), key: row.text(1), token: row.int64(2), owner: first,
+                           owners: OwnerList.decode(row.text(11)), createdMs: row.int64(7), expiresMs: row.int64(8),
+                           ttlMs: row.int64(9), label: row.text(10), parentTaskID: row.text(12))
     }
 
     /// entry, task_id. Rows are written by the store from valid entries.
@@ -18,12 +20,13 @@ public enum StoreRowDecoding {
                 taskID: row.text(1))
     }
 
-    /// ticket, task_id, host, pid, start_time, boot_id, entries, enqueued_ms, expires_ms
+    /// ticket, task_id, host, pid, start_time, boot_id, entries, enqueued_ms, expires_ms, parent_task_id
     public static func waiter(_ row: some StoreRow) throws -> Waiter {
         Waiter(ticket: row.int64(0), taskID: row.text(1),
                owner: Owner(host: row.text(2), pid: Int32(truncatingIfNeeded: row.int64(3)),
                             startTime: UInt64(bitPattern: row.int64(4)), bootID: row.text(5)),
-               entries: try EntryList.decode(row.text(6)), enqueuedMs: row.int64(7), expiresMs: row.int64(8))
+               entries: try EntryList.decode(row.text(6)), enqueuedMs: row.int64(7), expiresMs: row.int64(8),
+               parentTaskID: row.text(9))
     }
 
     /// task_id, token, host, pid, entries, created_ms, ended_ms, reason, label, forced_by

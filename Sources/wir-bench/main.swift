@@ -89,6 +89,11 @@ func record(_ name: String, _ fields: [(String, Double)]) {
 
 /// Starts this program with `arguments`; returns its pid and, if asked, pipes to its stdin and from its stdout.
 func spawnSelf(_ arguments: [String], pipes: Bool = false) -> (pid: pid_t, input: Int32, output: Int32) {
+    spawn(CommandLine.arguments[0], arguments, pipes: pipes)
+}
+
+/// Starts `program` with `arguments`, as `spawnSelf` does.
+func spawn(_ program: String, _ arguments: [String], pipes: Bool = false) -> (pid: pid_t, input: Int32, output: Int32) {
     var toChild: [Int32] = [-1, -1], fromChild: [Int32] = [-1, -1]
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
@@ -100,10 +105,10 @@ func spawnSelf(_ arguments: [String], pipes: Bool = false) -> (pid: pid_t, input
         posix_spawn_file_actions_addclose(&actions, toChild[1])
         posix_spawn_file_actions_addclose(&actions, fromChild[0])
     }
-    let argv = ([CommandLine.arguments[0]] + arguments).map { strdup($0) } + [nil]
+    let argv = ([program] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
     var pid: pid_t = 0
-    guard posix_spawn(&pid, CommandLine.arguments[0], &actions, nil, argv, environ) == 0 else { fatal("spawn") }
+    guard posix_spawn(&pid, program, &actions, nil, argv, environ) == 0 else { fatal("spawn \(program)") }
     if pipes {
         close(toChild[0])
         close(fromChild[1])
@@ -141,6 +146,30 @@ func waitFor(_ pid: pid_t) {
 // MARK: - Child modes
 
 nonisolated(unsafe) let handoffPath = UnsafePointer(strdup("/wir-bench/handoff/state.json"))
+
+/// --handoff-holder REG: on "hold", claim the path and say "held"; on "release", release it
+/// and say when (CLOCK_MONOTONIC ns, taken just before the release); on "die", hold it and
+/// wait to be killed. A sibling of the waiter, not its parent: a process may not queue for a
+/// claim its own ancestor holds (WIR_EDEADLK).
+func handoffHolder(_ registryPath: String) -> Never {
+    let reg = openRegistry(registryPath)
+    var held: OpaquePointer?
+    while let line = readLine(0) {
+        switch line {
+        case "hold":
+            held = claim(reg, [handoffPath], policy: WIR_POLICY_QUEUE)
+            writeLine(1, "held")
+        case "release":
+            let released = nowNs()
+            guard wir_release(reg, held, WIR_OUTCOME_COMPLETED) == WIR_OK else { fatal("release") }
+            wir_claim_free(held)
+            writeLine(1, "\(released)")
+        default:
+            break
+        }
+    }
+    exit(0)
+}
 
 /// --handoff-waiter REG: on each "go", wait for the path (queue), report, release.
 func handoffWaiter(_ registryPath: String) -> Never {
@@ -209,6 +238,9 @@ let arguments = CommandLine.arguments
 switch arguments.dropFirst().first {
 case "--profile": profile(Array(arguments[2...]))
 case "--handoff-waiter": handoffWaiter(arguments[2])
+case "--handoff-holder": handoffHolder(arguments[2])
+case "--term-recorder": termRecorder()
+case "--death-holder": deathHolder(arguments[2])
 case "--contender": contender(Array(arguments[2...]))
 case "--cold-start": coldStart(arguments[2])
 case "--postgres" where arguments.count == 3:
@@ -286,24 +318,25 @@ close(heldFD)
 
 func handoff(rounds: Int) {
     let registryPath = file("handoff.db")
+    let holder = spawnSelf(["--handoff-holder", registryPath], pipes: true)
     let waiter = spawnSelf(["--handoff-waiter", registryPath], pipes: true)
-    let reg = openRegistry(registryPath)
     var latencies: [Double] = [], cpuShare: [Double] = []
     for _ in 0..<rounds {
-        let held = claim(reg, [handoffPath], policy: WIR_POLICY_QUEUE)
+        writeLine(holder.input, "hold")
+        guard readLine(holder.output) == "held" else { fatal("the holder died") }
         writeLine(waiter.input, "go")
         usleep(20_000)                               // the waiter queues and sleeps
-        let released = nowNs()
-        guard wir_release(reg, held, WIR_OUTCOME_COMPLETED) == WIR_OK else { fatal("release") }
-        wir_claim_free(held)
+        writeLine(holder.input, "release")
+        guard let released = readLine(holder.output).flatMap({ UInt64($0) }) else { fatal("the holder died") }
         guard let report = readLine(waiter.output) else { fatal("the waiter died") }
         let fields = report.split(separator: " ").compactMap { Int64($0) }
         latencies.append(Double(UInt64(fields[0]) &- released) / 1000)
         cpuShare.append(Double(fields[1]) / Double(max(1, fields[2])))
     }
     close(waiter.input)
+    close(holder.input)
     waitFor(waiter.pid)
-    wir_close(reg)
+    waitFor(holder.pid)
     latencies.sort()
     cpuShare.sort()
     func at(_ values: [Double], _ p: Double) -> Double { values[min(values.count - 1, Int(Double(values.count) * p))] }
@@ -316,6 +349,8 @@ func handoff(rounds: Int) {
                         ("waiter_cpu_percent_median", at(cpuShare, 0.5) * 100)])
 }
 handoff(rounds: options.handoffs)
+deathHandoff(rounds: 50)
+lossDelay(rounds: 10)
 
 // MARK: - Contention
 

@@ -28,7 +28,7 @@ struct ClaimCommand: ParsableCommand {
         let reg = try registry.open()
         let owner = ownerPid ?? getppid()
         let outcome = try Failure.map { try reg.claim(claim.spec(ownerPID: owner), whileQueued: Progress.reporter()) }
-        let (record, entries, _) = try Failure.admitted(outcome)
+        let (record, entries, _) = try Failure.admitted(outcome, refusedExit: try Failure.refusedExitFromEnvironment())
         if output.json {
             print(RegistryJSON.object([("task_id", RegistryJSON.string(record.taskID)),
                                        ("key", RegistryJSON.string(record.key)), ("token", "\(record.token)"),

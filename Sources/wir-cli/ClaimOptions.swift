@@ -1,5 +1,6 @@
 import ArgumentParser
 import WirEngine
+import WirHost
 import WirRegistry
 
 /// What a claim names and how it is decided: shared by `run` and `claim`.
@@ -24,16 +25,23 @@ struct ClaimOptions: ParsableArguments {
                                             valueName: "duration"))
     var timeout: Duration?
 
-    @Option(name: .long, help: ArgumentHelp("The lease: 30s, 10m, 1h or seconds (default: the registry's, 10m).",
-                                            valueName: "duration"))
-    var ttl: Duration?
+    @Option(name: .long, help: ArgumentHelp("The lease: 30s, 10m, 1h or seconds, renewed by heartbeats; or alive: "
+                                            + "as long as an owner lives.", valueName: "duration"))
+    var ttl: LeaseArgument?
 
-    func validate() throws {
-        if let ttl, ttl.milliseconds == 0 { throw ValidationError("--ttl must be longer than 0") }
-    }
+    @Flag(name: .long, help: "Do not make this a sub-claim of $WIR_TASK_ID (which `wir run` sets for its command).")
+    var noParent = false
 
-    func spec(ownerPID: Int32? = nil) -> ClaimSpec {
-        ClaimSpec(taskID: task, writes: writes, reads: reads, ttlMs: ttl?.milliseconds ?? 0, policy: policy,
-                  timeoutMs: timeout?.milliseconds ?? -1, ownerPID: ownerPID, label: label ?? "")
+    /// The claim as asked; `defaultTTL` stands in when --ttl is not given (0:
+    /// the registry's). Inside `wir run` (WIR_TASK_ID and WIR_KEY set) it is
+    /// made under that run's claim unless --no-parent.
+    func spec(ownerPID: Int32? = nil, defaultTTL: Int64 = 0) -> ClaimSpec {
+        var parent: ParentClaim?
+        if !noParent, let task = Environment.value("WIR_TASK_ID"), let key = Environment.value("WIR_KEY") {
+            parent = ParentClaim(taskID: task, key: key)
+        }
+        return ClaimSpec(taskID: task, writes: writes, reads: reads, ttlMs: ttl?.milliseconds ?? defaultTTL,
+                         policy: policy, timeoutMs: timeout?.milliseconds ?? -1, ownerPID: ownerPID,
+                         label: label ?? "", parent: parent)
     }
 }

@@ -3,6 +3,7 @@ import ArgumentParser
 import Glibc
 #endif
 import WirEngine
+import WirHost
 import WirRegistry
 
 /// How errors leave the command: one line on stderr and a sysexits code.
@@ -25,7 +26,7 @@ enum Failure {
     static func code(for code: WirError.Code) -> Int32 {
         switch code {
         case .invalidArgument, .unresolvablePath: return usage
-        case .conflict, .timedOut, .busy, .cancelled: return tempFail
+        case .conflict, .timedOut, .busy, .cancelled, .deadlock: return tempFail
         case .io, .corrupt, .schema: return ioError
         case .wrongKey: return noPermission
         default: return 1
@@ -38,25 +39,37 @@ enum Failure {
         _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
     }
 
-    /// The admitted claim of `outcome`; a refusal or timeout says who holds what and exits 75.
-    static func admitted(_ outcome: ClaimOutcome) throws -> (ClaimRecord, [PathEntry], [Conflict]) {
+    /// `WIR_REFUSED_EXIT`: the exit status for a refusal or timeout (default 75).
+    static func refusedExitFromEnvironment() throws -> Int32 {
+        guard let text = Environment.value("WIR_REFUSED_EXIT") else { return tempFail }
+        guard let status = Int32(text), (0...255).contains(status) else {
+            say("wir: WIR_REFUSED_EXIT='\(text)' is not an exit status (0 to 255)")
+            throw ExitCode(usage)
+        }
+        return status
+    }
+
+    /// The admitted claim of `outcome`; a refusal or timeout says who holds
+    /// what and exits with `refusedExit`.
+    static func admitted(_ outcome: ClaimOutcome, refusedExit: Int32) throws -> (ClaimRecord, [PathEntry], [Conflict]) {
         switch outcome.result {
         case .admitted(let record, let entries, let warnings): return (record, entries, warnings)
-        case .refused(let conflicts): throw refused(outcome.taskID, conflicts, timedOut: false)
-        case .timedOut(let conflicts): throw refused(outcome.taskID, conflicts, timedOut: true)
+        case .refused(let conflicts): throw refused(outcome.taskID, conflicts, timedOut: false, exit: refusedExit)
+        case .timedOut(let conflicts): throw refused(outcome.taskID, conflicts, timedOut: true, exit: refusedExit)
         }
     }
 
-    /// Prints who holds what, for a refusal or a timeout, and fails with EX_TEMPFAIL.
-    static func refused(_ taskID: String, _ conflicts: [Conflict], timedOut: Bool) -> ExitCode {
+    /// Prints who holds what, for a refusal or a timeout, and fails with `exit`.
+    static func refused(_ taskID: String, _ conflicts: [Conflict], timedOut: Bool, exit: Int32) -> ExitCode {
         say("wir: task '\(taskID)' \(timedOut ? "timed out waiting" : "refused"): "
             + "\(conflicts.count) overlap\(conflicts.count == 1 ? "" : "s")")
         for conflict in conflicts {
             let holder = conflict.holderIsWaiting ? "queued ahead" : "held"
-            let expiry = conflict.holderExpiresMs > 0 ? ", lease ends \(TimeText.relative(conflict.holderExpiresMs))" : ""
+            let expiry = conflict.holderWhileAlive ? ", held while its owners live"
+                : conflict.holderExpiresMs > 0 ? ", lease ends \(TimeText.relative(conflict.holderExpiresMs))" : ""
             say("  \(conflict.requested.description) overlaps \(conflict.held.description), \(holder) by task "
                 + "'\(conflict.holderTaskID)' (pid \(conflict.holderPID) on \(conflict.holderHost)\(expiry))")
         }
-        return ExitCode(tempFail)
+        return ExitCode(exit)
     }
 }

@@ -1,33 +1,56 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import WirEngine
+import WirHost
 import WirRegistry
 
-/// Renews a claim's lease every third of its TTL while the command runs, and
-/// says loudly on stderr if the claim is lost.
+/// Watches `wir run`'s claim while the command runs: looks every quarter
+/// second whether it still holds, renews its lease (every third of its TTL,
+/// or of the host lease for a claim held while its owners live), and when the
+/// claim is lost applies the loss policy to the command's process group.
 final class LeaseKeeper: @unchecked Sendable {
     private let registry: Registry
     private let record: ClaimRecord
+    private let group: pid_t
+    private let policy: LossPolicy
+    private let killAfterMs: Int64
     private let stopped = NSCondition()
     private var done = false
+    private var lostFlag = false
     private var thread: Thread?
+    /// How often the claim is looked at.
+    static let checkMs: Int64 = 250
 
-    init(registry: Registry, record: ClaimRecord) {
+    init(registry: Registry, record: ClaimRecord, group: pid_t, policy: LossPolicy, killAfterMs: Int64) {
         self.registry = registry
         self.record = record
+        self.group = group
+        self.policy = policy
+        self.killAfterMs = killAfterMs
     }
 
+    /// True once the claim was found lost.
+    var lost: Bool { stopped.withLock { lostFlag } }
+
     func start() {
-        let interval = max(0.05, Double(record.ttlMs) / 3000)
+        let renewEvery = max(Self.checkMs, (record.isWhileAlive ? Engine.hostLeaseMs : record.ttlMs) / 3)
         let thread = Thread { [self] in
-            while !self.waitStopped(seconds: interval) {
+            var lastRenewal = MonotonicClock.nowMs()
+            while !waitStopped(ms: Self.checkMs) {
                 do {
-                    _ = try registry.heartbeat(taskID: record.taskID, key: record.key)
+                    if MonotonicClock.nowMs() - lastRenewal >= renewEvery {
+                        _ = try registry.heartbeat(taskID: record.taskID, key: record.key)
+                        lastRenewal = MonotonicClock.nowMs()
+                    } else if try !registry.isHeld(taskID: record.taskID, key: record.key) {
+                        throw WirError(.lost, "")
+                    }
                 } catch let error as WirError where error.code == .lost {
-                    Failure.say("wir: WARNING: task '\(record.taskID)' LOST its claim while the command runs "
-                                + "(its lease lapsed or it was reaped); others may now write its paths")
+                    onLoss()
                     return
                 } catch {
-                    continue                     // busy: try again at the next beat
+                    continue                     // busy, or the server is away: look again next time
                 }
             }
         }
@@ -35,10 +58,33 @@ final class LeaseKeeper: @unchecked Sendable {
         thread.start()
     }
 
-    private func waitStopped(seconds: Double) -> Bool {
+    private func onLoss() {
+        stopped.withLock { lostFlag = true }
+        let why = (try? registry.history(limit: 100_000).last { $0.claim.taskID == record.taskID })
+            .map { $0.reason == .forced ? "forced release by \($0.forcedBy)" : $0.reason.rawValue } ?? "ended"
+        switch policy {
+        case .warn:
+            Failure.say("wir: WARNING: task '\(record.taskID)' LOST its claim while the command runs (\(why)); "
+                        + "others may now write its paths")
+        case .term, .kill:
+            let signal = policy == .term ? SIGTERM : SIGKILL
+            Failure.say("wir: task '\(record.taskID)' lost its claim while the command runs (\(why)); "
+                        + "sending \(policy == .term ? "SIGTERM" : "SIGKILL") to its process group \(group)")
+            kill(-group, signal)
+            guard policy == .term else { return }
+            if !waitStopped(ms: killAfterMs) && ProcessIdentity.groupExists(group) {
+                Failure.say("wir: task '\(record.taskID)': the command's group outlived SIGTERM by "
+                            + "\(TimeText.span(killAfterMs)); sending SIGKILL")
+                kill(-group, SIGKILL)
+            }
+        }
+    }
+
+    /// Sleeps `ms` unless stopped first; true when stopped.
+    private func waitStopped(ms: Int64) -> Bool {
         stopped.lock()
         defer { stopped.unlock() }
-        if !done { _ = stopped.wait(until: Date(timeIntervalSinceNow: seconds)) }
+        if !done { _ = stopped.wait(until: Date(timeIntervalSinceNow: Double(ms) / 1000)) }
         return done
     }
 

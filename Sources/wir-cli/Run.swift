@@ -2,34 +2,58 @@ import ArgumentParser
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
 import WirEngine
+import WirHost
 import WirRegistry
 
-/// `wir run`: claim, run a command as a child under the claim, release.
+/// `wir run`: claim, run a command in a process group of its own under the
+/// claim, release.
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a command under a claim on the paths it will write.",
         discussion: """
-            Claims the paths, runs the command with WIR_TASK_ID and WIR_TOKEN in its environment, renews \
-            the lease while it runs, and releases it as completed (exit 0), failed (non-zero) or cancelled \
-            (killed by a signal). INT, TERM and HUP are passed on to the command. Exits with the command's \
-            status (128+N for signal N); when refused or timed out, runs nothing, says who holds what and \
-            exits 75.
+            Claims the paths and runs the command in a process group of its own, with WIR_TASK_ID, WIR_KEY, \
+            WIR_TOKEN and WIR_REGISTRY in its environment (a wir run or wir claim inside it makes a sub-claim). \
+            The claim is owned by wir run and by the command's group: it lasts while either lives (kill -9 of \
+            wir run leaves it with the command), with no lease unless --ttl gives one, which wir run renews. \
+            When the command ends the claim is released as completed (exit 0), failed (non-zero) or cancelled \
+            (a signal); if processes of its group still run, it stays with them until they end. INT, TERM and \
+            HUP are passed on to the group; on a terminal the group is the foreground job. If the claim is \
+            lost while the command runs, --on-lost decides (default: SIGTERM to the group, SIGKILL after \
+            --kill-after) and wir run exits 69. Otherwise it exits with the command's status (128+N for \
+            signal N). When refused or timed out it runs nothing, says who holds what and exits 75 \
+            (--refused-exit, or $WIR_REFUSED_EXIT).
             """)
 
     @OptionGroup var registry: RegistryOptions
     @OptionGroup var claim: ClaimOptions
 
+    @Option(name: .long, help: ArgumentHelp("When the claim is lost while the command runs: term, kill or warn.",
+                                            valueName: "policy"))
+    var onLost: LossPolicy = .term
+
+    @Option(name: .long, help: ArgumentHelp("After --on-lost term, how long until SIGKILL (default 10s).",
+                                            valueName: "duration"))
+    var killAfter: Duration = Duration(milliseconds: 10_000)
+
+    @Option(name: .long, help: ArgumentHelp("The exit status when refused or timed out (default 75, or $WIR_REFUSED_EXIT).",
+                                            valueName: "n"))
+    var refusedExit: Int32?
+
     @Argument(parsing: .postTerminator, help: ArgumentHelp("The command and its arguments, after --.",
                                                            valueName: "command"))
     var command: [String] = []
 
+    /// The exit status when the claim was lost while the command ran.
+    static let lostExit: Int32 = 69
+
     func validate() throws {
         guard !command.isEmpty else { throw ValidationError("missing command after --") }
+        if let refusedExit, !(0...255).contains(refusedExit) { throw ValidationError("--refused-exit must be 0 to 255") }
     }
 
     func run() throws {
+        let refused = try refusedExit ?? Failure.refusedExitFromEnvironment()
         // The forwarded signals are blocked here and taken by sigwait in a
         // thread of our own; the child starts with them unblocked.
         var forwarded = sigset_t()
@@ -41,40 +65,66 @@ struct Run: ParsableCommand {
         let relay = SignalRelay(signals: forwarded, registry: reg)
         let outcome: ClaimOutcome
         do {
-            outcome = try Failure.map { try reg.claim(claim.spec(), whileQueued: Progress.reporter()) }
+            outcome = try Failure.map {
+                try reg.claim(claim.spec(defaultTTL: ClaimSpec.whileAlive), whileQueued: Progress.reporter())
+            }
         } catch {
             if let signal = relay.received { throw ExitCode(128 + signal) }   // interrupted while queued
             throw error
         }
-        let (record, _, warnings) = try Failure.admitted(outcome)
+        let (record, _, warnings) = try Failure.admitted(outcome, refusedExit: refused)
         if !warnings.isEmpty {
             Failure.say("wir: warning: task '\(record.taskID)' admitted despite \(warnings.count) overlap(s) "
                         + "(policy warn); first: \(warnings[0].held.description) held by '\(warnings[0].holderTaskID)'")
         }
 
-        let child: pid_t
+        let child: Child
         do {
-            child = try Child.spawn(command, environment: [
-                "WIR_TASK_ID": record.taskID, "WIR_TOKEN": "\(record.token)", "WIR_REGISTRY": reg.path,
+            child = try Child(command, environment: [
+                "WIR_TASK_ID": record.taskID, "WIR_KEY": record.key, "WIR_TOKEN": "\(record.token)",
+                "WIR_REGISTRY": reg.path,
             ])
+            // The group owns the claim before the command runs: kill -9 of wir run from here on
+            // leaves the claim with the command.
+            try reg.addOwner(taskID: record.taskID, key: record.key, pid: child.pid, group: true)
         } catch {
             try? reg.release(taskID: record.taskID, key: record.key, outcome: .failed)
-            Failure.say("wir: cannot run '\(command[0])': \(error)")
+            Failure.say("wir: cannot run '\(command[0])': \((error as? WirError)?.message ?? "\(error)")")
             throw ExitCode(127)
         }
-        relay.forward(to: child)
-        let lease = LeaseKeeper(registry: reg, record: record)
-        lease.start()
-        let status = Child.wait(child)
-        lease.stop()
+        let jobs = JobControl()
+        jobs.give(to: child.pid)
+        relay.forward(to: -child.pid)
+        let keeper = LeaseKeeper(registry: reg, record: record, group: child.pid, policy: onLost,
+                                 killAfterMs: killAfter.milliseconds)
+        keeper.start()
+        child.open()
+        let status = child.wait { jobs.stopped(child.pid) }
+        keeper.stop()
+        jobs.reclaim()
+        try finish(reg, record, group: child.pid, status: status, lost: keeper.lost)
+    }
 
+    /// Releases the claim as the command ended, or leaves it to what still
+    /// runs in its group; exits with the command's status (69 if it was lost).
+    private func finish(_ reg: Registry, _ record: ClaimRecord, group: pid_t, status: Child.Status, lost: Bool) throws {
+        let exit = ExitCode(status.signal.map { 128 + $0 } ?? status.code)
+        if !lost, ProcessIdentity.groupExists(group) {
+            let left = ProcessIdentity.members(ofGroup: group).map(String.init).joined(separator: ", ")
+            Failure.say("wir: task '\(record.taskID)': the command ended but processes of its group still run "
+                        + "(\(left)); the claim stays with them until they end")
+            if (try? reg.removeOwner(taskID: record.taskID, key: record.key, pid: getpid())) != nil { throw exit }
+        }
         let reason: ReleaseOutcome = status.signal != nil ? .cancelled : (status.code == 0 ? .completed : .failed)
         do {
             try reg.release(taskID: record.taskID, key: record.key, outcome: reason)
         } catch let error as WirError where error.code == .lost {
-            Failure.say("wir: WARNING: task '\(record.taskID)' had lost its claim before the command ended; "
-                        + "others may have written the same paths")
+            if !lost {
+                Failure.say("wir: WARNING: task '\(record.taskID)' had lost its claim before the command ended; "
+                            + "others may have written the same paths")
+            }
+            throw ExitCode(Self.lostExit)
         }
-        throw ExitCode(status.signal.map { 128 + $0 } ?? status.code)
+        throw lost ? ExitCode(Self.lostExit) : exit
     }
 }

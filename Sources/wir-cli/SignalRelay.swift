@@ -20,13 +20,14 @@ final class SignalRelay: @unchecked Sendable {
                     if child == 0 && signal == nil { signal = caught }
                     return child
                 }
-                if target > 0 { kill(target, caught) } else { registry.cancel() }
+                if target != 0 { kill(target, caught) } else { registry.cancel() }
             }
         }
         thread.start()
     }
 
     /// The signal that arrived before the command started, if any.
+    /// (`forward(to:)` takes a pid, or a negated process group id.)
     var received: Int32? { lock.withLock { signal } }
 
     func forward(to pid: pid_t) { lock.withLock { child = pid } }

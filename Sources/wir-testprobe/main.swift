@@ -2,6 +2,8 @@
 //
 //   wir-testprobe hold REGISTRY TASK PATH...
 //       claims PATH... for TASK, prints "held TOKEN KEY", then sleeps until killed.
+//   wir-testprobe hold-main-exits REGISTRY TASK PATH...
+//       the same, but the first thread exits after the claim while a second one lives on.
 //   wir-testprobe hold-ttl REGISTRY TASK TTL_MS PATH...
 //       the same with a lease of TTL_MS, never renewed.
 //   wir-testprobe queue REGISTRY TASK HOLD_MS TIMEOUT_MS PATH...
@@ -42,10 +44,20 @@ func fail(_ message: String) -> Never {
     exit(2)
 }
 
-func hold(registryPath: String, task: String, ttlMs: Int64 = 0, paths: [String]) throws -> Never {
+func hold(registryPath: String, task: String, ttlMs: Int64 = 0, paths: [String], mainExits: Bool = false) throws -> Never {
     let registry = try Registry(path: registryPath)
     let outcome = try registry.claim(ClaimSpec(taskID: task, writes: paths, ttlMs: ttlMs))
     guard case .admitted(let record, _, _) = outcome.result else { fail("refused: \(outcome.result)") }
+    if mainExits {
+        // The process lives on in a second thread after its first one has exited:
+        // /proc shows its first thread as a zombie, but the process still runs.
+        var thread = pthread_t()
+        pthread_create(&thread, nil, { _ in
+            while true { pause() }
+        }, nil)
+        say("held \(record.token) \(record.key)")
+        pthread_exit(nil)
+    }
     say("held \(record.token) \(record.key)")
     while true { pause() }
 }
@@ -134,12 +146,36 @@ func witness(_ entries: [(text: String, leaves: [String], read: Bool)], in direc
                 exit(5)
             }
             violations += 1
+            var info = stat()
+            fstat(fd, &info)
+            let holders = (SystemFiles.read("/proc/locks") ?? "").split(separator: "\n")
+                .filter { $0.contains(":\(info.st_ino) ") }.joined(separator: " | ")
             say("wir-testprobe: VIOLATION pid \(getpid()) leaf \(leaf) \(exclusive ? "exclusive" : "shared") "
-                + "entries \(entries.map { ($0.read ? "r:" : "w:") + $0.text })", to: 2)
+                + "entries \(entries.map { ($0.read ? "r:" : "w:") + $0.text }); locks: \(holders)", to: 2)
         }
         fds.append(fd)
     }
     return (violations, fds)
+}
+
+/// In a forked child: claims `entries` (queue, 2 s) on a registry of its own, takes the
+/// witness's locks, and kills itself holding. Exits 3 on a violation, 0 if not admitted,
+/// 1 on an error.
+func crash(registryPath: String, witnessDir: String, entries: [(text: String, leaves: [String], read: Bool)]) -> Never {
+    do {
+        let registry = try Registry(path: registryPath)
+        let outcome = try registry.claim(ClaimSpec(taskID: "crash-\(getpid())",
+                                                   writes: entries.filter { !$0.read }.map(\.text),
+                                                   reads: entries.filter(\.read).map(\.text), ttlMs: 60_000,
+                                                   policy: .queue, timeoutMs: 2000))
+        guard case .admitted = outcome.result else { exit(0) }
+        let (violations, _) = witness(entries, in: witnessDir)
+        if violations > 0 { exit(3) }
+        kill(getpid(), SIGKILL)
+    } catch {
+        say("wir-testprobe: crash: \(error)", to: 2)
+    }
+    exit(1)
 }
 
 func torture(registryPath: String, root: String, witnessDir: String, iterations: Int, seed: UInt64) throws {
@@ -163,15 +199,13 @@ func torture(registryPath: String, root: String, witnessDir: String, iterations:
         let entries = pick()
         if entries.allSatisfy(\.read) && random.next() % 2 == 0 { continue }
         if random.next() % 50 == 0 {
-            // A holder that dies holding: a fresh process (never fork() a process that has
-            // SQLite open: the child inherits SQLite's lock bookkeeping without the locks).
-            // The kernel drops its flocks; wir must reap its claim.
-            let encoded = entries.map { ($0.read ? "r:" : "w:") + $0.text + "=" + $0.leaves.joined(separator: ",") }
-            let argv = [CommandLine.arguments[0], "crash", registryPath, witnessDir] + encoded
-            var pid: pid_t = 0
-            let cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-            defer { cArgs.forEach { free($0) } }
-            guard posix_spawn(&pid, argv[0], nil, nil, cArgs, environ) == 0 else { counts.errors += 1; continue }
+            // A holder that dies holding: forked from this worker, which has the registry open
+            // (wir closes its SQLite connections around the fork, so the child inherits none of
+            // SQLite's lock bookkeeping), opens its own. The kernel drops its flocks; wir must
+            // reap its claim.
+            let pid = fork()
+            if pid == 0 { crash(registryPath: registryPath, witnessDir: witnessDir, entries: entries) }
+            guard pid > 0 else { counts.errors += 1; continue }
             var status: Int32 = 0
             waitpid(pid, &status, 0)
             if (status & 0x7f) == SIGKILL {
@@ -215,6 +249,8 @@ do {
     switch arguments.dropFirst().first {
     case "hold" where arguments.count >= 5:
         try hold(registryPath: arguments[2], task: arguments[3], paths: Array(arguments[4...]))
+    case "hold-main-exits" where arguments.count >= 5:
+        try hold(registryPath: arguments[2], task: arguments[3], paths: Array(arguments[4...]), mainExits: true)
     case "hold-ttl" where arguments.count >= 6:
         guard let ttl = Int64(arguments[4]), ttl > 0 else { fail("bad TTL") }
         try hold(registryPath: arguments[2], task: arguments[3], ttlMs: ttl, paths: Array(arguments[5...]))
@@ -222,22 +258,6 @@ do {
         guard let hold = Int(arguments[4]), let timeout = Int64(arguments[5]) else { fail("bad numbers") }
         try queue(registryPath: arguments[2], task: arguments[3], holdMs: hold, timeoutMs: timeout,
                   paths: Array(arguments[6...]))
-    case "crash" where arguments.count >= 5:
-        // wir-testprobe crash REGISTRY WITNESS (r|w):PATH=LEAF,LEAF...: claim (queue, 2 s), witness, SIGKILL.
-        let entries = arguments[4...].map { spec -> (text: String, leaves: [String], read: Bool) in
-            let parts = spec.split(separator: "=", maxSplits: 1).map(String.init)
-            return (String(parts[0].dropFirst(2)), parts.count > 1 ? parts[1].split(separator: ",").map(String.init) : [],
-                    parts[0].hasPrefix("r:"))
-        }
-        let registry = try Registry(path: arguments[2])
-        let outcome = try registry.claim(ClaimSpec(taskID: "crash-\(getpid())",
-                                                   writes: entries.filter { !$0.read }.map(\.text),
-                                                   reads: entries.filter(\.read).map(\.text), ttlMs: 60_000,
-                                                   policy: .queue, timeoutMs: 2000))
-        guard case .admitted = outcome.result else { exit(0) }
-        let (violations, _) = witness(entries, in: arguments[3])
-        if violations > 0 { exit(3) }
-        kill(getpid(), SIGKILL)
     case "torture" where arguments.count == 7:
         guard let iterations = Int(arguments[5]), let seed = UInt64(arguments[6]) else { fail("bad numbers") }
         try torture(registryPath: arguments[2], root: arguments[3], witnessDir: arguments[4],

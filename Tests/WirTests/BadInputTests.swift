@@ -103,7 +103,7 @@ import Testing
             ("version 99", WIR_EINVAL, { claim(reg, [good]) { $0.version = 99 } }),
             ("policy -1", WIR_EINVAL, { claim(reg, [good]) { $0.policy = -1 } }),
             ("policy 4", WIR_EINVAL, { claim(reg, [good]) { $0.policy = 4 } }),
-            ("TTL -1", WIR_EINVAL, { claim(reg, [good]) { $0.ttl_ms = -1 } }),
+            ("TTL -2", WIR_EINVAL, { claim(reg, [good]) { $0.ttl_ms = -2 } }),
             ("TTL over a year", WIR_EINVAL, { claim(reg, [good]) { $0.ttl_ms = WIR_TTL_MAX_MS + 1 } }),
             ("TTL Int64.max", WIR_EINVAL, { claim(reg, [good]) { $0.ttl_ms = .max } }),
             ("TTL Int64.min", WIR_EINVAL, { claim(reg, [good]) { $0.ttl_ms = .min } }),

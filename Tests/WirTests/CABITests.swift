@@ -25,7 +25,7 @@ import Testing
             var options = wir_claim_opts(version: UInt32(WIR_CLAIM_OPTS_VERSION), task_id: cTask.map { UnsafePointer($0!) },
                                          writes: buffer.baseAddress, n_writes: buffer.count, ttl_ms: 0,
                                          policy: WIR_POLICY_DEFAULT, timeout_ms: 0, key: nil, owner_pid: 0,
-                                         reads: nil, n_reads: 0, label: nil)
+                                         reads: nil, n_reads: 0, label: nil, parent_task_id: nil, parent_key: nil)
             configure(&options)
             var out: OpaquePointer?
             let status = wir_claim(&out, reg, &options)
@@ -114,7 +114,7 @@ import Testing
             ("control char in task id", { submit(reg, [good], task: "a\u{1}b").0 }),
             ("bad version", { submit(reg, [good]) { $0.version = 99 }.0 }),
             ("unknown policy", { submit(reg, [good]) { $0.policy = 9 }.0 }),
-            ("negative ttl", { submit(reg, [good]) { $0.ttl_ms = -1 }.0 }),
+            ("negative ttl", { submit(reg, [good]) { $0.ttl_ms = -2 }.0 }),
             ("ttl over a year", { submit(reg, [good]) { $0.ttl_ms = WIR_TTL_MAX_MS + 1 }.0 }),
             ("timeout below -1", { submit(reg, [good]) { $0.timeout_ms = -2 }.0 }),
             ("negative owner pid", { submit(reg, [good]) { $0.owner_pid = -5 }.0 }),

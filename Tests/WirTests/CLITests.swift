@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import WirHost
 
 /// The `wir` command run as a user would: the built binary, real processes, a real registry.
 @Suite struct CLITests {
@@ -218,29 +219,101 @@ import Testing
         #expect(try wir(["history", "--json"]).out.contains("\"reason\":\"cancelled\""))
     }
 
-    @Test func aKilledRunLeavesAClaimTheNextRunReaps() throws {
+    /// Runs `script` with `sh -c` under `wir run --task <task> --writes <writes>`, with the
+    /// built `wir-cli` first on PATH.
+    func runShell(_ task: String, _ writes: String, _ script: String, extra: [String] = []) throws -> Result {
+        try wir(["run", "--task", task, "--writes", writes] + extra + ["--", "sh", "-c", script],
+                environment: ["PATH": BuiltProducts.directory + ":/usr/bin:/bin"])
+    }
+
+    /// A `wir run` inside a `wir run`, on a path within the outer claim, is a sub-claim: admitted
+    /// at once (it used to wait on its own parent for ever).
+    @Test func aNestedRunIsASubClaimOfItsParent() throws {
+        let nested = try runShell("outer", "D", "wir-cli run --task inner --policy queue --timeout 30s --writes D/sub -- "
+                                  + "sh -c 'echo inner under $WIR_TASK_ID'")
+        #expect(nested.status == 0 && nested.out == "inner under inner\n", "\(nested.err)")
+        let history = try wir(["history", "--json"]).out
+        #expect(history.contains("\"task_id\":\"inner\"") && history.contains("\"task_id\":\"outer\""))
+    }
+
+    /// Sub-claims of one parent exclude each other, as any two claims do.
+    @Test func siblingSubClaimsExcludeEachOther() throws {
+        let script = """
+            wir-cli run --task first --writes D/x -- sh -c 'touch started; while [ ! -e stop ]; do sleep 0.02; done' &
+            while [ ! -e started ]; do sleep 0.02; done
+            wir-cli run --task second --writes D/x/y -- true; echo "second $?"
+            touch stop; wait
+            """
+        let result = try runShell("parent", "D", script)
+        #expect(result.status == 0 && result.out == "second 75\n", "\(result.out) \(result.err)")
+        #expect(result.err.contains("held by task 'first'"), "\(result.err)")
+    }
+
+    /// A queued claim that would wait on a claim its own ancestor owns is refused at once.
+    @Test func waitingOnAnAncestorIsRefusedAtOnce() throws {
+        let result = try runShell("outer", "E", "wir-cli run --no-parent --policy queue --writes E/sub -- true")
+        #expect(result.status == 75 && result.err.contains("would wait for ever"), "\(result.err)")
+    }
+
+    /// `--on-lost term`: when the claim is released by force while the command runs, its group
+    /// gets SIGTERM, and `wir run` exits 69.
+    @Test func losingTheClaimStopsTheCommand() throws {
+        let script = "trap 'echo TERM > got; exit 0' TERM; touch ready; while :; do sleep 0.02; done"
+        let running = try start(["run", "--task", "victim", "--writes", "f", "--on-lost", "term", "--",
+                                 "sh", "-c", script])
+        for _ in 0..<1500 where !FileManager.default.fileExists(atPath: dir.file("ready")) { usleep(10_000) }
+        #expect(try wir(["release", "victim", "--force"]).status == 0)
+        let result = finish(running)
+        #expect(result.status == 69, "\(result.err)")
+        #expect(result.err.contains("lost its claim") && result.err.contains("forced"), "\(result.err)")
+        #expect((try? String(contentsOfFile: dir.file("got"), encoding: .utf8)) == "TERM\n")
+    }
+
+    @Test func theRefusalExitStatusCanBeChosen() throws {
+        let holder = try gatedHolder("holder", ["f"])
+        defer { openGate(); _ = finish(holder) }
+        try waitForClaim("holder")
+        #expect(try wir(["run", "--writes", "f", "--refused-exit", "3", "--", "true"]).status == 3)
+        #expect(try wir(["run", "--writes", "f", "--", "true"], environment: ["WIR_REFUSED_EXIT": "4"]).status == 4)
+        #expect(try wir(["claim", "--writes", "f"], environment: ["WIR_REFUSED_EXIT": "5"]).status == 5)
+    }
+
+    /// `kill -9` of `wir run` leaves the claim with the command's process
+    /// group: a rival is refused while anything in it runs, and admitted as soon
+    /// as the group is gone (history: owner-dead).
+    @Test func aKilledRunLeavesTheClaimWithTheCommandUntilItEnds() throws {
         // posix_spawn and waitpid, not Foundation's Process: its waitUntilExit
         // also waits for the orphaned grandchild, which lives on by design here.
         let pidFile = dir.file("child.pid")
         let words: [String] = [BuiltProducts.directory + "/wir-cli", "run", "--task", "doomed", "--writes",
-                               dir.file("f"), "--", "sh", "-c", "echo $$ > \(pidFile); exec sleep 30 >/dev/null 2>&1"]
+                               dir.file("f"), "--", "sh", "-c", "sleep 30 & echo $! > \(pidFile); wait"]
         let settings: [String] = ["WIR_REGISTRY=\(registry)", "PATH=/usr/bin:/bin"]
         let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = settings.map { strdup($0) } + [nil]
         defer { (argv + envp).forEach { free($0) } }
         var pid: pid_t = 0
         #expect(posix_spawn(&pid, words[0], nil, nil, argv, envp) == 0)
-        try waitForClaim("doomed")
+        var sleeper: Int32?
+        for _ in 0..<500 where sleeper == nil {         // the command runs only once the claim is its group's
+            sleeper = (try? String(contentsOfFile: pidFile, encoding: .utf8))
+                .flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            usleep(10_000)
+        }
+        let group = try #require(sleeper.flatMap { ProcessIdentity.stat(of: $0)?.group })
+        defer { kill(-group, SIGKILL) }
         kill(pid, SIGKILL)
         var status: Int32 = 0
         waitpid(pid, &status, 0)
-        defer {
-            if let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
-               let child = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
-                kill(child, SIGKILL)
-            }
+        let refused = try wir(["claim", "--task", "rival", "--writes", "f"])
+        #expect(refused.status == 75 && refused.err.contains("doomed"), "\(refused.err)")
+        kill(-group, SIGKILL)
+        var admitted = false
+        for _ in 0..<500 where !admitted {              // the group's processes are reaped by init
+            admitted = try wir(["run", "--writes", "f", "--", "true"]).status == 0
+            if !admitted { usleep(10_000) }
         }
-        #expect(try wir(["run", "--writes", "f", "--", "true"]).status == 0)
+        #expect(admitted)
+        #expect(try wir(["history", "--json"]).out.contains("\"task_id\":\"doomed\""))
         #expect(try wir(["history", "--json"]).out.contains("\"reason\":\"owner-dead\""))
     }
 
@@ -288,7 +361,7 @@ import Testing
         #expect(history.first?["duration_ms"] is Int && history.first?["label"] as? String == "nightly")
         #expect(try object(["reap", "--json"]) is [Any])
         let doctor = try #require(try object(["doctor", "--json"]) as? [String: Any])
-        #expect(doctor["integrity"] as? String == "ok" && doctor["schema_version"] as? Int == 4)
+        #expect(doctor["integrity"] as? String == "ok" && doctor["schema_version"] as? Int == 5)
         let claimed = try #require(try object(["claim", "--json", "--writes", "g", "--owner-pid", "\(getpid())"]) as? [String: Any])
         #expect(claimed["key"] is String && claimed["token"] is Int)
     }

@@ -48,6 +48,9 @@ final class InMemoryStore: RegistryStore {
         func expiredClaims(atOrBefore nowMs: Int64, limit: Int) throws -> [ClaimRecord] {
             Array(state.claims.values.filter { $0.expiresMs <= nowMs }.sorted { $0.expiresMs < $1.expiresMs }.prefix(limit))
         }
+        func children(of taskID: String) throws -> [ClaimRecord] {
+            state.claims.values.filter { $0.parentTaskID == taskID && !taskID.isEmpty }.sorted { $0.taskID < $1.taskID }
+        }
         func allClaims() throws -> [ClaimRecord] { state.claims.values.sorted { $0.taskID < $1.taskID } }
         func issueToken() throws -> Int64 { state.lastToken += 1; return state.lastToken }
         func insert(_ claim: ClaimRecord, entries: [PathEntry]) throws {

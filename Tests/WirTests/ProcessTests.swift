@@ -31,6 +31,34 @@ import WirEngine
         }
     }
 
+    /// A process whose first thread has exited while another runs on shows its
+    /// first thread as a zombie in /proc; it is alive, and keeps its claim until
+    /// every thread is gone.
+    @Test func aProcessWhoseFirstThreadExitedIsStillAlive() throws {
+        let registryPath = dir.file("registry.db")
+        let target = dir.file("state.json")
+        let holder = try Child(BuiltProducts.probe, ["hold-main-exits", registryPath, "holder", target])
+        #expect(holder.readLine().hasPrefix("held "))
+        var leaderGone = false
+        for _ in 0..<500 where !leaderGone {
+            let state = SystemFiles.read("/proc/\(holder.pid)/stat").map { $0[$0.index(after: $0.lastIndex(of: ")")!)...] }
+            leaderGone = state?.hasPrefix(" Z") ?? false
+            if !leaderGone { usleep(10_000) }
+        }
+        #expect(leaderGone, "the first thread should show as a zombie")
+        let registry = try Registry(path: registryPath)
+        guard case .refused(let conflicts) = try registry.claim(ClaimSpec(taskID: "next", writes: [target])).result else {
+            Issue.record("a process with a live thread must keep its claim")
+            return
+        }
+        #expect(conflicts.map(\.holderTaskID) == ["holder"])
+        holder.stop()
+        guard case .admitted = try registry.claim(ClaimSpec(taskID: "next", writes: [target])).result else {
+            Issue.record("once every thread is gone, the claim must be reaped")
+            return
+        }
+    }
+
     /// Processes that open a registry file nobody has created yet, all at once,
     /// must all get a working registry (the WAL switch needs an exclusive lock).
     @Test func manyProcessesCanCreateTheRegistryTogether() throws {

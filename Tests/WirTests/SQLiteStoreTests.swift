@@ -11,17 +11,17 @@ import WirEngine
     @Test func aNewRegistryGetsTheSchemaAndWAL() throws {
         let store = try SQLiteStore(path: dir.file("r.db"))
         #expect(try store.schemaVersion() == SQLiteSchema.latestVersion)
-        #expect(try store.connection.integer("PRAGMA application_id") == SQLiteSchema.applicationID)
-        #expect(try store.connection.uncached("PRAGMA journal_mode").first { $0.text(0) } == "wal")
-        #expect(try store.connection.integer("PRAGMA synchronous") == 1, "NORMAL")
+        #expect(try store.connection().integer("PRAGMA application_id") == SQLiteSchema.applicationID)
+        #expect(try store.connection().uncached("PRAGMA journal_mode").first { $0.text(0) } == "wal")
+        #expect(try store.connection().integer("PRAGMA synchronous") == 1, "NORMAL")
     }
 
     @Test func aNewerSchemaIsRefusedAndLeftUntouched() throws {
         let path = dir.file("newer.db")
         do {
             let store = try SQLiteStore(path: path)
-            try store.connection.execute("PRAGMA user_version=\(SQLiteSchema.latestVersion + 1)")
-            try store.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            try store.connection().execute("PRAGMA user_version=\(SQLiteSchema.latestVersion + 1)")
+            try store.connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
         }
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
         do {
@@ -88,15 +88,15 @@ import WirEngine
     /// back from its statement cache, not copied here) search an index.
     @Test func overlapQueriesUseTheIndex() throws {
         let store = try SQLiteStore(path: dir.file("plan.db"))
-        let before = Set(store.connection.preparedSQL)
+        let before = Set(try store.connection().preparedSQL)
         _ = try store.read { tx in
             (try tx.holdings(overlappingAny: paths("/a/b", "/a/c/d")), try tx.expiredClaims(atOrBefore: 1, limit: 4))
         }
-        let queries = Set(store.connection.preparedSQL).subtracting(before)
+        let queries = Set(try store.connection().preparedSQL).subtracting(before)
             .filter { !["BEGIN", "COMMIT", "ROLLBACK"].contains($0) }
         #expect(queries.count == 3, "the overlap lookups and the expiry query: \(queries)")
         for sql in queries {
-            let plan = try store.connection.uncached("EXPLAIN QUERY PLAN " + sql).rows { $0.text(3) }
+            let plan = try store.connection().uncached("EXPLAIN QUERY PLAN " + sql).rows { $0.text(3) }
             #expect(!plan.isEmpty && plan.allSatisfy { $0.hasPrefix("SEARCH") }, "\(sql): \(plan)")
         }
     }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -103,28 +104,111 @@ static void messages_are_per_thread(void) {
     wir_close(reg);
 }
 
-/* ---- fork: SQLite is not fork-safe --------------------------------------- */
+/* ---- fork: the child opens its own registries ---------------------------- */
 
-static void fork_with_a_registry_open_is_refused_in_the_child(void) {
+static void fork_with_a_registry_open_lets_the_child_open_its_own(void) {
     wir_registry *reg = NULL;
     CHECK(wir_open(&reg, registry) == WIR_OK);
+    const char *writes[] = { "forked" };
+    wir_claim_opts opts = WIR_CLAIM_OPTS_INIT;
+    opts.task_id = "parent";
+    opts.writes = writes;
+    opts.n_writes = 1;
+    wir_claim_t *held = NULL;
+    CHECK(wir_claim(&held, reg, &opts) == WIR_OK);
     pid_t child = fork();
     if (child == 0) {
-        const char *writes[] = { "forked" };
-        wir_claim_opts opts = WIR_CLAIM_OPTS_INIT;
-        opts.writes = writes;
-        opts.n_writes = 1;
+        wir_claim_opts mine = WIR_CLAIM_OPTS_INIT;
+        mine.task_id = "child";
+        mine.writes = writes;
+        mine.n_writes = 1;
         wir_claim_t *claim = NULL;
-        int inherited = wir_claim(&claim, reg, &opts);
-        wir_registry *own = NULL;
-        int opened = wir_open(&own, registry);       /* the child inherited SQLite's state: refused */
+        int inherited = wir_claim(&claim, reg, &mine);       /* the parent's handle: refused */
         int explained = strstr(wir_errmsg(), "fork") != NULL;
-        wir_close(reg);                               /* safe: the connection is left alone */
-        _exit(inherited == WIR_EFORK && opened == WIR_EFORK && own == NULL && explained ? 0 : 1);
+        wir_claim_free(claim);
+        wir_registry *own = NULL;
+        int opened = wir_open(&own, registry);               /* a handle of its own: fine */
+        int refused = wir_claim(&claim, own, &mine);         /* and exact: the parent holds "forked" */
+        wir_claim_free(claim);
+        const char *other[] = { "forked-elsewhere" };
+        mine.writes = other;
+        int admitted = wir_claim(&claim, own, &mine);
+        int released = admitted == WIR_OK ? wir_release(own, claim, WIR_OUTCOME_COMPLETED) : -1;
+        wir_claim_free(claim);
+        wir_close(own);
+        wir_close(reg);                                      /* safe: the connection is left alone */
+        _exit(inherited == WIR_EFORK && explained && opened == WIR_OK && refused == WIR_ECONFLICT &&
+              admitted == WIR_OK && released == WIR_OK ? 0 : 1);
     }
     int status = 1;
     waitpid(child, &status, 0);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK(wir_release(reg, held, WIR_OUTCOME_COMPLETED) == WIR_OK);   /* the parent's handle still works */
+    wir_claim_free(held);
+    wir_close(reg);
+}
+
+/* ---- owners, sub-claims, a version 1 options struct --------------------- */
+
+/* wir_claim_opts as version 1 callers compiled it: without the parent fields. */
+struct claim_opts_v1 {
+    uint32_t version;
+    const char *task_id;
+    const char *const *writes;
+    size_t n_writes;
+    int64_t ttl_ms;
+    int32_t policy;
+    int64_t timeout_ms;
+    const char *key;
+    int64_t owner_pid;
+    const char *const *reads;
+    size_t n_reads;
+    const char *label;
+};
+
+static void owners_sub_claims_and_old_callers(void) {
+    wir_registry *reg = NULL;
+    CHECK(wir_open(&reg, registry) == WIR_OK);
+    const char *dir[] = { "owned" };
+    struct claim_opts_v1 old = { 1, "old-caller", dir, 1, WIR_TTL_WHILE_ALIVE, WIR_POLICY_DEFAULT, -1,
+                                 NULL, 0, NULL, 0, NULL };
+    wir_claim_t *parent = NULL;
+    CHECK(wir_claim(&parent, reg, (const wir_claim_opts *)&old) == WIR_OK);
+
+    pid_t sleeper = fork();
+    if (sleeper == 0) { pause(); _exit(0); }
+    CHECK(wir_add_owner(reg, parent, sleeper, WIR_OWNER_PROCESS) == WIR_OK);
+    CHECK(wir_add_owner(reg, parent, sleeper, 7) == WIR_EINVAL);
+    CHECK(wir_add_owner(reg, parent, 0, WIR_OWNER_PROCESS) == WIR_EINVAL);
+    CHECK(wir_hand_off(reg, parent, sleeper) == WIR_OK);          /* the sleeper is its only owner now */
+    CHECK(wir_remove_owner(reg, parent, sleeper, WIR_OWNER_PROCESS) == WIR_EINVAL);   /* the last one */
+    CHECK(wir_remove_owner(reg, parent, getpid(), WIR_OWNER_PROCESS) == WIR_ENOTFOUND);
+
+    const char *inner[] = { "owned/part" }, *outer[] = { "." };
+    wir_claim_opts sub = WIR_CLAIM_OPTS_INIT;
+    sub.writes = inner;
+    sub.n_writes = 1;
+    sub.parent_task_id = wir_claim_task_id(parent);
+    sub.parent_key = wir_claim_key(parent);
+    wir_claim_t *child = NULL;
+    CHECK(wir_claim(&child, reg, &sub) == WIR_OK);
+    CHECK(wir_check(reg, child) == WIR_OK);
+    wir_claim_t *wide = NULL;
+    sub.writes = outer;                                           /* above its parent: refused at once */
+    CHECK(wir_claim(&wide, reg, &sub) == WIR_EINVAL && strstr(wir_errmsg(), "its own parent"));
+    sub.parent_key = "not-the-key";
+    sub.writes = inner;
+    CHECK(wir_claim(&wide, reg, &sub) == WIR_EKEY);
+    sub.parent_key = NULL;
+    CHECK(wir_claim(&wide, reg, &sub) == WIR_EINVAL);
+
+    kill(sleeper, SIGKILL);                                       /* its only owner dies: it ends, */
+    waitpid(sleeper, NULL, 0);
+    size_t reaped = 0;
+    CHECK(wir_reap(&reaped, reg) == WIR_OK && reaped == 2);       /* and its sub-claim with it */
+    CHECK(wir_check(reg, child) == WIR_ELOST);
+    wir_claim_free(child);
+    wir_claim_free(parent);
     wir_close(reg);
 }
 
@@ -220,18 +304,29 @@ static void *queued_waiter(void *arg) {
 static void queue_waits_and_cancels(void) {
     int ready[2];
     if (pipe(ready) != 0) { failed++; return; }
-    pid_t child = fork();                   /* fork first: no registry is open yet */
+    int result[2];
+    if (pipe(result) != 0) { failed++; return; }
+    pid_t child = fork();
     if (child == 0) {                       /* waits in another process until the release */
+        /* Not a descendant of the holder: a process may not queue for what a process above it
+           holds (that one may be waiting for it: WIR_EDEADLK). So the waiter is a grandchild
+           whose parent has exited. */
+        if (fork() != 0) _exit(0);
         char go;
         close(ready[1]);
+        close(result[0]);
         if (read(ready[0], &go, 1) != 1) _exit(3);
         wir_registry *own = NULL;
         wir_claim_t *claim = NULL;
-        if (wir_open(&own, registry) != WIR_OK) _exit(2);
-        int rc = claim_one(&claim, own, "child", "queued.json", NULL, WIR_POLICY_QUEUE, 20000);
-        if (rc == WIR_OK) wir_release(own, claim, WIR_OUTCOME_COMPLETED);
-        _exit(rc == WIR_OK ? 0 : 1);
+        char rc = 2;
+        if (wir_open(&own, registry) == WIR_OK) {
+            rc = claim_one(&claim, own, "child", "queued.json", NULL, WIR_POLICY_QUEUE, 20000) == WIR_OK ? 0 : 1;
+            if (rc == 0) wir_release(own, claim, WIR_OUTCOME_COMPLETED);
+        }
+        if (write(result[1], &rc, 1) != 1) _exit(4);
+        _exit(0);
     }
+    close(result[1]);
     close(ready[0]);
     wir_registry *reg = NULL;
     CHECK(wir_open(&reg, registry) == WIR_OK);
@@ -245,9 +340,10 @@ static void queue_waits_and_cancels(void) {
     wir_claim_free(timed);
     CHECK(wir_release(reg, holder, WIR_OUTCOME_COMPLETED) == WIR_OK);
     wir_claim_free(holder);
-    int status = 1;
-    waitpid(child, &status, 0);
-    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    waitpid(child, NULL, 0);
+    char waited = 9;
+    CHECK(read(result[0], &waited, 1) == 1 && waited == 0);
+    close(result[0]);
 
     CHECK(claim_one(&holder, reg, "holder2", "queued.json", NULL, WIR_POLICY_REFUSE, 0) == WIR_OK);
     queue_reg = reg;
@@ -285,7 +381,8 @@ int main(int argc, char **argv) {
     CHECK(wir_version_number() == WIR_VERSION_NUMBER);
     threads_share_one_handle();
     messages_are_per_thread();
-    fork_with_a_registry_open_is_refused_in_the_child();
+    fork_with_a_registry_open_lets_the_child_open_its_own();
+    owners_sub_claims_and_old_callers();
     warn_reads_globs_and_config();
     queue_waits_and_cancels();
     libpq_is_not_loaded_for_sqlite();

@@ -29,9 +29,20 @@ def test_without_wir_is_only_reported(tmp_path, python_env):
     print(f"no-wir run: {bad} bad of {lines} lines, {missing} records missing")
 
 
-def test_two_profiles_refused_then_queued(python_env):
-    result = subprocess.run([sys.executable, str(EXAMPLES / "profiles.py")], env=python_env,
-                            capture_output=True, text=True, timeout=60)
+def run_example(name, env):
+    result = subprocess.run([sys.executable, str(EXAMPLES / name)], env=env, capture_output=True, text=True,
+                            timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def test_two_profiles_refused_then_queued(python_env):
+    result = run_example("profiles.py", python_env)
     assert "td-002 refused" in result.stdout and "held by td-001" in result.stdout
     assert "td-002 admitted after waiting" in result.stdout
+
+
+def test_the_dispatcher_hands_claims_to_workers_and_fans_out(python_env):
+    result = run_example("dispatcher.py", python_env)
+    assert "rebuild-docs waits" in result.stdout and "held by render-docs" in result.stdout
+    assert "every task ran once, no two writers met" in result.stdout

@@ -9,14 +9,16 @@ A thin ctypes binding over libwir.so; every rule lives in the library.
 """
 
 from ._claim import Claim
-from ._errors import (ClaimCancelled, ClaimConflict, ClaimLost, ClaimTimeout, Conflict, InvalidArgument,
-                      RegistryBusy, RegistryError, WirError)
+from ._errors import (ClaimCancelled, ClaimConflict, ClaimDeadlock, ClaimLost, ClaimTimeout, Conflict,
+                      InvalidArgument, RegistryBusy, RegistryError, WirError)
 from ._native import lib as _lib
 from ._registry import AsyncClaim, Registry
+from ._units import REGISTRY_DEFAULT
 
 __all__ = [
-    "AsyncClaim", "Claim", "ClaimCancelled", "ClaimConflict", "ClaimLost", "ClaimTimeout", "Conflict",
-    "InvalidArgument", "Registry", "RegistryBusy", "RegistryError", "WirError", "library_version",
+    "AsyncClaim", "Claim", "ClaimCancelled", "ClaimConflict", "ClaimDeadlock", "ClaimLost", "ClaimTimeout",
+    "Conflict", "InvalidArgument", "REGISTRY_DEFAULT", "Registry", "RegistryBusy", "RegistryError", "WirError",
+    "library_version",
 ]
 
 

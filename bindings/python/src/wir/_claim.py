@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
 from ctypes import c_char_p
-from typing import Iterable
+from typing import Callable, Iterable
 
 from . import _native
 from ._errors import ClaimLost, Conflict
 from ._handle import Handle
+from ._keeper import Keeper
 from ._native import lib, read_conflicts
 from ._units import millis, to_datetime
+
+logger = logging.getLogger("wir")
 
 
 class Claim:
@@ -20,22 +24,28 @@ class Claim:
     "completed", an exception as "failed", KeyboardInterrupt or task cancellation
     as "cancelled".
 
-    ``token`` is the fencing token. ``lost`` becomes True when a heartbeat finds
-    the claim gone (its lease lapsed or it was reaped): stop writing then.
-    Thread-safe: the heartbeat thread and the caller share it under a lock.
+    ``token`` is the fencing token. With ``heartbeat=True`` the registry's keeper
+    thread renews the lease and looks at the claim every quarter second; when it
+    finds the claim gone (a forced release, a lapsed lease, its parent ended) it
+    sets ``lost`` and calls ``on_lost(claim)`` (default: log at ERROR on the
+    ``wir`` logger). Stop writing then: for example
+    ``on_lost=lambda claim: os.kill(os.getpid(), signal.SIGTERM)``.
+    Thread-safe: the keeper thread and the caller share it under a lock.
     """
 
-    def __init__(self, handle: Handle, pointer: int, heartbeat: bool = False):
+    def __init__(self, handle: Handle, pointer: int, heartbeat: bool = False,
+                 on_lost: Callable[["Claim"], None] | None = None):
         self._handle = handle
         self._pointer = pointer
         self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._on_lost = on_lost
         self.lost = False
         self.released = False
         self._read_fields()
+        self._renew_every = max(Keeper.CHECK_SECONDS, (self.expires_ms / 1000 - time.time()) / 3)
+        self._renewed = time.monotonic()
         if heartbeat:
-            self._start_heartbeat()
+            handle.keeper.add(self)
 
     def _read_fields(self) -> None:
         pointer = self._pointer
@@ -64,12 +74,62 @@ class Claim:
                 raise
             self.expires_ms = lib.wir_claim_expires_ms(self._pointer)
 
+    def check(self) -> bool:
+        """True while the claim holds (a read; renews nothing). False once it has ended."""
+        with self._lock:
+            try:
+                lib.wir_check(self._handle.use(), self._pointer)
+                return True
+            except ClaimLost:
+                self.lost = True
+                return False
+
+    def add_owner(self, pid: int, group: bool = False) -> None:
+        """Adds a live process (or, with ``group=True``, a process group) on this host as an
+        owner: the claim then ends by its owners' death only when that one is gone too."""
+        with self._lock:
+            lib.wir_add_owner(self._handle.use(), self._pointer, pid,
+                              _native.WIR_OWNER_GROUP if group else _native.WIR_OWNER_PROCESS)
+
+    def remove_owner(self, pid: int, group: bool = False) -> None:
+        """Removes an owner (the last one cannot be removed: release instead)."""
+        with self._lock:
+            lib.wir_remove_owner(self._handle.use(), self._pointer, pid,
+                                 _native.WIR_OWNER_GROUP if group else _native.WIR_OWNER_PROCESS)
+
+    def hand_off(self, pid: int) -> None:
+        """Hands the claim to the live process ``pid`` (a worker this process started): it becomes
+        an owner and this process stops being one, in one step. This process may then exit; the
+        claim ends when the worker does (or is released). Stops this process's heartbeat."""
+        with self._lock:
+            lib.wir_hand_off(self._handle.use(), self._pointer, pid)
+        self._handle.keeper.remove(self)
+
+    def _keep(self) -> None:
+        """For the keeper thread: renews the lease when due, else looks whether it still holds."""
+        if time.monotonic() - self._renewed >= self._renew_every:
+            self.heartbeat()
+            self._renewed = time.monotonic()
+        elif not self.check():
+            raise ClaimLost(f"task '{self.task_id}' no longer holds its claim", _native.WIR_ELOST)
+
+    def _on_loss(self) -> None:
+        self.lost = True
+        if self._on_lost is not None:
+            try:
+                self._on_lost(self)
+            except Exception:
+                logger.exception("wir: the on_lost callback of task %r raised", self.task_id)
+        else:
+            logger.error("wir: task %r lost its claim on %s (released by force, lapsed, or its parent "
+                         "ended); others may now write there: stop writing", self.task_id, ", ".join(self.paths))
+
     def release(self, outcome: str = "completed") -> None:
         """Frees the paths at once; ``outcome`` is completed, failed or cancelled.
         Raises ClaimLost if the claim had already ended."""
         if outcome not in _native.OUTCOMES:
             raise ValueError(f"outcome must be one of {sorted(_native.OUTCOMES)}, not {outcome!r}")
-        self._stop.set()
+        self._handle.keeper.remove(self)
         with self._lock:
             try:
                 lib.wir_release(self._handle.use(), self._pointer, _native.OUTCOMES[outcome])
@@ -95,21 +155,6 @@ class Claim:
             self.paths = tuple(lib.wir_claim_path(self._pointer, i).decode()
                                for i in range(lib.wir_claim_path_count(self._pointer)))
 
-    def _start_heartbeat(self) -> None:
-        interval = max(0.05, (self.expires_ms / 1000 - time.time()) / 3)
-
-        def renew() -> None:
-            while not self._stop.wait(interval):
-                try:
-                    self.heartbeat()
-                except ClaimLost:
-                    return
-                except Exception:       # busy or I/O: try again next time
-                    continue
-
-        self._thread = threading.Thread(target=renew, name=f"wir-heartbeat-{self.task_id}", daemon=True)
-        self._thread.start()
-
     def __enter__(self) -> "Claim":
         return self
 
@@ -130,7 +175,6 @@ class Claim:
                 raise
 
     def __del__(self) -> None:
-        self._stop.set()
         pointer, self._pointer = getattr(self, "_pointer", None), None
         if pointer:
             lib.wir_claim_free(pointer)

@@ -53,6 +53,11 @@ class ClaimTimeout(ClaimConflict, TimeoutError):
     """A queued claim was still blocked when its timeout ran out (WIR_ETIMEDOUT)."""
 
 
+class ClaimDeadlock(WirError):
+    """A queued claim would wait for ever: what it waits for is owned by a process above the
+    caller, which waits for it in turn (WIR_EDEADLK). Claim under the parent instead (``parent=``)."""
+
+
 class ClaimCancelled(WirError):
     """A queued claim was cancelled (WIR_ECANCELED)."""
 

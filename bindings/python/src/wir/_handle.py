@@ -11,8 +11,9 @@ from typing import Callable, Iterable
 
 from . import _native
 from ._errors import Conflict
+from ._keeper import Keeper
 from ._native import lib, read_conflicts
-from ._units import millis
+from ._units import REGISTRY_DEFAULT, millis, ttl_ms
 
 
 def encode_all(items: Iterable[str | os.PathLike]) -> list[bytes]:
@@ -20,6 +21,19 @@ def encode_all(items: Iterable[str | os.PathLike]) -> list[bytes]:
     if isinstance(items, (str, bytes, os.PathLike)):
         raise TypeError("pass a list of paths, not a single path")
     return [os.fsencode(item) for item in items]
+
+
+def _parent(parent) -> tuple[bytes | None, bytes | None]:
+    """A parent claim (a Claim, or a (task_id, key) pair) as the two C strings."""
+    if parent is None:
+        return None, None
+    if isinstance(parent, tuple) and len(parent) == 2:
+        task_id, key = parent
+    elif hasattr(parent, "task_id") and hasattr(parent, "key"):
+        task_id, key = parent.task_id, parent.key
+    else:
+        raise TypeError("parent must be a Claim or a (task_id, key) pair")
+    return str(task_id).encode(), str(key).encode()
 
 
 class Handle:
@@ -35,6 +49,8 @@ class Handle:
         self._pointer: c_void_p | None = None
         self._pid = -1
         self.path = ""
+        #: Renews and watches the claims made with heartbeat=True.
+        self.keeper = Keeper()
         self._open()
 
     def _open(self) -> None:
@@ -60,19 +76,22 @@ class Handle:
                 lib.wir_close(self._pointer)
             self._pointer = None
 
-    def claim(self, writes, reads, *, task_id=None, key=None, ttl=None, policy=None, timeout=None,
-              owner_pid=None, label=None) -> int:
-        """Calls wir_claim; returns the owned ``wir_claim_t *`` (errcheck raises on refusal)."""
+    def claim(self, writes, reads, *, task_id=None, key=None, ttl=REGISTRY_DEFAULT, policy=None, timeout=None,
+              owner_pid=None, label=None, parent=None) -> int:
+        """Calls wir_claim; returns the owned ``wir_claim_t *`` (errcheck raises on refusal).
+        ``parent`` is a Claim or a (task_id, key) pair."""
         if policy not in _native.POLICIES:
             raise ValueError(f"policy must be refuse, queue or warn, not {policy!r}")
+        parent_task, parent_key = _parent(parent)
         write_list, read_list = encode_all(writes), encode_all(reads)
         options = _native.ClaimOpts(
             version=_native.WIR_CLAIM_OPTS_VERSION, task_id=None if task_id is None else task_id.encode(),
             writes=(c_char_p * len(write_list))(*write_list), n_writes=len(write_list),
-            ttl_ms=millis(ttl, 0), policy=_native.POLICIES[policy], timeout_ms=millis(timeout, -1),
+            ttl_ms=ttl_ms(ttl), policy=_native.POLICIES[policy], timeout_ms=millis(timeout, -1),
             key=None if key is None else key.encode(), owner_pid=owner_pid or 0,
             reads=(c_char_p * len(read_list))(*read_list), n_reads=len(read_list),
-            label=None if label is None else label.encode())
+            label=None if label is None else label.encode(),
+            parent_task_id=parent_task, parent_key=parent_key)
         pointer = c_void_p()
         lib.wir_claim(byref(pointer), self.use(), byref(options))
         return pointer.value

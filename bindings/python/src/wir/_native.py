@@ -16,8 +16,8 @@ from ctypes import (CFUNCTYPE, POINTER, Structure, c_char_p, c_int, c_int32, c_i
                     c_uint32, c_uint64, c_void_p)
 from pathlib import Path
 
-from ._errors import (ClaimCancelled, ClaimConflict, ClaimLost, ClaimTimeout, Conflict, InvalidArgument,
-                      RegistryBusy, RegistryError, WirError)
+from ._errors import (ClaimCancelled, ClaimConflict, ClaimDeadlock, ClaimLost, ClaimTimeout, Conflict,
+                      InvalidArgument, RegistryBusy, RegistryError, WirError)
 from ._units import to_datetime
 
 
@@ -59,11 +59,13 @@ WIR_OK = 0
 WIR_EINVAL, WIR_ENOMEM, WIR_ECONFLICT, WIR_ETIMEDOUT, WIR_ELOST = -1, -2, -3, -4, -5
 WIR_EKEY, WIR_ENOTFOUND, WIR_EEXIST, WIR_ESTALE, WIR_EBUSY = -6, -7, -8, -9, -10
 WIR_EIO, WIR_ECORRUPT, WIR_ESCHEMA, WIR_EPATH, WIR_EFORK = -11, -12, -13, -14, -15
-WIR_ENOTSUP, WIR_EINTERNAL, WIR_ECANCELED = -16, -17, -18
+WIR_ENOTSUP, WIR_EINTERNAL, WIR_ECANCELED, WIR_EDEADLK = -16, -17, -18, -19
 WIR_POLICY_DEFAULT, WIR_POLICY_REFUSE, WIR_POLICY_QUEUE, WIR_POLICY_WARN = 0, 1, 2, 3
 WIR_OUTCOME_COMPLETED, WIR_OUTCOME_FAILED, WIR_OUTCOME_CANCELLED = 0, 1, 2
 WIR_ACCESS_WRITE, WIR_ACCESS_READ = 0, 1
-WIR_CLAIM_OPTS_VERSION = 1
+WIR_CLAIM_OPTS_VERSION = 2
+WIR_TTL_WHILE_ALIVE = -1
+WIR_OWNER_PROCESS, WIR_OWNER_GROUP = 0, 1
 # Python's names for the C enumerations (a test checks every number against wir.h).
 POLICIES = {None: WIR_POLICY_DEFAULT, "refuse": WIR_POLICY_REFUSE, "queue": WIR_POLICY_QUEUE, "warn": WIR_POLICY_WARN}
 OUTCOMES = {"completed": WIR_OUTCOME_COMPLETED, "failed": WIR_OUTCOME_FAILED, "cancelled": WIR_OUTCOME_CANCELLED}
@@ -84,6 +86,8 @@ class ClaimOpts(Structure):
         ("reads", POINTER(c_char_p)),
         ("n_reads", c_size_t),
         ("label", c_char_p),
+        ("parent_task_id", c_char_p),
+        ("parent_key", c_char_p),
     ]
 
 
@@ -154,6 +158,14 @@ _declare("wir_prune", c_int, [POINTER(c_size_t), c_void_p, c_int64])
 _declare("wir_attach", c_int, [POINTER(c_void_p), c_void_p, c_char_p, c_char_p])
 # int wir_heartbeat(wir_registry *reg, wir_claim_t *claim, int64_t ttl_ms);
 _declare("wir_heartbeat", c_int, [c_void_p, c_void_p, c_int64])
+# int wir_check(wir_registry *reg, wir_claim_t *claim);
+_declare("wir_check", c_int, [c_void_p, c_void_p])
+# int wir_add_owner(wir_registry *reg, wir_claim_t *claim, int64_t pid, int flags);
+_declare("wir_add_owner", c_int, [c_void_p, c_void_p, c_int64, c_int])
+# int wir_remove_owner(wir_registry *reg, wir_claim_t *claim, int64_t pid, int flags);
+_declare("wir_remove_owner", c_int, [c_void_p, c_void_p, c_int64, c_int])
+# int wir_hand_off(wir_registry *reg, wir_claim_t *claim, int64_t pid);
+_declare("wir_hand_off", c_int, [c_void_p, c_void_p, c_int64])
 # int wir_force_release(wir_registry *reg, const char *task_id);
 _declare("wir_force_release", c_int, [c_void_p, c_char_p])
 # int wir_release(wir_registry *reg, wir_claim_t *claim, int outcome);
@@ -199,7 +211,7 @@ def read_conflicts(pointer: int) -> tuple[Conflict, ...]:
 
 _ERRORS = {
     WIR_EINVAL: InvalidArgument, WIR_EPATH: InvalidArgument, WIR_ELOST: ClaimLost,
-    WIR_ECANCELED: ClaimCancelled, WIR_EBUSY: RegistryBusy, WIR_EIO: RegistryError,
+    WIR_ECANCELED: ClaimCancelled, WIR_EDEADLK: ClaimDeadlock, WIR_EBUSY: RegistryBusy, WIR_EIO: RegistryError,
     WIR_ECORRUPT: RegistryError, WIR_ESCHEMA: RegistryError,
 }
 
@@ -241,7 +253,8 @@ def _check_token(result: int, function, arguments):
 
 for _name in ["wir_open", "wir_cancel", "wir_set_warn_callback", "wir_shrink", "wir_config_get",
               "wir_config_set", "wir_inflight_json", "wir_who_json", "wir_log_json", "wir_history_json",
-              "wir_prune", "wir_attach", "wir_heartbeat", "wir_release", "wir_reap", "wir_force_release"]:
+              "wir_prune", "wir_attach", "wir_heartbeat", "wir_release", "wir_reap", "wir_force_release",
+              "wir_check", "wir_add_owner", "wir_remove_owner", "wir_hand_off"]:
     getattr(lib, _name).errcheck = _check
 lib.wir_claim.errcheck = _check_claim
 lib.wir_token_check.errcheck = _check_token

@@ -17,7 +17,7 @@ from ._claim import Claim
 from ._errors import Conflict
 from ._handle import Handle
 from ._native import lib
-from ._units import epoch_ms
+from ._units import REGISTRY_DEFAULT, _RegistryDefault, epoch_ms
 
 _executor: concurrent.futures.ThreadPoolExecutor | None = None
 _executor_lock = threading.Lock()
@@ -35,11 +35,10 @@ class Registry:
     """A wir registry: ``Registry()`` opens the default one ($WIR_REGISTRY, else
     ~/.local/state/wir/registry.db), ``Registry(path)`` a given file.
 
-    Thread-safe. SQLite is not fork-safe: in a child made by ``fork``
-    (multiprocessing's default on Linux) of a process with a registry open,
-    using it raises WirError (status -15, WIR_EFORK) rather than risk it. Use
-    the ``spawn`` or ``forkserver`` start method (pass the Registry itself: it
-    pickles as its path), or open registries only after forking.
+    Thread-safe, and usable across ``fork``: in a forked child (multiprocessing's
+    default on Linux, ``ProcessPoolExecutor``, pre-fork servers) the same Registry
+    opens a handle of its own on first use. It also pickles as its path, for the
+    ``spawn`` and ``forkserver`` start methods.
     """
 
     def __init__(self, path: str | os.PathLike | None = None):
@@ -65,21 +64,27 @@ class Registry:
     # ---- claims -----------------------------------------------------------
 
     def claim(self, writes: Iterable[str | os.PathLike] = (), reads: Iterable[str | os.PathLike] = (), *,
-              task_id: str | None = None, ttl: float | None = None, policy: str | None = None,
-              timeout: float | None = None, heartbeat: bool = False, key: str | None = None,
-              owner_pid: int | None = None, label: str | None = None) -> Claim:
+              task_id: str | None = None, ttl: float | None | _RegistryDefault = REGISTRY_DEFAULT,
+              policy: str | None = None, timeout: float | None = None, heartbeat: bool = False,
+              key: str | None = None, owner_pid: int | None = None, label: str | None = None,
+              parent: "Claim | tuple[str, str] | None" = None,
+              on_lost: Callable[[Claim], None] | None = None) -> Claim:
         """Claims every path or glob in ``writes`` (and ``reads``, read only), all or nothing.
 
-        ``ttl`` is the lease in seconds (None: the registry's default, 10 minutes).
+        ``ttl`` is the lease in seconds; ``None`` holds the claim as long as an owner
+        lives, with no heartbeat; left out, the registry's default (10 minutes unless set).
         ``policy`` is "refuse", "queue" or "warn" (None: $WIR_POLICY, else the
         registry's default). Under "queue", ``timeout`` seconds (None: for ever; 0:
-        try once). ``heartbeat=True`` renews the lease from a daemon thread every
-        third of the TTL. Raises ClaimConflict, ClaimTimeout, ClaimCancelled,
-        InvalidArgument, RegistryBusy or RegistryError.
+        try once). ``heartbeat=True`` has the registry's keeper thread renew the lease
+        every third of the TTL and watch for the claim's loss, calling ``on_lost``.
+        ``parent`` (a Claim, or a (task_id, key) pair) makes this a sub-claim of that
+        claim (see docs/concepts.md, "Who owns a claim"). Raises ClaimConflict,
+        ClaimTimeout, ClaimCancelled, ClaimDeadlock, InvalidArgument, RegistryBusy or
+        RegistryError.
         """
         pointer = self._handle.claim(writes, reads, task_id=task_id, key=key, ttl=ttl, policy=policy,
-                                     timeout=timeout, owner_pid=owner_pid, label=label)
-        return Claim(self._handle, pointer, heartbeat=heartbeat)
+                                     timeout=timeout, owner_pid=owner_pid, label=label, parent=parent)
+        return Claim(self._handle, pointer, heartbeat=heartbeat, on_lost=on_lost)
 
     def aclaim(self, writes: Iterable[str | os.PathLike] = (), reads: Iterable[str | os.PathLike] = (),
                **options: Any) -> "AsyncClaim":

@@ -8,6 +8,26 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 
+class _RegistryDefault:
+    """The registry's default TTL (``ttl_ms`` setting): what ``claim(ttl=...)`` means when not given."""
+
+    def __repr__(self) -> str:
+        return "wir.REGISTRY_DEFAULT"
+
+
+REGISTRY_DEFAULT = _RegistryDefault()
+WIR_TTL_WHILE_ALIVE = -1
+
+
+def ttl_ms(ttl: "float | None | _RegistryDefault") -> int:
+    """A claim's TTL for the C API: the registry's default (0), while the owners live (None), or seconds."""
+    if ttl is REGISTRY_DEFAULT:
+        return 0
+    if ttl is None:
+        return WIR_TTL_WHILE_ALIVE
+    return millis(ttl, 0)
+
+
 def millis(seconds: float | None, none: int) -> int:
     """Seconds as whole milliseconds (rounded); ``none`` stands for None."""
     if seconds is None:
