@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The big torture run: P processes x N claims (default 8 x 10000) of random
-# read/write sets over paths, directories and globs, random policies and TTLs,
-# crashes; an independent flock witness counts violations. Prints the totals.
+# read/write sets over paths, directories and globs, through a symlinked directory,
+# a hard link and (as root) a bind mount, random policies and TTLs, crashes; an
+# independent flock witness on the files themselves counts violations. Prints the totals.
 set -euo pipefail
 processes=${1:-8}
 iterations=${2:-10000}
@@ -9,11 +10,16 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 swift build -c release --product wir-testprobe --package-path "$root" >/dev/null
 probe="$root/.build/release/wir-testprobe"
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/witness"
+mkdir -p "$work/tree/d3" "$work/tree/b3"
+# A bind mount of tree/d3 at tree/b3, one of the names the workers claim through (root only).
+if [ "$(id -u)" -eq 0 ] && mount --bind "$work/tree/d3" "$work/tree/b3" 2>/dev/null; then
+    trap 'umount "$work/tree/b3"; rm -rf "$work"' EXIT
+else
+    trap 'rm -rf "$work"' EXIT
+fi
 start=$(date +%s)
 for i in $(seq 1 "$processes"); do
-    "$probe" torture "$work/registry.db" "$work/tree" "$work/witness" "$iterations" "$i" > "$work/out.$i" &
+    "$probe" torture "$work/registry.db" "$work/tree" "$iterations" "$i" > "$work/out.$i" &
 done
 wait
 seconds=$(( $(date +%s) - start ))

@@ -18,7 +18,7 @@ enum Status {
         case .taskInUse: return WIR_EEXIST
         case .staleToken: return WIR_ESTALE
         case .busy: return WIR_EBUSY
-        case .io: return WIR_EIO
+        case .io, .gone: return WIR_EIO
         case .corrupt: return WIR_ECORRUPT
         case .schema: return WIR_ESCHEMA
         case .unresolvablePath: return WIR_EPATH

@@ -9,9 +9,13 @@ public struct ClaimRecord: Sendable, Equatable {
     /// only when all of them are gone.
     public var owners: [Owner]
     public var createdMs: Int64
-    /// When the lease lapses: the TTL's end, or for a claim held while its
-    /// owners live, the host lease that other hosts judge it by.
+    /// When the lease lapses, by the wall clock: the TTL's end, or for a claim
+    /// held while its owners live, the host lease that other hosts judge it by.
     public var expiresMs: Int64
+    /// The same moment by the boot clock of the machine that wrote it
+    /// (`leaseBootID`); 0 when none was kept. See `LeaseClock`.
+    public var expiresBootMs: Int64 = 0
+    public var leaseBootID: String = ""
     /// The lease length; 0 for a claim held while its owners live.
     public var ttlMs: Int64
     /// A free-text description given by the caller ("nightly build"), shown in listings.
@@ -41,5 +45,4 @@ public struct ClaimRecord: Sendable, Equatable {
     /// True for a claim held while its owners live, without a TTL of its own.
     public var isWhileAlive: Bool { ttlMs == 0 }
 
-    public func isExpired(at nowMs: Int64) -> Bool { expiresMs <= nowMs }
 }

@@ -25,7 +25,7 @@ public struct ClaimRequest: Sendable {
                 callerAncestors: @escaping @Sendable () -> [Owner] = { [] }) {
         self.taskID = taskID
         self.key = key
-        self.entries = Array(Set(entries)).sorted()
+        self.entries = ClaimRequest.merged(entries)
         self.lease = lease
         self.policy = policy
         self.owner = owner
@@ -33,6 +33,16 @@ public struct ClaimRequest: Sendable {
         self.label = label
         self.parent = parent
         self.callerAncestors = callerAncestors
+    }
+
+    /// `entries` each once, sorted: two that share a principal name (two
+    /// spellings of one file) become one with the names of both.
+    public static func merged(_ entries: [PathEntry]) -> [PathEntry] {
+        var byPrincipal: [PathEntry: PathEntry] = [:]
+        for entry in entries {
+            byPrincipal[entry] = byPrincipal[entry].map { $0.adding(aliases: entry.names) } ?? entry
+        }
+        return byPrincipal.values.sorted()
     }
 
     /// A request with a TTL (nil: the registry's default).

@@ -6,8 +6,8 @@ extension Engine {
     public func inFlight(in store: any RegistryStore) throws
         -> (claims: [(ClaimRecord, [PathEntry])], waiters: [Waiter]) {
         try store.read { tx in
-            let now = try now(in: tx)
-            let claims = try tx.allClaims().filter { endReason(of: $0, now: now) == nil }
+            let clock = try leaseClock(in: tx)
+            let claims = try tx.allClaims().filter { endReason(of: $0, at: clock) == nil }.map { shown($0, clock) }
             return (try claims.map { ($0, try tx.entries(taskID: $0.taskID)) }, try tx.waiters())
         }
     }
@@ -32,8 +32,16 @@ extension Engine {
     public func isHeld(taskID: String, key: String, in store: any RegistryStore) throws -> Bool {
         try store.read { tx in
             guard let claim = try tx.claim(taskID: taskID), Secret.matches(key, claim.key) else { return false }
-            return endReason(of: claim, now: try now(in: tx)) == nil
+            return endReason(of: claim, at: try leaseClock(in: tx)) == nil
         }
+    }
+
+    /// `claim` as listings show it: its lease end in this transaction's wall
+    /// time, whichever clock decides it (see `LeaseClock`).
+    private func shown(_ claim: ClaimRecord, _ clock: LeaseClock) -> ClaimRecord {
+        var shown = claim
+        shown.expiresMs = clock.nowMs + clock.remaining(claim)
+        return shown
     }
 
     /// Conflict-log rows at or after `sinceMs` (ms since the epoch), oldest first.
@@ -50,14 +58,14 @@ extension Engine {
     /// entries when `writing`), each once, by task id.
     private func liveHolders(of path: CanonicalPath, in tx: any StoreTransaction,
                              writing: Bool = false) throws -> [ClaimRecord] {
-        let now = try now(in: tx)
+        let clock = try leaseClock(in: tx)
         var seen: Set<String> = []
         var holders: [ClaimRecord] = []
         for holding in try tx.holdings(overlapping: path)
         where holding.entry.contains(path) && (!writing || holding.entry.access == .write)
             && seen.insert(holding.taskID).inserted {
-            if let claim = try tx.claim(taskID: holding.taskID), endReason(of: claim, now: now) == nil {
-                holders.append(claim)
+            if let claim = try tx.claim(taskID: holding.taskID), endReason(of: claim, at: clock) == nil {
+                holders.append(shown(claim, clock))
             }
         }
         return holders.sorted { ByteOrder.compare($0.taskID, $1.taskID) < 0 }

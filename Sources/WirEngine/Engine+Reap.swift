@@ -5,7 +5,7 @@ extension Engine {
     /// live does not lapse while one of them is seen alive here; others judge
     /// it by its host lease. (A lapsed lease ends the claim for its owner at
     /// once; the grace only keeps it blocking others, `reapableReason`.)
-    public func endReason(of claim: ClaimRecord, now: Int64) -> EndReason? {
+    public func endReason(of claim: ClaimRecord, at clock: LeaseClock) -> EndReason? {
         var seenAlive = false
         var allDead = true
         for owner in claim.owners {
@@ -17,7 +17,7 @@ extension Engine {
         }
         if allDead { return .ownerDead }
         if claim.isWhileAlive && seenAlive { return nil }
-        if claim.isExpired(at: now) { return .expired }
+        if clock.isExpired(claim) { return .expired }
         return nil
     }
 
@@ -42,9 +42,9 @@ extension Engine {
     /// A claim that ended and may be reaped now: its owner is dead, or its
     /// lease lapsed more than the registry's grace ago.
     func reapableReason(_ claim: ClaimRecord, _ context: EngineContext) -> EndReason? {
-        switch endReason(of: claim, now: context.now) {
+        switch endReason(of: claim, at: context.lease) {
         case .ownerDead?: return .ownerDead
-        case .expired? where claim.expiresMs + context.settings.graceMs <= context.now: return .expired
+        case .expired? where context.lease.remaining(claim) + context.settings.graceMs <= 0: return .expired
         default: return nil
         }
     }
@@ -64,7 +64,7 @@ extension Engine {
     /// reaped on the way (when its grace is over).
     func liveClaim(taskID: String, _ context: EngineContext) throws -> ClaimRecord? {
         guard let claim = try blockingClaim(taskID: taskID, context) else { return nil }
-        return endReason(of: claim, now: context.now) == nil ? claim : nil
+        return endReason(of: claim, at: context.lease) == nil ? claim : nil
     }
 
     /// Reaps up to `limit` claims whose lease lapsed beyond the grace, found by
@@ -74,10 +74,10 @@ extension Engine {
         let cutoff = context.now - context.settings.graceMs
         var ended: Set<String> = []
         for var claim in try context.tx.expiredClaims(atOrBefore: cutoff, limit: limit) where !ended.contains(claim.taskID) {
-            if let reason = endReason(of: claim, now: context.now) {
+            if let reason = reapableReason(claim, context) {
                 ended.formUnion(try end(claim, reason: reason, context).map(\.0.taskID))
-            } else {
-                claim.expiresMs = context.now + Self.hostLeaseMs
+            } else if claim.isWhileAlive && endReason(of: claim, at: context.lease) == nil {
+                context.lease.renew(&claim, leaseMs: Self.hostLeaseMs)
                 try context.tx.update(claim)
             }
         }

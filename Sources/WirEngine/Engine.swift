@@ -79,7 +79,7 @@ public struct Engine: Sendable {
                           in store: any RegistryStore) throws -> ClaimRecord {
         try writing(store) { context in
             var held = try ownClaim(taskID: taskID, key: key, context)
-            held.expiresMs = context.now + (ttlMs ?? (held.isWhileAlive ? Self.hostLeaseMs : held.ttlMs))
+            context.lease.renew(&held, leaseMs: ttlMs ?? (held.isWhileAlive ? Self.hostLeaseMs : held.ttlMs))
             try context.tx.update(held)
             return held
         }
@@ -160,24 +160,33 @@ public struct Engine: Sendable {
         case .ttl(let ms): ttl = ms
         case .whileAlive: ttl = 0
         }
-        let expires = context.now + (ttl == 0 ? Self.hostLeaseMs : ttl)
+        let leaseMs = ttl == 0 ? Self.hostLeaseMs : ttl
         guard var held = existing else {
-            let record = ClaimRecord(taskID: request.taskID, key: request.newKey, token: try context.tx.issueToken(),
-                                     owner: request.owner, createdMs: context.now, expiresMs: expires, ttlMs: ttl,
+            var record = ClaimRecord(taskID: request.taskID, key: request.newKey, token: try context.tx.issueToken(),
+                                     owner: request.owner, createdMs: context.now, expiresMs: 0, ttlMs: ttl,
                                      label: request.label, parentTaskID: parent?.taskID ?? "")
+            context.lease.renew(&record, leaseMs: leaseMs)
             try context.tx.insert(record, entries: request.entries)
             return (record, request.entries)
         }
         let heldEntries = try context.tx.entries(taskID: held.taskID)
         let added = request.entries.filter { !heldEntries.contains($0) }
-        if !added.isEmpty {
-            try context.tx.rewriteEntries(heldEntries + added, adding: added, removing: [], taskID: held.taskID)
-            held.token = try context.tx.issueToken()
+        // An entry it holds, asked for under a name it lacks (another spelling), gains that name.
+        let renamed = request.entries.compactMap { entry -> (old: PathEntry, new: PathEntry)? in
+            guard let old = heldEntries.first(where: { $0 == entry }) else { return nil }
+            let merged = old.adding(aliases: entry.names)
+            return merged.aliases.count > old.aliases.count ? (old, merged) : nil
         }
+        if !added.isEmpty || !renamed.isEmpty {
+            let kept = heldEntries.filter { entry in !renamed.contains { $0.old == entry } }
+            try context.tx.rewriteEntries(kept + renamed.map(\.new) + added, adding: renamed.map(\.new) + added,
+                                          removing: renamed.map(\.old), taskID: held.taskID)
+        }
+        if !added.isEmpty { held.token = try context.tx.issueToken() }
         held.ttlMs = ttl
-        held.expiresMs = expires
+        context.lease.renew(&held, leaseMs: leaseMs)
         try context.tx.update(held)
-        return (held, (heldEntries + added).sorted())
+        return (held, try context.tx.entries(taskID: held.taskID))
     }
 
     /// Every pair between `entries` and entries of other tasks' claims that
@@ -188,7 +197,7 @@ public struct Engine: Sendable {
         var holders: [String: ClaimRecord?] = [:]
         var conflicts: [Conflict] = []
         // One batch for all entries: their common ancestors are looked up once.
-        let held = try context.tx.holdings(overlappingAny: entries.map(\.base)).filter { $0.taskID != taskID }
+        let held = try context.tx.holdings(overlappingAny: entries.flatMap(\.indexBases)).filter { $0.taskID != taskID }
         for entry in entries {
             for holding in held where entry.conflicts(with: holding.entry) {
                 if holders[holding.taskID] == nil {
@@ -210,7 +219,7 @@ public struct Engine: Sendable {
     /// How long until `holder` stops blocking by lease (its end plus the grace).
     private func lapse(of holder: ClaimRecord, _ context: EngineContext) -> Int64 {
         if holder.isWhileAlive && holder.owners.contains(where: { liveness.status(of: $0) == .alive }) { return .max }
-        return holder.expiresMs + context.settings.graceMs - context.now
+        return context.lease.remaining(holder) + context.settings.graceMs
     }
 
     /// Every pair between `entries` and live waiters ahead of `ticket` (all
@@ -293,7 +302,7 @@ public struct Engine: Sendable {
     func writing<T>(_ store: any RegistryStore, _ body: (EngineContext) throws -> T) throws -> T {
         var wake: [Int64] = []
         let result = try store.write { tx in
-            let context = EngineContext(tx: tx, now: try now(in: tx), settings: try tx.settings())
+            let context = EngineContext(tx: tx, lease: try leaseClock(in: tx), settings: try tx.settings())
             let value = try body(context)
             if context.freed { wake = try tx.waiters().map(\.ticket) }
             return value

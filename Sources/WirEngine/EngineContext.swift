@@ -3,14 +3,18 @@
 /// transaction.
 final class EngineContext {
     let tx: any StoreTransaction
+    /// Wall (or server) time: when things happened, for the log and history.
     let now: Int64
+    /// What leases are judged and written by.
+    let lease: LeaseClock
     let settings: RegistrySettings
     /// Set when the transaction freed an entry or left the queue: waiters must look again.
     var freed = false
 
-    init(tx: any StoreTransaction, now: Int64, settings: RegistrySettings) {
+    init(tx: any StoreTransaction, lease: LeaseClock, settings: RegistrySettings) {
         self.tx = tx
-        self.now = now
+        now = lease.nowMs
+        self.lease = lease
         self.settings = settings
     }
 }

@@ -59,6 +59,13 @@ public struct Glob: Hashable, Sendable {
         self.components = components
     }
 
+    /// True when the component `bytes` can match only "." or ".." (`\\.`,
+    /// `[.]`, `.[.]` and the like): no canonical path has such a component.
+    public static func matchesOnlyDots(_ bytes: [UInt8]) -> Bool {
+        guard let atoms = try? atoms(bytes, in: ""), (1...2).contains(atoms.count) else { return false }
+        return atoms.allSatisfy { $0 == .bytes(ByteSet(UInt8(ascii: "."))) }
+    }
+
     /// Parses one component's bytes into atoms.
     static func atoms(_ bytes: [UInt8], in pattern: String) throws -> [Atom] {
         var atoms: [Atom] = []

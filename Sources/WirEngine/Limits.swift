@@ -40,10 +40,20 @@ public enum Limits {
         guard !value.isEmpty, value.utf8.count <= maxTaskIDBytes else {
             throw WirError(.invalidArgument, "\(what) must be 1 to \(maxTaskIDBytes) bytes long")
         }
-        guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        guard !containsControl(value) else {
             throw WirError(.invalidArgument, "\(what) contains a control character")
         }
         return value
+    }
+
+    /// The one rule for control characters in paths, task ids, keys and
+    /// labels: C0 (U+0000 to U+001F), DEL (U+007F), C1 (U+0080 to U+009F) and
+    /// the line and paragraph separators (U+2028, U+2029) are refused. Each
+    /// could break a listing or a log line, or fake one.
+    public static func containsControl(_ value: String) -> Bool {
+        value.unicodeScalars.contains { scalar in
+            scalar.value < 0x20 || (0x7f...0x9f).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
+        }
     }
 
     /// Checks that a claim names something: at least one entry to write or read.

@@ -10,13 +10,18 @@ public struct Owner: Sendable, Equatable, Hashable {
     /// The kernel's boot id (`/proc/sys/kernel/random/boot_id`) when the claim was made.
     public var bootID: String
     public var kind: OwnerKind
+    /// The pid namespace its pid means something in (`/proc/self/ns/pid`'s
+    /// inode; "" when unknown): a process in another one cannot judge it.
+    public var pidNamespace: String
 
-    public init(host: String, pid: Int32, startTime: UInt64, bootID: String, kind: OwnerKind = .process) {
+    public init(host: String, pid: Int32, startTime: UInt64, bootID: String, kind: OwnerKind = .process,
+                pidNamespace: String = "") {
         self.host = host
         self.pid = pid
         self.startTime = startTime
         self.bootID = bootID
         self.kind = kind
+        self.pidNamespace = pidNamespace
     }
 
     /// "4242@box", or "group 4242@box".

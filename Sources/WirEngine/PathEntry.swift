@@ -1,5 +1,12 @@
 /// One entry of a claim: a canonical path, or a glob, with its access. It
 /// stands for every path it matches and everything beneath them.
+///
+/// An entry may also carry other names of the same files (`aliases`): its
+/// spelling where symlinks made the resolution differ, its path through the
+/// filesystem's root where a bind mount was crossed, the inode of a file with
+/// more than one hard link. Two entries conflict when any name of one
+/// overlaps any name of the other. The principal name (`text`) is the
+/// resolution: what listings show, and what equality, hashing and order go by.
 public struct PathEntry: Hashable, Sendable, Comparable, CustomStringConvertible {
     public let access: Access
     /// The canonical path, or the absolute glob pattern.
@@ -8,46 +15,99 @@ public struct PathEntry: Hashable, Sendable, Comparable, CustomStringConvertible
     /// leading components without wildcards. Stores index entries by it.
     public let base: CanonicalPath
     public let glob: Glob?
+    /// Other names of the same files, each a path or a glob (never with
+    /// aliases of its own), with the same access.
+    public let aliases: [PathEntry]
 
     /// A plain path.
-    public init(_ access: Access, _ path: CanonicalPath) {
+    public init(_ access: Access, _ path: CanonicalPath, aliases: [PathEntry] = []) {
         self.access = access
         text = path.value
         base = path
         glob = nil
+        self.aliases = PathEntry.distinct(aliases, besides: path.value)
     }
 
     /// A glob whose leading wildcard-free components are `base` (already
     /// canonical) and whose `pattern` is absolute and starts with `base`.
-    public init(_ access: Access, pattern: String, base: CanonicalPath) throws {
+    public init(_ access: Access, pattern: String, base: CanonicalPath, aliases: [PathEntry] = []) throws {
         self.access = access
         text = pattern
         self.base = base
         glob = try Glob(absolute: pattern)
+        self.aliases = PathEntry.distinct(aliases, besides: pattern)
+    }
+
+    /// The same entry with `more` names (merged with its own).
+    public func adding(aliases more: [PathEntry]) -> PathEntry {
+        var copy = PathEntry(copying: self)
+        copy.setAliases(PathEntry.distinct(aliases + more.flatMap(\.names), besides: text))
+        return copy
     }
 
     public var isGlob: Bool { glob != nil }
     public var description: String { (access == .read ? "read " : "") + text }
 
-    /// True when the two entries conflict: their path sets intersect and at
-    /// least one of them writes.
+    /// The principal name, then the aliases: every name of the entry's files.
+    public var names: [PathEntry] { [PathEntry(copying: self, keepingAliases: false)] + aliases }
+
+    /// True when the two entries conflict: their path sets intersect (under
+    /// any of their names) and at least one of them writes.
     public func conflicts(with other: PathEntry) -> Bool {
         if access == .read && other.access == .read { return false }
         return covers(commonPathWith: other)
     }
 
-    /// True when some path lies in both entries' sets (access aside).
+    /// True when some path lies in both entries' sets (access aside), under
+    /// any name of each.
     public func covers(commonPathWith other: PathEntry) -> Bool {
+        if aliases.isEmpty && other.aliases.isEmpty { return nameCovers(other) }
+        return names.contains { mine in other.names.contains { mine.nameCovers($0) } }
+    }
+
+    /// `covers` for the principal names alone.
+    private func nameCovers(_ other: PathEntry) -> Bool {
         guard base.overlaps(other.base) else { return false }      // both sets lie within their bases
         if glob == nil && other.glob == nil { return true }
         return automaton.intersects(other.automaton)
     }
 
-    /// True when `path` lies in this entry's set: it is matched, or lies
-    /// beneath a match.
+    /// True when `path` lies in this entry's set under any of its names: it is
+    /// matched, or lies beneath a match.
     public func contains(_ path: CanonicalPath) -> Bool {
+        names.contains { $0.nameContains(path) }
+    }
+
+    private func nameContains(_ path: CanonicalPath) -> Bool {
         guard let glob else { return path.isWithin(base) }
         return path.isWithin(base) && PatternAutomaton(glob.components).accepts(path.value.utf8)
+    }
+
+    private init(copying other: PathEntry, keepingAliases: Bool = true) {
+        access = other.access
+        text = other.text
+        base = other.base
+        glob = other.glob
+        aliases = keepingAliases ? other.aliases : []
+    }
+
+    private mutating func setAliases(_ names: [PathEntry]) {
+        self = PathEntry(access: access, text: text, base: base, glob: glob, aliases: names)
+    }
+
+    private init(access: Access, text: String, base: CanonicalPath, glob: Glob?, aliases: [PathEntry]) {
+        self.access = access
+        self.text = text
+        self.base = base
+        self.glob = glob
+        self.aliases = aliases
+    }
+
+    /// `names` without their own aliases, without `principal`, each once, sorted.
+    private static func distinct(_ names: [PathEntry], besides principal: String) -> [PathEntry] {
+        var seen: Set<String> = [principal]
+        return names.map { PathEntry(copying: $0, keepingAliases: false) }
+            .filter { seen.insert(($0.isGlob ? "g " : "") + $0.text).inserted }.sorted()
     }
 
     private var automaton: PatternAutomaton {
@@ -56,24 +116,44 @@ public struct PathEntry: Hashable, Sendable, Comparable, CustomStringConvertible
         return PatternAutomaton(parts.map { .segment($0.map { .bytes(ByteSet($0)) }) })
     }
 
-    /// Storage form: "w " or "r ", then "g " for a glob, then the text.
+    /// Storage form: "w " or "r ", then for each name ("g " for a glob, then
+    /// the path or pattern), separated by tabs; the principal name first.
+    /// Names hold no control characters (they are refused in paths), so
+    /// neither tabs nor newlines can be part of one; identity names
+    /// (`PathEntry.identityRoot`) start with a byte no path may hold.
     public var encoded: String {
-        (access == .write ? "w " : "r ") + (isGlob ? "g " : "") + text
+        (access == .write ? "w " : "r ") + names.map { ($0.isGlob ? "g " : "") + $0.text }.joined(separator: "\t")
     }
 
-    /// Reads the storage form back; `base` of a glob is recomputed.
+    /// Reads the storage form back; each glob's `base` is recomputed.
     public init(encoded: String) throws {
         // Compared as bytes: the prefixes are ASCII, and Character views are slow.
         let bytes = encoded.utf8
         let access: Access = bytes.first == UInt8(ascii: "r") ? .read : .write
-        let rest = bytes.dropFirst(2)
-        if rest.starts(with: "g ".utf8) {
-            let pattern = String(decoding: rest.dropFirst(2), as: UTF8.self)
-            try self.init(access, pattern: pattern, base: PathEntry.literalBase(of: pattern))
-        } else {
-            self.init(access, CanonicalPath(canonical: String(decoding: rest, as: UTF8.self)))
-        }
+        let names = try bytes.dropFirst(2).split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false)
+            .map { name -> PathEntry in
+                guard name.starts(with: "g ".utf8) else {
+                    return PathEntry(access, CanonicalPath(canonical: String(decoding: name, as: UTF8.self)))
+                }
+                let pattern = String(decoding: name.dropFirst(2), as: UTF8.self)
+                return try PathEntry(access, pattern: pattern, base: PathEntry.literalBase(of: pattern))
+            }
+        self.init(copying: names[0])
+        if names.count > 1 { setAliases(PathEntry.distinct(Array(names.dropFirst()), besides: text)) }
     }
+
+    /// The storage form of each distinct base among the entry's names: the
+    /// index rows a store keeps for it, so that an overlap query finds it
+    /// under any name.
+    public var indexBases: [CanonicalPath] {
+        var seen: Set<CanonicalPath> = []
+        return names.map(\.base).filter { seen.insert($0).inserted }
+    }
+
+    /// Identity names (an inode, a filesystem's root seen through a mount)
+    /// live under this component, which no path may hold (it starts with a
+    /// control character): they overlap only each other, and "/".
+    public static let identityRoot = "/\u{1}"
 
     /// An entry as shown in a log: its text and access; a glob if the text
     /// reads as one. Never fails: what cannot be parsed is kept as a path.

@@ -22,6 +22,7 @@ public struct WirError: Error, Equatable, CustomStringConvertible {
         case internalError     // WIR_EINTERNAL
         case cancelled         // WIR_ECANCELED
         case deadlock          // WIR_EDEADLK
+        case gone              // WIR_EIO: the registry file was deleted or replaced while open
     }
 
     public let code: Code

@@ -24,6 +24,10 @@ public struct LocalLiveness: OwnerLiveness {
         if owner == me && owner.pid == getpid() { return .alive }
         guard owner.host == ProcessIdentity.hostName else { return .remote }
         guard owner.bootID == ProcessIdentity.bootID else { return otherBoot }
+        // A pid in another pid namespace (a container on this host), or a /proc that is
+        // not this namespace's, says nothing here: judged by its lease, as a remote owner.
+        guard owner.pidNamespace.isEmpty || owner.pidNamespace == ProcessIdentity.pidNamespace,
+              ProcessIdentity.procMatchesNamespace else { return .remote }
         switch owner.kind {
         case .process:
             guard let stat = ProcessIdentity.stat(of: owner.pid), !stat.isZombie,

@@ -6,8 +6,8 @@ import WirEngine
 /// Turns a path as a caller spelled it into the canonical path of the file it
 /// names: absolute against the working directory, symlinks followed for the
 /// part that exists, `.`/`..`/`//` folded, no trailing slash. Paths with
-/// control characters (a newline in a file name, say) are refused: they would
-/// garble every listing and log line that shows them.
+/// control characters (a newline in a file name, say; `Limits.containsControl`)
+/// are refused: they would garble every listing and log line that shows them.
 ///
 /// Components are walked one at a time, as the kernel does: a `..` after a
 /// symlink goes up from the link's target, not from the link.
@@ -20,7 +20,7 @@ public enum PathResolver {
         guard path.utf8.count <= maxPathBytes else {
             throw WirError(.invalidArgument, "a path is longer than \(maxPathBytes) bytes")
         }
-        guard !path.utf8.contains(where: { $0 < 0x20 || $0 == 0x7f }) else {
+        guard !Limits.containsControl(path) else {
             throw WirError(.invalidArgument, "a path contains a control character (such as a newline)")
         }
     }
@@ -86,8 +86,20 @@ public enum PathResolver {
     /// `Glob`) whose leading wildcard-free components are canonicalised like
     /// a path and whose rest is kept as written. `..` after a wildcard is
     /// refused; `.` there is dropped.
+    ///
+    /// Besides its resolution (the principal name) the entry holds every other
+    /// name it can know (`PathEntry.aliases`): its spelling, folded
+    /// lexically, where symlinks make the two differ (so a symlink made or
+    /// re-pointed later, or one beneath another claim, still meets it); its
+    /// name through the filesystem's root where it lies under a bind mount
+    /// (`MountTable`); and for a regular file with more than one hard link,
+    /// its inode (so two links of one file meet).
     public static func entry(_ text: String, _ access: Access) throws -> PathEntry {
-        guard Glob.isPattern(text) else { return PathEntry(access, try canonicalize(text)) }
+        guard Glob.isPattern(text) else {
+            let resolved = try canonicalize(text)
+            let aliases = [try spelling(text), MountTable.shared.rootName(of: resolved), inodeName(resolved)]
+            return PathEntry(access, resolved, aliases: aliases.compactMap { $0 }.map { PathEntry(access, $0) })
+        }
         try checkText(text)
         // Bytes, not Characters: a '/' followed by a combining mark is one Character.
         let absolute = text.utf8.first == slash
@@ -103,10 +115,47 @@ public enum PathResolver {
             }
             tail.append(part)
         }
+        try refuseEmptyComponents(tail, in: text)
+        let spelled = try spelling(absolute ? "/" + literal : (literal.isEmpty ? "." : literal))
+        let bases = [spelled, MountTable.shared.rootName(of: base)].compactMap { $0 }.filter { $0 != base }
+        let aliases = try bases.map { try globEntry(access, base: $0, tail: tail) }
+        return try globEntry(access, base: base, tail: tail, aliases: aliases)
+    }
+
+    /// The glob made of the canonical directory `base` and the components
+    /// `tail` (the first one holds a wildcard).
+    private static func globEntry(_ access: Access, base: CanonicalPath, tail: [ArraySlice<UInt8>],
+                                  aliases: [PathEntry] = []) throws -> PathEntry {
         let escaped = base.value.utf8.flatMap { Glob.isWildcardByte($0) ? [UInt8(ascii: "\\"), $0] : [$0] }
         let pattern = String(decoding: (base.isRoot ? [] : escaped) + [slash] + Array(tail.joined(separator: [slash])),
                              as: UTF8.self)
-        return try PathEntry(access, pattern: pattern, base: PathEntry.literalBase(of: pattern))
+        return try PathEntry(access, pattern: pattern, base: PathEntry.literalBase(of: pattern), aliases: aliases)
+    }
+
+    /// Refuses a glob with a component that can only match "." or ".." (such
+    /// as `\.`, `[.]` or `.[.]`): canonical paths hold no such component, so
+    /// the glob would match nothing.
+    private static func refuseEmptyComponents(_ tail: [ArraySlice<UInt8>], in text: String) throws {
+        for component in tail where Glob.matchesOnlyDots(Array(component)) {
+            throw WirError(.invalidArgument, "glob '\(text)' has a component ('\(String(decoding: component, as: UTF8.self))') "
+                           + "that can only match '.' or '..', so it matches nothing")
+        }
+    }
+
+    /// `path` made absolute against the working directory and folded
+    /// lexically, without consulting symlinks: the name the caller wrote.
+    /// nil where it is the resolution already.
+    private static func spelling(_ path: String) throws -> CanonicalPath? {
+        let absolute = path.utf8.first == slash ? path : String(decoding: try workingDirectory(), as: UTF8.self) + "/" + path
+        return CanonicalPath(lexical: absolute)
+    }
+
+    /// The identity name of the inode at `path`, when it is a regular file
+    /// with more than one hard link.
+    private static func inodeName(_ path: CanonicalPath) -> CanonicalPath? {
+        var info = stat()
+        guard stat(path.value, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_nlink > 1 else { return nil }
+        return CanonicalPath(canonical: PathEntry.identityRoot + "inode/\(info.st_dev)/\(info.st_ino)")
     }
 
     /// WIR_PATH_MAX.

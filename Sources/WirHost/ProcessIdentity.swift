@@ -29,6 +29,23 @@ public enum ProcessIdentity {
         } ?? "unknown-boot"
     }()
 
+    /// This process's pid namespace: the inode of `/proc/self/ns/pid` ("" if unreadable).
+    public static let pidNamespace: String = {
+        var buffer = [CChar](repeating: 0, count: 64)
+        let count = readlink("/proc/self/ns/pid", &buffer, buffer.count - 1)
+        guard count > 0 else { return "" }
+        let text = String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return String(text.filter(\.isNumber))
+    }()
+
+    /// True when /proc shows the processes of this process's pid namespace
+    /// (it was mounted for it): only then do its pids mean what ours mean.
+    public static let procMatchesNamespace: Bool = {
+        var buffer = [CChar](repeating: 0, count: 32)
+        let count = readlink("/proc/self", &buffer, buffer.count - 1)
+        return count > 0 && Int32(String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)) == getpid()
+    }()
+
     /// What /proc says about a process: its parent, its process group, its
     /// start time (clock ticks after boot), and whether it has exited but not
     /// been waited for (a zombie). A process whose first thread has exited
@@ -72,7 +89,7 @@ public enum ProcessIdentity {
     /// The owner record for a live process on this host, or nil if it is gone.
     public static func owner(pid: Int32) -> Owner? {
         guard let stat = stat(of: pid), !stat.isZombie else { return nil }
-        return Owner(host: hostName, pid: pid, startTime: stat.startTime, bootID: bootID)
+        return Owner(host: hostName, pid: pid, startTime: stat.startTime, bootID: bootID, pidNamespace: pidNamespace)
     }
 
     /// The owner record for a process group on this host that has a process
@@ -80,7 +97,8 @@ public enum ProcessIdentity {
     public static func groupOwner(_ group: Int32) -> Owner? {
         guard group > 0, groupExists(group) else { return nil }
         let leader = stat(of: group).flatMap { $0.group == group ? $0.startTime : nil } ?? 0
-        return Owner(host: hostName, pid: group, startTime: leader, bootID: bootID, kind: .group)
+        return Owner(host: hostName, pid: group, startTime: leader, bootID: bootID, kind: .group,
+                     pidNamespace: pidNamespace)
     }
 
     /// True when some process is in group `group` (signal 0 finds it, whether

@@ -105,6 +105,13 @@ enum PostgresSchema {
         CREATE INDEX claims_by_parent ON claims(parent_task_id) WHERE parent_task_id <> '';
         ALTER TABLE waiters ADD COLUMN parent_task_id text NOT NULL DEFAULT '';
         """,
+        // Version 3: the boot-clock lease columns (unused here: the server's clock decides),
+        // and a waiter's pid namespace.
+        """
+        ALTER TABLE claims ADD COLUMN expires_boot_ms bigint NOT NULL DEFAULT 0;
+        ALTER TABLE claims ADD COLUMN lease_boot_id text NOT NULL DEFAULT '';
+        ALTER TABLE waiters ADD COLUMN pid_ns text NOT NULL DEFAULT '';
+        """,
     ]
 
     static var latestVersion: Int64 { Int64(migrations.count) }

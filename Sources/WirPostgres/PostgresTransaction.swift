@@ -17,7 +17,8 @@ struct PostgresTransaction: StoreTransaction {
     }
 
     private static let claimColumns =
-        "task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label, owners, parent_task_id"
+        "task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label, owners, parent_task_id, "
+        + "expires_boot_ms, lease_boot_id"
 
     func claim(taskID: String) throws -> ClaimRecord? {
         try connection.query("SELECT \(Self.claimColumns) FROM claims WHERE task_id = $1", [taskID])
@@ -75,11 +76,11 @@ struct PostgresTransaction: StoreTransaction {
     func insert(_ claim: ClaimRecord, entries: [PathEntry]) throws {
         try connection.query("""
             INSERT INTO claims(\(Self.claimColumns), entries)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
             """, [claim.taskID, claim.key, String(claim.token), claim.owner.host, String(claim.owner.pid),
                   String(Int64(bitPattern: claim.owner.startTime)), claim.owner.bootID, String(claim.createdMs),
                   String(claim.expiresMs), String(claim.ttlMs), claim.label, OwnerList.encode(claim.owners),
-                  claim.parentTaskID, EntryList.encode(entries)])
+                  claim.parentTaskID, String(claim.expiresBootMs), claim.leaseBootID, EntryList.encode(entries)])
         try insertRows(entries, taskID: claim.taskID)
     }
 
@@ -95,24 +96,31 @@ struct PostgresTransaction: StoreTransaction {
             INSERT INTO claim_entries(path, task_id, entry)
             SELECT path, $2, entry FROM unnest($1::text[], $3::text[]) AS e(path, entry)
             ON CONFLICT DO NOTHING
-            """, [PostgresArray.text(entries.map(\.base.value)), taskID, PostgresArray.text(entries.map(\.encoded))])
+            """, Self.rowParameters(entries, taskID))
     }
 
     private func deleteRows(_ entries: [PathEntry], taskID: String) throws {
         try connection.query("""
             DELETE FROM claim_entries c USING unnest($1::text[], $3::text[]) AS e(path, entry)
             WHERE c.path = e.path AND c.task_id = $2 AND c.entry = e.entry
-            """, [PostgresArray.text(entries.map(\.base.value)), taskID, PostgresArray.text(entries.map(\.encoded))])
+            """, Self.rowParameters(entries, taskID))
+    }
+
+    /// The claim_entries rows of `entries` as parameters ($1 bases, $2 the task, $3 entries):
+    /// one row per distinct base among each entry's names.
+    private static func rowParameters(_ entries: [PathEntry], _ taskID: String) -> [String?] {
+        let rows = entries.flatMap { entry in entry.indexBases.map { ($0.value, entry.encoded) } }
+        return [PostgresArray.text(rows.map(\.0)), taskID, PostgresArray.text(rows.map(\.1))]
     }
 
     func update(_ claim: ClaimRecord) throws {
         try connection.query("""
             UPDATE claims SET token = $2, expires_ms = $3, ttl_ms = $4, host = $5, pid = $6, start_time = $7,
-                              boot_id = $8, owners = $9
+                              boot_id = $8, owners = $9, expires_boot_ms = $10, lease_boot_id = $11
             WHERE task_id = $1
             """, [claim.taskID, String(claim.token), String(claim.expiresMs), String(claim.ttlMs), claim.owner.host,
                   String(claim.owner.pid), String(Int64(bitPattern: claim.owner.startTime)), claim.owner.bootID,
-                  OwnerList.encode(claim.owners)])
+                  OwnerList.encode(claim.owners), String(claim.expiresBootMs), claim.leaseBootID])
     }
 
     func delete(taskID: String) throws -> [PathEntry] {
@@ -124,18 +132,20 @@ struct PostgresTransaction: StoreTransaction {
 
     func waiters() throws -> [Waiter] {
         try connection.query("""
-            SELECT ticket, task_id, host, pid, start_time, boot_id, entries, enqueued_ms, expires_ms, parent_task_id
+            SELECT ticket, task_id, host, pid, start_time, boot_id, entries, enqueued_ms, expires_ms, parent_task_id,
+                   pid_ns
             FROM waiters ORDER BY ticket
             """).rows.map(StoreRowDecoding.waiter)
     }
 
     func enqueue(_ waiter: Waiter) throws -> Int64 {
         guard let row = try connection.query("""
-            INSERT INTO waiters(task_id, host, pid, start_time, boot_id, entries, enqueued_ms, expires_ms, parent_task_id)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ticket
+            INSERT INTO waiters(task_id, host, pid, start_time, boot_id, entries, enqueued_ms, expires_ms, parent_task_id,
+                                pid_ns)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ticket
             """, [waiter.taskID, waiter.owner.host, String(waiter.owner.pid), String(Int64(bitPattern: waiter.owner.startTime)),
                   waiter.owner.bootID, EntryList.encode(waiter.entries), String(waiter.enqueuedMs),
-                  String(waiter.expiresMs), waiter.parentTaskID]).first else {
+                  String(waiter.expiresMs), waiter.parentTaskID, waiter.owner.pidNamespace]).first else {
             throw WirError(.internalError, "registry '\(connection.location.redacted)': no ticket for a waiter")
         }
         return row.int64(0)

@@ -23,9 +23,10 @@ extension Registry {
     }
 
     /// True when the claim `taskID` still holds (and `key` is its key): a
-    /// cheap read, for a holder watching whether it lost its claim.
+    /// cheap read, for a holder watching whether it lost its claim. Throws
+    /// `.lost` when the registry file is gone.
     public func isHeld(taskID: String, key: String) throws -> Bool {
-        try locked { try engine.isHeld(taskID: taskID, key: key, in: store) }
+        try held { try engine.isHeld(taskID: taskID, key: key, in: store) }
     }
 
     /// Conflict-log rows at or after `sinceMs` (ms since the epoch), oldest first.

@@ -96,10 +96,21 @@ public final class Registry: @unchecked Sendable {
         return ClaimOutcome(taskID: request.taskID, requested: request.entries, result: decision)
     }
 
-    /// Renews the lease of a claim; throws `.lost` if it has ended.
+    /// Renews the lease of a claim; throws `.lost` if it has ended (also when
+    /// the registry file it was made in is gone).
     public func heartbeat(taskID: String, key: String, ttlMs: Int64 = 0) throws -> ClaimRecord {
         let ttl = try Limits.ttl(ttlMs)
-        return try locked { try engine.heartbeat(taskID: taskID, key: key, ttlMs: ttl, in: store) }
+        return try held { try engine.heartbeat(taskID: taskID, key: key, ttlMs: ttl, in: store) }
+    }
+
+    /// Runs a call about a claim already held: a registry file that is gone
+    /// took the claim with it, which its holder hears as `.lost`.
+    func held<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try locked(body)
+        } catch let error as WirError where error.code == .gone {
+            throw WirError(.lost, error.message)
+        }
     }
 
     /// Adds a live process (or, with `group`, a process group) on this host as
@@ -142,9 +153,9 @@ public final class Registry: @unchecked Sendable {
         return owner
     }
 
-    /// Releases a claim with an outcome.
+    /// Releases a claim with an outcome; throws `.lost` if it had ended.
     public func release(taskID: String, key: String, outcome: ReleaseOutcome) throws {
-        try locked { try engine.release(taskID: taskID, key: key, outcome: outcome, in: store) }
+        try held { try engine.release(taskID: taskID, key: key, outcome: outcome, in: store) }
     }
 
     /// Ends a claim without its key, if the store says the caller may (root

@@ -5,8 +5,10 @@ import WirEngine
 import WirHost
 import WirStorage
 
-/// A waiter's socket, bound under its ticket (again when the ticket changes).
-/// Used by the one thread that waits.
+/// A waiter's socket, bound under its ticket (again when the ticket changes)
+/// in the registry's wake-up directory, and removed when it stops listening.
+/// Without a usable directory it has no descriptor: the wait goes by its
+/// timer. Used by the one thread that waits.
 final class SQLiteQueueListener: QueueListener {
     private let signal: SQLiteQueueSignal
     private var socketFD: Int32 = -1
@@ -14,22 +16,33 @@ final class SQLiteQueueListener: QueueListener {
 
     init(signal: SQLiteQueueSignal) { self.signal = signal }
 
-    deinit { if socketFD >= 0 { close(socketFD) } }
+    deinit { stop() }
+
+    private func stop() {
+        guard socketFD >= 0 else { return }
+        close(socketFD)
+        socketFD = -1
+        signal.remove(ticket: ticket)
+    }
 
     func listen(ticket: Int64) throws {
-        guard ticket != self.ticket else { return }
-        if socketFD >= 0 { close(socketFD) }
-        socketFD = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
-                          | Int32(SOCK_NONBLOCK.rawValue), 0)
-        var address = signal.address(ticket: ticket)
-        let length = SQLiteQueueSignal.length(of: address)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketFD, $0, length) }
-        }
-        guard socketFD >= 0, bound == 0 else {
-            throw WirError(.io, "cannot listen for queue wake-ups: \(SystemFiles.describe(errno))")
-        }
+        guard ticket != self.ticket || socketFD < 0 else { return }
+        stop()
         self.ticket = ticket
+        guard var (address, length) = signal.address(ticket: ticket) else { return }
+        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+                        | Int32(SOCK_NONBLOCK.rawValue), 0)
+        guard fd >= 0 else { throw WirError(.io, "cannot listen for queue wake-ups: \(SystemFiles.describe(errno))") }
+        signal.remove(ticket: ticket)                     // tickets are never reused: a file there is stale
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        guard bound == 0 else {
+            let reason = SystemFiles.describe(errno)
+            close(fd)
+            throw WirError(.io, "cannot listen for queue wake-ups in '\(signal.directory)': \(reason)")
+        }
+        socketFD = fd
     }
 
     var descriptor: Int32 { socketFD }

@@ -127,6 +127,13 @@ enum SQLiteSchema {
         CREATE INDEX claims_by_parent ON claims(parent_task_id) WHERE parent_task_id != '';
         ALTER TABLE waiters ADD COLUMN parent_task_id TEXT NOT NULL DEFAULT '';
         """,
+        // Version 6: leases kept by the boot clock too (a wall-clock step moves no lease),
+        // and a waiter's pid namespace.
+        """
+        ALTER TABLE claims ADD COLUMN expires_boot_ms INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE claims ADD COLUMN lease_boot_id TEXT NOT NULL DEFAULT '';
+        ALTER TABLE waiters ADD COLUMN pid_ns TEXT NOT NULL DEFAULT '';
+        """,
     ]
 
     static var latestVersion: Int64 { Int64(migrations.count) }

@@ -1,5 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import CSQLite
 import WirEngine
+import WirHost
 import WirStorage
 
 /// A registry store in one SQLite file, shared by every process that opens it.
@@ -13,6 +17,9 @@ public final class SQLiteStore: RegistryStore {
     public let path: String
     private let busyTimeoutMs: Int32
     private var open: SQLiteConnection?
+    /// The file's device and inode when it was opened: a registry deleted or
+    /// replaced under its users is noticed at their next transaction.
+    private let identity: (dev: UInt64, ino: UInt64)
 
     /// Opens the registry file at `path` (which must exist or be creatable),
     /// refusing foreign or newer files, and migrating older ones.
@@ -22,6 +29,21 @@ public final class SQLiteStore: RegistryStore {
         self.path = path
         self.busyTimeoutMs = busyTimeoutMs
         open = connection
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw WirError(.io, "cannot stat registry '\(path)': \(SystemFiles.describe(errno))")
+        }
+        identity = (UInt64(info.st_dev), UInt64(info.st_ino))
+    }
+
+    /// Throws `.gone` when the path no longer names the file this store opened
+    /// (deleted, or replaced by another): its claims, and those of everyone
+    /// who used it, are gone with it.
+    private func checkStillThere() throws {
+        var info = stat()
+        if stat(path, &info) == 0 && UInt64(info.st_dev) == identity.dev && UInt64(info.st_ino) == identity.ino { return }
+        throw WirError(.gone, "registry '\(path)' was deleted or replaced while in use: the claims made in it are "
+                       + "gone (a new file at that path knows nothing of them)")
     }
 
     /// The connection, opened again if `suspend` closed it.
@@ -54,6 +76,7 @@ public final class SQLiteStore: RegistryStore {
 
     private func transaction<T>(_ connection: SQLiteConnection, _ begin: StaticString,
                                 _ body: (any StoreTransaction) throws -> T) throws -> T {
+        try checkStillThere()
         try connection.statement(begin).run()
         do {
             let result = try body(SQLiteTransaction(connection: connection))

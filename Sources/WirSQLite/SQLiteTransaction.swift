@@ -10,12 +10,12 @@ struct SQLiteTransaction: StoreTransaction {
     // Statements are SQL literals (the connection caches them by address).
     // Queries of claims select, in the order `StoreRowDecoding.claim` reads them:
     // task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label,
-    // owners, parent_task_id.
+    // owners, parent_task_id, expires_boot_ms, lease_boot_id.
 
     func claim(taskID: String) throws -> ClaimRecord? {
         let query = try connection.statement("""
             SELECT task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label,
-                   owners, parent_task_id
+                   owners, parent_task_id, expires_boot_ms, lease_boot_id
             FROM claims WHERE task_id = ?1
             """)
         return try query.bind(.text(taskID)).first(StoreRowDecoding.claim)
@@ -48,7 +48,7 @@ struct SQLiteTransaction: StoreTransaction {
     func expiredClaims(atOrBefore nowMs: Int64, limit: Int) throws -> [ClaimRecord] {
         let query = try connection.statement("""
             SELECT task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label,
-                   owners, parent_task_id
+                   owners, parent_task_id, expires_boot_ms, lease_boot_id
             FROM claims WHERE expires_ms <= ?1 ORDER BY expires_ms, task_id LIMIT ?2
             """)
         return try query.bind(.integer(nowMs), .integer(Int64(limit))).rows(StoreRowDecoding.claim)
@@ -57,7 +57,7 @@ struct SQLiteTransaction: StoreTransaction {
     func children(of taskID: String) throws -> [ClaimRecord] {
         let query = try connection.statement("""
             SELECT task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label,
-                   owners, parent_task_id
+                   owners, parent_task_id, expires_boot_ms, lease_boot_id
             FROM claims WHERE parent_task_id = ?1 AND parent_task_id != '' ORDER BY task_id
             """)
         return try query.bind(.text(taskID)).rows(StoreRowDecoding.claim)
@@ -66,7 +66,7 @@ struct SQLiteTransaction: StoreTransaction {
     func allClaims() throws -> [ClaimRecord] {
         try connection.statement("""
             SELECT task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label,
-                   owners, parent_task_id
+                   owners, parent_task_id, expires_boot_ms, lease_boot_id
             FROM claims ORDER BY task_id
             """).rows(StoreRowDecoding.claim)
     }
@@ -85,15 +85,15 @@ struct SQLiteTransaction: StoreTransaction {
     func insert(_ claim: ClaimRecord, entries: [PathEntry]) throws {
         let row = try connection.statement("""
             INSERT INTO claims(task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms,
-                               ttl_ms, label, entries, owners, parent_task_id)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                               ttl_ms, label, entries, owners, parent_task_id, expires_boot_ms, lease_boot_id)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
             """)
         try row.bind(.text(claim.taskID), .text(claim.key), .integer(claim.token),
                      .text(claim.owner.host), .integer(Int64(claim.owner.pid)),
                      .integer(Int64(bitPattern: claim.owner.startTime)), .text(claim.owner.bootID),
                      .integer(claim.createdMs), .integer(claim.expiresMs), .integer(claim.ttlMs),
                      .text(claim.label), .text(EntryList.encode(entries)), .text(OwnerList.encode(claim.owners)),
-                     .text(claim.parentTaskID))
+                     .text(claim.parentTaskID), .integer(claim.expiresBootMs), .text(claim.leaseBootID))
         try row.run()
         try insertRows(entries, taskID: claim.taskID)
     }
@@ -116,26 +116,30 @@ struct SQLiteTransaction: StoreTransaction {
                        "DELETE FROM claim_entries WHERE path = ?1 AND task_id = ?2 AND entry = ?3")
     }
 
-    /// Runs `sql` once per entry, bound to its claim_entries key (base, task id, entry).
+    /// Runs `sql` once per index row of each entry, bound to its claim_entries
+    /// key (base, task id, entry): one row per distinct base among its names.
     private func forEachRow(_ entries: [PathEntry], taskID: String, _ sql: StaticString) throws {
         let row = try connection.statement(sql)
         for entry in entries {
-            row.reset()
-            try row.bind(.text(entry.base.value), .text(taskID), .text(entry.encoded))
-            try row.run()
+            let encoded = entry.encoded
+            for base in entry.indexBases {
+                row.reset()
+                try row.bind(.text(base.value), .text(taskID), .text(encoded))
+                try row.run()
+            }
         }
     }
 
     func update(_ claim: ClaimRecord) throws {
         let row = try connection.statement("""
             UPDATE claims SET token = ?2, expires_ms = ?3, ttl_ms = ?4, host = ?5, pid = ?6, start_time = ?7,
-                              boot_id = ?8, owners = ?9
+                              boot_id = ?8, owners = ?9, expires_boot_ms = ?10, lease_boot_id = ?11
             WHERE task_id = ?1
             """)
         try row.bind(.text(claim.taskID), .integer(claim.token), .integer(claim.expiresMs), .integer(claim.ttlMs),
                      .text(claim.owner.host), .integer(Int64(claim.owner.pid)),
                      .integer(Int64(bitPattern: claim.owner.startTime)), .text(claim.owner.bootID),
-                     .text(OwnerList.encode(claim.owners)))
+                     .text(OwnerList.encode(claim.owners)), .integer(claim.expiresBootMs), .text(claim.leaseBootID))
         try row.run()
     }
 
@@ -150,7 +154,8 @@ struct SQLiteTransaction: StoreTransaction {
 
     func waiters() throws -> [Waiter] {
         let query = try connection.statement("""
-            SELECT ticket, task_id, host, pid, start_time, boot_id, entries, enqueued_ms, expires_ms, parent_task_id
+            SELECT ticket, task_id, host, pid, start_time, boot_id, entries, enqueued_ms, expires_ms, parent_task_id,
+                   pid_ns
             FROM waiters ORDER BY ticket
             """)
         return try query.rows(StoreRowDecoding.waiter)
@@ -158,13 +163,14 @@ struct SQLiteTransaction: StoreTransaction {
 
     func enqueue(_ waiter: Waiter) throws -> Int64 {
         let row = try connection.statement("""
-            INSERT INTO waiters(task_id, host, pid, start_time, boot_id, entries, enqueued_ms, expires_ms, parent_task_id)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+            INSERT INTO waiters(task_id, host, pid, start_time, boot_id, entries, enqueued_ms, expires_ms, parent_task_id,
+                                pid_ns)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
             """)
         try row.bind(.text(waiter.taskID), .text(waiter.owner.host), .integer(Int64(waiter.owner.pid)),
                      .integer(Int64(bitPattern: waiter.owner.startTime)), .text(waiter.owner.bootID),
                      .text(EntryList.encode(waiter.entries)), .integer(waiter.enqueuedMs), .integer(waiter.expiresMs),
-                     .text(waiter.parentTaskID))
+                     .text(waiter.parentTaskID), .text(waiter.owner.pidNamespace))
         try row.run()
         return sqlite3_last_insert_rowid(connection.db)     // the ticket (INTEGER PRIMARY KEY)
     }

@@ -5,13 +5,17 @@ import WirEngine
 /// decoding serves SQLite and PostgreSQL alike.
 public enum StoreRowDecoding {
     /// task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label,
-    /// owners, parent_task_id
+    /// owners, parent_task_id, expires_boot_ms, lease_boot_id
     public static func claim(_ row: some StoreRow) -> ClaimRecord {
         let first = Owner(host: row.text(3), pid: Int32(truncatingIfNeeded: row.int64(4)),
                           startTime: UInt64(bitPattern: row.int64(5)), bootID: row.text(6))
-        return ClaimRecord(taskID: row.text(0), key: row.text(1), token: row.int64(2), owner: first,
-                           owners: OwnerList.decode(row.text(11)), createdMs: row.int64(7), expiresMs: row.int64(8),
-                           ttlMs: row.int64(9), label: row.text(10), parentTaskID: row.text(12))
+        var claim = ClaimRecord(taskID: row.text(0), key: row.text(1), token: row.int64(2), owner: first,
+                                owners: OwnerList.decode(row.text(11)), createdMs: row.int64(7),
+                                expiresMs: row.int64(8), ttlMs: row.int64(9), label: row.text(10),
+                                parentTaskID: row.text(12))
+        claim.expiresBootMs = row.int64(13)
+        claim.leaseBootID = row.text(14)
+        return claim
     }
 
     /// entry, task_id. Rows are written by the store from valid entries.
@@ -20,11 +24,12 @@ public enum StoreRowDecoding {
                 taskID: row.text(1))
     }
 
-    /// ticket, task_id, host, pid, start_time, boot_id, entries, enqueued_ms, expires_ms, parent_task_id
+    /// ticket, task_id, host, pid, start_time, boot_id, entries, enqueued_ms, expires_ms, parent_task_id, pid_ns
     public static func waiter(_ row: some StoreRow) throws -> Waiter {
         Waiter(ticket: row.int64(0), taskID: row.text(1),
                owner: Owner(host: row.text(2), pid: Int32(truncatingIfNeeded: row.int64(3)),
-                            startTime: UInt64(bitPattern: row.int64(4)), bootID: row.text(5)),
+                            startTime: UInt64(bitPattern: row.int64(4)), bootID: row.text(5),
+                            pidNamespace: row.text(10)),
                entries: try EntryList.decode(row.text(6)), enqueuedMs: row.int64(7), expiresMs: row.int64(8),
                parentTaskID: row.text(9))
     }

@@ -27,7 +27,7 @@ enum Failure {
         switch code {
         case .invalidArgument, .unresolvablePath: return usage
         case .conflict, .timedOut, .busy, .cancelled, .deadlock: return tempFail
-        case .io, .corrupt, .schema: return ioError
+        case .io, .gone, .corrupt, .schema: return ioError
         case .wrongKey: return noPermission
         default: return 1
         }

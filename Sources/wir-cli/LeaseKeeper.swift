@@ -47,7 +47,7 @@ final class LeaseKeeper: @unchecked Sendable {
                         throw WirError(.lost, "")
                     }
                 } catch let error as WirError where error.code == .lost {
-                    onLoss()
+                    onLoss(error.message)
                     return
                 } catch {
                     continue                     // busy, or the server is away: look again next time
@@ -58,10 +58,11 @@ final class LeaseKeeper: @unchecked Sendable {
         thread.start()
     }
 
-    private func onLoss() {
+    private func onLoss(_ message: String) {
         stopped.withLock { lostFlag = true }
         let why = (try? registry.history(limit: 100_000).last { $0.claim.taskID == record.taskID })
-            .map { $0.reason == .forced ? "forced release by \($0.forcedBy)" : $0.reason.rawValue } ?? "ended"
+            .map { $0.reason == .forced ? "forced release by \($0.forcedBy)" : $0.reason.rawValue }
+            ?? (message.isEmpty ? "ended" : message)
         switch policy {
         case .warn:
             Failure.say("wir: WARNING: task '\(record.taskID)' LOST its claim while the command runs (\(why)); "

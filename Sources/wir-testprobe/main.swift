@@ -11,12 +11,13 @@
 //       first waits, "admitted TASK NS" (CLOCK_MONOTONIC) when admitted, holds
 //       HOLD_MS (-1: until killed), releases, prints "released TASK NS".
 //       On timeout prints "timed-out TASK" and exits 3.
-//   wir-testprobe torture REGISTRY ROOT WITNESS ITERATIONS SEED
+//   wir-testprobe torture REGISTRY ROOT ITERATIONS SEED
 //       random read/write sets of paths, directories and globs over ROOT/d{1,2,3}/f{1,2,3},
-//       random policies (refuse, queue with short timeouts, warn) and TTLs; now and then a
-//       forked child claims and kills itself with SIGKILL while holding. Holders flock the
-//       witness file of every leaf they cover without blocking (shared for reads, exclusive
-//       for writes); a failed flock is a violation. Prints
+//       some through aliases (a symlinked directory, a hard link, a bind mount where the
+//       caller made ROOT/b3 one of ROOT/d3), random policies (refuse, queue with short
+//       timeouts, warn) and TTLs; now and then a forked child claims and kills itself with
+//       SIGKILL while holding. Holders flock every file they cover, whatever its name, without
+//       blocking (shared for reads, exclusive for writes): a failed flock is a violation. Prints
 //       "admitted=A refused=R timedout=T warned=W crashed=C violations=V errors=E".
 //   wir-testprobe race REGISTRY ROOT WITNESS ITERATIONS SEED
 //       claims random entries of the tree ROOT/{d1,d2}/{f1,f2} again and again;
@@ -111,6 +112,9 @@ func queue(registryPath: String, task: String, holdMs: Int, timeoutMs: Int64, pa
 
 /// Entries of the torture tree with the leaves each covers, worked out by hand
 /// (not by wir's matcher), so the witness stays independent of what it checks.
+/// Some name the tree through aliases (`prepareTree`): `l1` is a symlink to
+/// `d1`, `h21` a hard link of `d2/f1`, and `b3` a bind mount of `d3` where the
+/// test could make one.
 let tortureEntries: [(String, [String])] = [
     ("", ["d1/f1", "d1/f2", "d1/f3", "d2/f1", "d2/f2", "d2/f3", "d3/f1", "d3/f2", "d3/f3"]),
     ("d1", ["d1/f1", "d1/f2", "d1/f3"]), ("d2", ["d2/f1", "d2/f2", "d2/f3"]), ("d3", ["d3/f1", "d3/f2", "d3/f3"]),
@@ -118,10 +122,37 @@ let tortureEntries: [(String, [String])] = [
     ("d1/*", ["d1/f1", "d1/f2", "d1/f3"]), ("*/f1", ["d1/f1", "d2/f1", "d3/f1"]),
     ("**/f2", ["d1/f2", "d2/f2", "d3/f2"]), ("d2/f[12]", ["d2/f1", "d2/f2"]), ("d3/**", ["d3/f1", "d3/f2", "d3/f3"]),
     ("d?/f3", ["d1/f3", "d2/f3", "d3/f3"]),
+    ("l1", ["d1/f1", "d1/f2", "d1/f3"]), ("l1/f2", ["d1/f2"]), ("l1/f[13]", ["d1/f1", "d1/f3"]),
+    ("h21", ["d2/f1"]),
 ]
 
-/// Holds the witness locks for `entries` (read or write); returns the violations and the open fds.
-func witness(_ entries: [(text: String, leaves: [String], read: Bool)], in directory: String) -> (Int, [Int32]) {
+/// The entries through the bind mount `b3` of `d3`, used when it is there.
+let bindEntries: [(String, [String])] = [
+    ("b3", ["d3/f1", "d3/f2", "d3/f3"]), ("b3/f1", ["d3/f1"]), ("b3/f*", ["d3/f1", "d3/f2", "d3/f3"]),
+]
+
+/// Makes the torture tree under `root` if it is not there (several workers
+/// may race to make it): ROOT/d{1,2,3}/f{1,2,3}, and the aliases. Returns
+/// whether the bind mount `b3` is in place.
+func prepareTree(_ root: String) -> Bool {
+    mkdir(root, 0o755)
+    for directory in ["d1", "d2", "d3"] {
+        mkdir(root + "/" + directory, 0o755)
+        for file in ["f1", "f2", "f3"] {
+            let fd = open(root + "/" + directory + "/" + file, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+            if fd >= 0 { close(fd) }
+        }
+    }
+    symlink("d1", root + "/l1")
+    link(root + "/d2/f1", root + "/h21")
+    var bound = stat(), target = stat()
+    return stat(root + "/b3/f1", &bound) == 0 && stat(root + "/d3/f1", &target) == 0 && bound.st_ino == target.st_ino
+}
+
+/// Holds the witness locks for `entries` (read or write) on the tree's own
+/// files under `root`, so that every name of a file locks its one inode;
+/// returns the violations and the open fds.
+func witness(_ entries: [(text: String, leaves: [String], read: Bool)], in root: String) -> (Int, [Int32]) {
     var violations = 0
     var fds: [Int32] = []
     var modes: [String: Bool] = [:]                       // leaf -> exclusive?
@@ -131,8 +162,7 @@ func witness(_ entries: [(text: String, leaves: [String], read: Bool)], in direc
     for (leaf, exclusive) in modes {
         var fd: Int32 = -1
         repeat {
-            fd = open(directory + "/" + leaf.replacingOccurrences(of: Character("/"), with: Character("_")),
-                      O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+            fd = open(root + "/" + leaf, O_RDONLY | O_CLOEXEC)
         } while fd < 0 && errno == EINTR
         guard fd >= 0 else {
             say("wir-testprobe: witness: cannot open \(leaf): errno \(errno)", to: 2)
@@ -161,7 +191,7 @@ func witness(_ entries: [(text: String, leaves: [String], read: Bool)], in direc
 /// In a forked child: claims `entries` (queue, 2 s) on a registry of its own, takes the
 /// witness's locks, and kills itself holding. Exits 3 on a violation, 0 if not admitted,
 /// 1 on an error.
-func crash(registryPath: String, witnessDir: String, entries: [(text: String, leaves: [String], read: Bool)]) -> Never {
+func crash(registryPath: String, root: String, entries: [(text: String, leaves: [String], read: Bool)]) -> Never {
     do {
         let registry = try Registry(path: registryPath)
         let outcome = try registry.claim(ClaimSpec(taskID: "crash-\(getpid())",
@@ -169,7 +199,7 @@ func crash(registryPath: String, witnessDir: String, entries: [(text: String, le
                                                    reads: entries.filter(\.read).map(\.text), ttlMs: 60_000,
                                                    policy: .queue, timeoutMs: 2000))
         guard case .admitted = outcome.result else { exit(0) }
-        let (violations, _) = witness(entries, in: witnessDir)
+        let (violations, _) = witness(entries, in: root)
         if violations > 0 { exit(3) }
         kill(getpid(), SIGKILL)
     } catch {
@@ -178,13 +208,14 @@ func crash(registryPath: String, witnessDir: String, entries: [(text: String, le
     exit(1)
 }
 
-func torture(registryPath: String, root: String, witnessDir: String, iterations: Int, seed: UInt64) throws {
+func torture(registryPath: String, root: String, iterations: Int, seed: UInt64) throws {
     var random = SplitMix(seed: seed)
     var counts = TortureCounts()
     let registry = try Registry(path: registryPath)
+    let entries = tortureEntries + (prepareTree(root) ? bindEntries : [])
     func pick() -> [(text: String, leaves: [String], read: Bool)] {
         (0..<(1 + Int(random.next() % 3))).map { _ in
-            let (text, leaves) = tortureEntries[Int(random.next() % UInt64(tortureEntries.count))]
+            let (text, leaves) = entries[Int(random.next() % UInt64(entries.count))]
             return (text.isEmpty ? root : root + "/" + text, leaves, random.next() % 3 == 0)
         }
     }
@@ -204,7 +235,7 @@ func torture(registryPath: String, root: String, witnessDir: String, iterations:
             // SQLite's lock bookkeeping), opens its own. The kernel drops its flocks; wir must
             // reap its claim.
             let pid = fork()
-            if pid == 0 { crash(registryPath: registryPath, witnessDir: witnessDir, entries: entries) }
+            if pid == 0 { crash(registryPath: registryPath, root: root, entries: entries) }
             guard pid > 0 else { counts.errors += 1; continue }
             var status: Int32 = 0
             waitpid(pid, &status, 0)
@@ -227,7 +258,7 @@ func torture(registryPath: String, root: String, witnessDir: String, iterations:
                     counts.warned += 1                         // admitted despite overlaps, by design
                 } else {
                     counts.admitted += 1
-                    let (violations, fds) = witness(entries, in: witnessDir)
+                    let (violations, fds) = witness(entries, in: root)
                     counts.violations += violations
                     usleep(UInt32(random.next() % 1500))
                     fds.forEach { close($0) }
@@ -258,10 +289,9 @@ do {
         guard let hold = Int(arguments[4]), let timeout = Int64(arguments[5]) else { fail("bad numbers") }
         try queue(registryPath: arguments[2], task: arguments[3], holdMs: hold, timeoutMs: timeout,
                   paths: Array(arguments[6...]))
-    case "torture" where arguments.count == 7:
-        guard let iterations = Int(arguments[5]), let seed = UInt64(arguments[6]) else { fail("bad numbers") }
-        try torture(registryPath: arguments[2], root: arguments[3], witnessDir: arguments[4],
-                    iterations: iterations, seed: seed)
+    case "torture" where arguments.count == 6:
+        guard let iterations = Int(arguments[4]), let seed = UInt64(arguments[5]) else { fail("bad numbers") }
+        try torture(registryPath: arguments[2], root: arguments[3], iterations: iterations, seed: seed)
     case "race" where arguments.count == 7:
         guard let iterations = Int(arguments[5]), let seed = UInt64(arguments[6]) else { fail("bad numbers") }
         try race(registryPath: arguments[2], root: arguments[3], witness: arguments[4],

@@ -31,13 +31,11 @@ import WirOracle
 
     @Test func killNineAtRandomMomentsLeavesASoundRegistry() throws {
         let path = dir.file("registry.db")
-        let witness = dir.file("witness")
-        try FileManager.default.createDirectory(atPath: witness, withIntermediateDirectories: true)
         var lastToken: Int64 = 0
         var random = SplitMix(seed: 9)
         for round in 0..<25 {
             let workers = try (0..<3).map { index in
-                try Child(BuiltProducts.probe, ["torture", path, dir.file("tree"), witness, "100000", "\(round * 3 + index)"])
+                try Child(BuiltProducts.probe, ["torture", path, dir.file("tree"), "100000", "\(round * 3 + index)"])
             }
             usleep(UInt32(20_000 + random.next() % 60_000))   // somewhere inside claims, releases, queue waits
             for worker in workers { kill(worker.pid, SIGKILL) }

@@ -41,7 +41,7 @@ final class InMemoryStore: RegistryStore {
         func entries(taskID: String) throws -> [PathEntry] { (state.entries[taskID] ?? []).sorted() }
         func holdings(overlappingAny bases: [CanonicalPath]) throws -> [Holding] {
             state.entries.flatMap { task, entries in
-                entries.filter { entry in bases.contains { entry.base.overlaps($0) } }
+                entries.filter { entry in bases.contains { base in entry.indexBases.contains { $0.overlaps(base) } } }
                     .map { Holding(entry: $0, taskID: task) }
             }.sorted()
         }

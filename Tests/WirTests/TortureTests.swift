@@ -8,12 +8,16 @@ import Testing
 @Suite struct TortureTests {
     let dir = TempDir()
 
+    /// Workers claim through every name of the tree (paths, directories, globs, a
+    /// symlinked directory, a hard link, and a bind mount where root can make one);
+    /// the witness locks the files themselves.
     @Test func noTwoConflictingClaimsAreEverHeldAtOnce() throws {
         let registryPath = dir.file("registry.db")
-        let witness = dir.file("witness")
-        try FileManager.default.createDirectory(atPath: witness, withIntermediateDirectories: true)
+        let tree = dir.file("tree")
+        let bound = bindMount(tree)
+        defer { if bound { run("/usr/bin/umount", [tree + "/b3"]) } }
         let workers = try (0..<4).map { index in
-            try Child(BuiltProducts.probe, ["torture", registryPath, dir.file("tree"), witness, "250", "\(index + 7)"])
+            try Child(BuiltProducts.probe, ["torture", registryPath, tree, "250", "\(index + 7)"])
         }
         let outputs = workers.map { worker -> String in
             let (status, output) = worker.finish()
@@ -30,5 +34,23 @@ import Testing
         let registry = try Registry(path: registryPath)
         try registry.reap()
         #expect(try registry.inFlight().claims.isEmpty && registry.inFlight().waiters.isEmpty)
+    }
+
+    /// Makes `tree/b3` a bind mount of `tree/d3` if this process may (root); says whether it did.
+    func bindMount(_ tree: String) -> Bool {
+        for name in ["d3", "b3"] { try? FileManager.default.createDirectory(atPath: tree + "/" + name,
+                                                                             withIntermediateDirectories: true) }
+        guard getuid() == 0 else { return false }
+        return run("/usr/bin/mount", ["--bind", tree + "/d3", tree + "/b3"]) == 0
+    }
+
+    @discardableResult
+    func run(_ program: String, _ arguments: [String]) -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        guard (try? process.run()) != nil else { return -1 }
+        process.waitUntilExit()
+        return process.terminationStatus
     }
 }
