@@ -16,6 +16,25 @@ import WirEngine
         #expect(try store.connection().integer("PRAGMA synchronous") == 1, "NORMAL")
     }
 
+    /// Version 6: conflict-log rows gain a count and a last time; rows written before keep
+    /// their meaning (one attempt, last changed when they were written or their wait ended).
+    @Test func aVersionFiveRegistryMigratesItsConflictLog() throws {
+        let path = dir.file("v5.db")
+        let raw = try SQLiteConnection(path: path, busyTimeoutMs: 100)
+        for step in SQLiteSchema.migrations[..<5] { try raw.execute(step) }
+        try raw.execute("""
+            INSERT INTO conflicts(at_ms, task_id, holder_task_id, requested_path, held_path, holder_host, holder_pid,
+                                  policy, outcome, waited_ms) VALUES
+                (1000, 'poller', 'holder', '/a', '/a', 'h', 1, 'refuse', 'refused', 0),
+                (2000, 'waiter', 'holder', '/a', '/a', 'h', 1, 'queue', 'admitted', 500);
+            PRAGMA application_id = \(SQLiteSchema.applicationID);
+            PRAGMA user_version = 5;
+            """)
+        let store = try SQLiteStore(path: path)
+        #expect(try store.schemaVersion() == 6)
+        try expectMigratedConflictLog(store)
+    }
+
     @Test func aNewerSchemaIsRefusedAndLeftUntouched() throws {
         let path = dir.file("newer.db")
         do {
