@@ -8,7 +8,7 @@
 #   make sanitize  the Swift suite under ASan and TSan (part of make test)
 #   make fuzz      libFuzzer on every harness, FUZZ_SECONDS each (make fuzz-ci: 15 s each, part of make test)
 #   make soak      the big torture run (8 processes x 10,000 claims) with an independent witness
-#   make wheel     a Python wheel bundling the static-runtime libwir.so, in bindings/python/dist
+#   make wheel     a manylinux Python wheel bundling the static-runtime libwir.so and SQLite, in bindings/python/dist
 
 SWIFT    ?= swift
 CC       ?= cc
@@ -116,11 +116,16 @@ fuzz:
 fuzz-ci:
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=15
 
+# auditwheel bundles libsqlite3 (no manylinux policy lists it) into wir.libs/, points libwir.so's
+# RUNPATH there, and tags the wheel with the oldest manylinux policy its symbols allow.
 wheel: lib
 	cp $(LIB) $(PYDIR)/src/wir/libwir.so
-	rm -rf $(PYDIR)/dist $(PYDIR)/build
-	$(PYTHON) -m pip wheel --no-deps --no-build-isolation -w $(PYDIR)/dist $(PYDIR) >/dev/null
+	rm -rf $(PYDIR)/dist $(PYDIR)/build $(PYDIR)/wheelhouse
+	$(PYTHON) -m pip wheel --no-deps --no-build-isolation -w $(PYDIR)/wheelhouse $(PYDIR) >/dev/null
 	rm -rf $(PYDIR)/src/wir/libwir.so $(PYDIR)/src/*.egg-info $(PYDIR)/build
+	$(PYTHON) -m auditwheel repair --plat auto -w $(PYDIR)/dist $(PYDIR)/wheelhouse/*.whl 2>&1 | grep -v "^INFO:" || true
+	@ls $(PYDIR)/dist/*manylinux*.whl >/dev/null
+	rm -rf $(PYDIR)/wheelhouse
 	@ls $(PYDIR)/dist/*.whl
 
 # Every row in one run, alternating; the table on stdout, the figures in bench-results.json.
@@ -136,4 +141,5 @@ soak:
 	bash scripts/soak.sh $(SOAK_ARGS)
 
 clean:
-	rm -rf .build $(LIB_BUILD) $(CLI_BUILD) $(FUZZ_BUILD) .build-asan .build-tsan $(STAGE) $(PYDIR)/dist $(PYDIR)/build
+	rm -rf .build $(LIB_BUILD) $(CLI_BUILD) $(FUZZ_BUILD) .build-asan .build-tsan $(STAGE) $(PYDIR)/dist $(PYDIR)/build \
+	    $(PYDIR)/wheelhouse

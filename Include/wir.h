@@ -201,6 +201,9 @@ typedef struct wir_conflict {
     int32_t requested_access;    /* WIR_ACCESS_* of the requested entry */
     int32_t held_access;         /* WIR_ACCESS_* of the held entry */
     int32_t holder_waiting;      /* 1 when the other task is not holding but queued ahead */
+    int32_t holder_while_alive;  /* 1 when the holder's claim lasts while its owners live: it
+                                    has no lease end of its own (holder_expires_ms is then the
+                                    host lease other hosts judge it by) */
 } wir_conflict;
 
 /** Options for wir_claim. Initialise with WIR_CLAIM_OPTS_INIT, then set fields. */
@@ -272,6 +275,24 @@ typedef struct wir_claim_opts {
  *  Thread-safe; a queued claim does not block other calls on the handle. */
 WIR_API int wir_claim(wir_claim_t **out, wir_registry *reg, const wir_claim_opts *opts);
 
+/** Asks which conflicts a claim would meet now, without claiming, queueing or
+ *  writing a conflict-log row: what a pre-commit check or a planner needs.
+ *  opts is read as by wir_claim, but only its entries, task_id and parent
+ *  fields count: conflicts are found as for a refuse claim (holders, and
+ *  waiters queued ahead, with holder_waiting set). The task opts->task_id
+ *  names, if in flight, and the claims above and below it never conflict
+ *  (naming it needs no key); opts->parent_* must be valid as for wir_claim.
+ *  Unlike wir_claim, it may name no entries (then it meets no conflict).
+ *  Claims found ended on the way are reaped.
+ *  @param[out] out  receives an object carrying the report (read it with
+ *                   wir_claim_conflict_count and wir_claim_conflict; it holds
+ *                   nothing); freed with wir_claim_free. NULL on error.
+ *  @return WIR_OK (no conflict); WIR_ECONFLICT (the report lists each
+ *          overlapping pair); WIR_EINVAL; WIR_EPATH; WIR_EKEY and
+ *          WIR_ENOTFOUND (the parent's); WIR_EBUSY; WIR_EIO; WIR_EFORK;
+ *          WIR_ENOMEM. Thread-safe. */
+WIR_API int wir_probe(wir_claim_t **out, wir_registry *reg, const wir_claim_opts *opts);
+
 /** Cancels the queued claims (WIR_POLICY_QUEUE) now waiting in wir_claim on
  *  this handle for task `task_id` (NULL: every one); they return WIR_ECANCELED.
  *  @param[out] out  receives how many were waiting; may be NULL.
@@ -287,6 +308,16 @@ typedef void (*wir_warn_fn)(void *payload, const wir_claim_t *claim);
 /** Sets (or with NULL clears) the handle's warn callback. Thread-safe. */
 WIR_API int wir_set_warn_callback(wir_registry *reg, wir_warn_fn fn, void *payload);
 
+/** Called while a claim waits in the queue (WIR_POLICY_QUEUE): when it is
+ *  queued (waited_ms 0) and each time it looks again and is still blocked,
+ *  on the claiming thread, without the handle's lock. `report` is borrowed
+ *  for the call: read what blocks it with wir_claim_conflict (its task id is
+ *  empty; it holds nothing). */
+typedef void (*wir_wait_fn)(void *payload, const wir_claim_t *report, int64_t waited_ms);
+
+/** Sets (or with NULL clears) the handle's wait callback. Thread-safe. */
+WIR_API int wir_set_wait_callback(wir_registry *reg, wir_wait_fn fn, void *payload);
+
 /** Releases some entries of a held claim early, spelled as when claimed; the
  *  rest stay held. (To grow a claim, call wir_claim again with its task id.)
  *  @return WIR_OK; WIR_ENOTFOUND (the claim does not hold one of them: nothing
@@ -294,19 +325,23 @@ WIR_API int wir_set_warn_callback(wir_registry *reg, wir_warn_fn fn, void *paylo
  *          instead); WIR_ELOST; WIR_EBUSY; WIR_EIO; WIR_EFORK. Thread-safe. */
 WIR_API int wir_shrink(wir_registry *reg, wir_claim_t *claim, const char *const *paths, size_t n_paths);
 
-/** Reads a registry-wide default: "policy" (refuse, queue or warn), "ttl_ms"
- *  or "grace_ms" (how long a claim whose lease lapsed keeps blocking others;
- *  owners proven dead need none). "ttl" and "grace" name the same settings.
+/** Reads a registry-wide default: "policy" (refuse, queue or warn), "ttl_ms",
+ *  "grace_ms" (how long a claim whose lease lapsed keeps blocking others;
+ *  owners proven dead need none), "log_days" or "history_days" (how many days
+ *  conflict-log and history rows are kept, default 30 and 90, 0 for ever;
+ *  housekeeping prunes older rows, see wir_prune). "ttl" and "grace" name the
+ *  same settings as "ttl_ms" and "grace_ms".
  *  @param[out] out  receives a string the caller frees with wir_free:
- *                   the policy's name, or milliseconds in decimal.
+ *                   the policy's name, milliseconds or days in decimal.
  *  @return WIR_OK; WIR_EINVAL (unknown name); WIR_EBUSY; WIR_EIO. Thread-safe. */
 WIR_API int wir_config_get(char **out, wir_registry *reg, const char *name);
 
 /** Stores a registry-wide default (see wir_config_get) for every process.
  *  @param value  a policy's name; for "ttl_ms" and "grace_ms", milliseconds in
  *                decimal or a number with a unit ("250ms", "30s", "1.5m", "10m",
- *                "1h", "1d"). The TTL is 1 ms to WIR_TTL_MAX_MS, the grace 0 to
- *                WIR_TTL_MAX_MS.
+ *                "1h", "1d"); for "log_days" and "history_days", whole days in
+ *                decimal, 0 to 36500. The TTL is 1 ms to WIR_TTL_MAX_MS, the
+ *                grace 0 to WIR_TTL_MAX_MS.
  *  @return WIR_OK; WIR_EINVAL (unknown name or bad value); WIR_EBUSY; WIR_EIO. */
 WIR_API int wir_config_set(wir_registry *reg, const char *name, const char *value);
 
@@ -355,17 +390,21 @@ WIR_API int wir_inflight_json(char **out, wir_registry *reg);
  *  above it) and the waiters waiting to. WIR_EINVAL/WIR_EPATH for a bad path. */
 WIR_API int wir_who_json(char **out, wir_registry *reg, const char *path);
 
-/** The conflict log from `since_ms` on, oldest first, at most `limit` rows:
- *  one row per overlapping pair, with policy, outcome (refused, warned,
- *  queued, admitted, timed-out, cancelled, abandoned) and waited_ms. */
+/** The conflict log's rows that last changed at or after `since_ms`, in that
+ *  order, at most `limit`: one row per overlapping pair, with policy, outcome
+ *  (refused, warned, queued, admitted, timed-out, cancelled, abandoned) and
+ *  waited_ms. A refusal its task repeats against the same holder and entries
+ *  is one row: count attempts, the latest at last_ms. */
 WIR_API int wir_log_json(char **out, wir_registry *reg, int64_t since_ms, size_t limit);
 
 /** Ended claims from `since_ms` on, oldest first, at most `limit`: why each
  *  ended (completed, failed, cancelled, expired, owner-dead) and how long it held. */
 WIR_API int wir_history_json(char **out, wir_registry *reg, int64_t since_ms, size_t limit);
 
-/** Deletes conflict-log and history rows older than `before_ms` (rows of
- *  requests still queued are kept).
+/** Deletes conflict-log rows that last changed, and history rows that ended,
+ *  before `before_ms` (rows of requests still queued are kept). Housekeeping
+ *  does this by the registry's "log_days" and "history_days" too: claims at
+ *  most once an hour, wir_reap every time.
  *  @param[out] out  receives how many rows went; may be NULL. */
 WIR_API int wir_prune(size_t *out, wir_registry *reg, int64_t before_ms);
 
@@ -425,7 +464,8 @@ WIR_API void wir_claim_free(wir_claim_t *claim);
 WIR_API int wir_token_check(wir_registry *reg, const char *path, uint64_t token);
 
 /** Reaps every claim whose lease has lapsed or whose owner is dead, now
- *  (claims are also reaped whenever another claim touches them).
+ *  (claims are also reaped whenever another claim touches them), and prunes
+ *  the conflict log and history by "log_days" and "history_days".
  *  @param[out] out  receives the number reaped; may be NULL.
  *  @return WIR_OK; WIR_EINVAL; WIR_EBUSY; WIR_EIO; WIR_EFORK. Thread-safe. */
 WIR_API int wir_reap(size_t *out, wir_registry *reg);

@@ -57,7 +57,8 @@ final class ClaimHandle {
                 holder_expires_ms: conflict.holderExpiresMs,
                 requested_access: conflict.requested.access == .read ? WIR_ACCESS_READ : WIR_ACCESS_WRITE,
                 held_access: conflict.held.access == .read ? WIR_ACCESS_READ : WIR_ACCESS_WRITE,
-                holder_waiting: conflict.holderIsWaiting ? 1 : 0)
+                holder_waiting: conflict.holderIsWaiting ? 1 : 0,
+                holder_while_alive: conflict.holderWhileAlive ? 1 : 0)
         }
     }
 

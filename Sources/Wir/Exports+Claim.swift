@@ -14,7 +14,15 @@ public func wir_claim(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ reg: Opaqu
     return Status.run {
         guard let out else { throw Status.invalid("wir_claim: out is NULL") }
         let handle = try RegistryHandle.from(reg)
-        let outcome = try handle.registry.claim(try claimSpec(opts))
+        var whileQueued: ((Int64, [Conflict], Int64) -> Void)?
+        if let (callback, payload) = handle.waitCallback() {
+            whileQueued = { _, conflicts, waitedMs in
+                let report = ClaimHandle(refused: "", requested: [], conflicts: conflicts).opaque
+                callback(payload, report, waitedMs)
+                ClaimHandle.release(report)
+            }
+        }
+        let outcome = try handle.registry.claim(try claimSpec(opts), whileQueued: whileQueued)
         switch outcome.result {
         case .admitted(let record, let entries, let warnings):
             let claim = ClaimHandle(held: record, entries: entries, warnings: warnings)
@@ -35,6 +43,24 @@ public func wir_claim(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ reg: Opaqu
                 + "'\(first.holderTaskID)' (pid \(first.holderPID) on \(first.holderHost))"
                 + (conflicts.count > 1 ? " and \(conflicts.count - 1) more" : ""))
         }
+    }
+}
+
+@c @implementation
+public func wir_probe(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ reg: OpaquePointer?,
+                      _ opts: UnsafePointer<wir_claim_opts>?) -> Int32 {
+    out?.pointee = nil
+    return Status.run {
+        guard let out else { throw Status.invalid("wir_probe: out is NULL") }
+        let handle = try RegistryHandle.from(reg)
+        let spec = try claimSpec(opts)
+        let conflicts = try handle.registry.probe(spec)
+        out.pointee = ClaimHandle(refused: spec.taskID ?? "", requested: [], conflicts: conflicts).opaque
+        guard let first = conflicts.first else { return WIR_OK }
+        return Status.report(WIR_ECONFLICT,
+            "'\(first.requested.text)' overlaps '\(first.held.text)' \(first.holderIsWaiting ? "queued ahead" : "held") "
+            + "by task '\(first.holderTaskID)' (pid \(first.holderPID) on \(first.holderHost))"
+            + (conflicts.count > 1 ? " and \(conflicts.count - 1) more" : ""))
     }
 }
 
@@ -108,6 +134,14 @@ public func wir_cancel(_ out: UnsafeMutablePointer<Int>?, _ reg: OpaquePointer?,
 public func wir_set_warn_callback(_ reg: OpaquePointer?, _ fn: wir_warn_fn?, _ payload: UnsafeMutableRawPointer?) -> Int32 {
     Status.run {
         try RegistryHandle.from(reg).setWarnCallback(fn, payload)
+        return WIR_OK
+    }
+}
+
+@c @implementation
+public func wir_set_wait_callback(_ reg: OpaquePointer?, _ fn: wir_wait_fn?, _ payload: UnsafeMutableRawPointer?) -> Int32 {
+    Status.run {
+        try RegistryHandle.from(reg).setWaitCallback(fn, payload)
         return WIR_OK
     }
 }

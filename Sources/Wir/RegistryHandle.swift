@@ -3,13 +3,14 @@ import WirHost
 import WirRegistry
 
 /// What a `wir_registry *` points to: a retained Registry, its path as a C
-/// string, and the warn callback.
+/// string, and the warn and wait callbacks.
 final class RegistryHandle {
     let registry: Registry
     private var strings = OwnedCStrings()
     private(set) var path: UnsafePointer<CChar>? = nil
     private let callbackLock = Lock()
     private var warn: (wir_warn_fn, UnsafeMutableRawPointer?)?
+    private var wait: (wir_wait_fn, UnsafeMutableRawPointer?)?
 
     func setWarnCallback(_ callback: wir_warn_fn?, _ payload: UnsafeMutableRawPointer?) {
         callbackLock.withLock { warn = callback.map { ($0, payload) } }
@@ -17,6 +18,14 @@ final class RegistryHandle {
 
     func warnCallback() -> (wir_warn_fn, UnsafeMutableRawPointer?)? {
         callbackLock.withLock { warn }
+    }
+
+    func setWaitCallback(_ callback: wir_wait_fn?, _ payload: UnsafeMutableRawPointer?) {
+        callbackLock.withLock { wait = callback.map { ($0, payload) } }
+    }
+
+    func waitCallback() -> (wir_wait_fn, UnsafeMutableRawPointer?)? {
+        callbackLock.withLock { wait }
     }
 
     init(_ registry: Registry) {

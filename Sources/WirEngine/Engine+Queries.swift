@@ -44,9 +44,11 @@ extension Engine {
         return shown
     }
 
-    /// Conflict-log rows at or after `sinceMs` (ms since the epoch), oldest first.
-    public func conflictLog(sinceMs: Int64, limit: Int, in store: any RegistryStore) throws -> [ConflictLogEntry] {
-        try store.read { try $0.conflictLog(sinceMs: sinceMs, limit: max(0, limit)) }
+    /// Conflict-log rows that last changed at or after `sinceMs` (ms since the
+    /// epoch), in that order; only those with an outcome in `outcomes` (empty: all).
+    public func conflictLog(sinceMs: Int64, limit: Int, outcomes: Set<ConflictOutcome> = [],
+                            in store: any RegistryStore) throws -> [ConflictLogEntry] {
+        try store.read { try $0.conflictLog(sinceMs: sinceMs, limit: max(0, limit), outcomes: outcomes) }
     }
 
     /// Ended claims at or after `sinceMs`, oldest first.

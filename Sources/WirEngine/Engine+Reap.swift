@@ -22,7 +22,8 @@ extension Engine {
     }
 
     /// Reaps every claim whose lease lapsed (and grace passed) or whose owner
-    /// is dead, and every waiter that died or stopped renewing.
+    /// is dead, and every waiter that died or stopped renewing; prunes the log
+    /// and history by their retention settings.
     /// Returns the reaped claims with the reason each ended.
     public func reapAll(in store: any RegistryStore) throws -> [(ClaimRecord, EndReason)] {
         try writing(store) { context in
@@ -35,6 +36,7 @@ extension Engine {
             for waiter in try context.tx.waiters() where isGone(waiter, context) {
                 try leaveQueue(ticket: waiter.ticket, outcome: .abandoned, context)
             }
+            try pruneIfDue(force: true, context)
             return reaped
         }
     }

@@ -31,6 +31,7 @@ public struct Engine: Sendable {
                       in store: any RegistryStore) throws -> ClaimResult {
         try writing(store) { context in
             try reapLapsed(limit: housekeepingBatch, context)
+            try pruneIfDue(context)
             let existing = try extendable(request, context)
             let lineage = try Lineage(of: request, existing: existing, engine: self, context)
             let policy = request.policy ?? context.settings.policy
@@ -63,6 +64,24 @@ public struct Engine: Sendable {
             if let ticket { try leaveQueue(ticket: ticket, outcome: .timedOut, context) }
             else { try log(conflicts, request, policy, policy == .queue ? .timedOut : .refused, ticket: nil, context) }
             return policy == .queue ? .timedOut(conflicts) : .refused(conflicts)
+        }
+    }
+
+    /// The conflicts `request` would meet now, as a claim under the refuse
+    /// policy would (holders, and waiters queued ahead), without claiming,
+    /// queueing or writing a conflict-log row. The request's own task and the
+    /// claims in its line (above or below it) are left out, as for a claim;
+    /// its task id needs no key (nothing is disclosed that listings do not
+    /// show). Ended holders met on the way are reaped. No entries: no conflicts.
+    public func probe(_ request: ClaimRequest, in store: any RegistryStore) throws -> [Conflict] {
+        guard !request.entries.isEmpty else { return [] }
+        return try writing(store) { context in
+            let existing = try blockingClaim(taskID: request.taskID, context)
+            let lineage = try Lineage(of: request, existing: existing, engine: self, context)
+            let held = try holderConflicts(for: request.entries, excluding: request.taskID, lineage: lineage, context)
+            let ahead = try waiterConflicts(for: request.entries, before: nil, excluding: request.taskID,
+                                            lineage: lineage, context)
+            return held.conflicts + ahead.conflicts
         }
     }
 
@@ -280,12 +299,17 @@ public struct Engine: Sendable {
         if outcome != .admitted { context.freed = true }
     }
 
-    /// One conflict-log row per overlapping pair.
+    /// One conflict-log row per overlapping pair. A request turned away at once
+    /// that its task already saw turned away by the same holder on the same
+    /// entries counts one more attempt on that row instead (a polling worker
+    /// leaves one row, not one per attempt).
     private func log(_ conflicts: [Conflict], _ request: ClaimRequest, _ policy: Policy, _ outcome: ConflictOutcome,
                      ticket: Int64?, _ context: EngineContext) throws {
         for conflict in conflicts {
-            try context.tx.log(ConflictLogEntry(atMs: context.now, taskID: request.taskID, conflict: conflict,
-                                                policy: policy, outcome: outcome), ticket: ticket)
+            let entry = ConflictLogEntry(atMs: context.now, taskID: request.taskID, conflict: conflict,
+                                         policy: policy, outcome: outcome)
+            if ticket == nil, entry.coalesces, try context.tx.countRepeat(of: entry) { continue }
+            try context.tx.log(entry, ticket: ticket)
         }
     }
 

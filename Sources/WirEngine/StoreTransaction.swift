@@ -50,15 +50,24 @@ public protocol StoreTransaction {
     func record(_ entry: HistoryEntry) throws
     /// Appends to the conflict log; `ticket` ties rows to a queued request.
     func log(_ entry: ConflictLogEntry, ticket: Int64?) throws
-    /// Rewrites the outcome and wait of the log rows of a queued request.
+    /// Counts one more attempt on the row, without a ticket, that has `entry`'s
+    /// task, outcome, holder task and requested and held entries (text and
+    /// access): adds one to its count and sets its last time to `entry.atMs`.
+    /// False when there is no such row. (The engine decides which rows repeat.)
+    func countRepeat(of entry: ConflictLogEntry) throws -> Bool
+    /// Rewrites the outcome and wait of the log rows of a queued request; their
+    /// last time becomes their time plus the wait.
     func resolveLog(ticket: Int64, outcome: ConflictOutcome, waitedMs: Int64) throws
 
-    /// Conflict-log rows at or after `sinceMs`, oldest first, at most `limit`.
-    func conflictLog(sinceMs: Int64, limit: Int) throws -> [ConflictLogEntry]
+    /// Conflict-log rows whose last time is at or after `sinceMs`, in that
+    /// order, at most `limit`, only those with an outcome in `outcomes` (empty: all).
+    func conflictLog(sinceMs: Int64, limit: Int, outcomes: Set<ConflictOutcome>) throws -> [ConflictLogEntry]
     /// Ended claims at or after `sinceMs`, oldest first, at most `limit`.
     func history(sinceMs: Int64, limit: Int) throws -> [HistoryEntry]
-    /// Deletes conflict-log and history rows older than `beforeMs`; returns how many.
-    func prune(beforeMs: Int64) throws -> Int
+    /// Deletes conflict-log rows whose last time is before `logBeforeMs` (rows
+    /// of requests still queued are kept) and history rows that ended before
+    /// `historyBeforeMs` (nil: none); returns how many.
+    func prune(logBeforeMs: Int64?, historyBeforeMs: Int64?) throws -> Int
 
     /// The registry's defaults.
     func settings() throws -> RegistrySettings

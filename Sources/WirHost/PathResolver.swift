@@ -8,6 +8,8 @@ import WirEngine
 /// part that exists, `.`/`..`/`//` folded, no trailing slash. Paths with
 /// control characters (a newline in a file name, say; `Limits.containsControl`)
 /// are refused: they would garble every listing and log line that shows them.
+/// So are paths starting with `~`: wir does not expand them, and a directory
+/// named `~` is not what their writer meant.
 ///
 /// Components are walked one at a time, as the kernel does: a `..` after a
 /// symlink goes up from the link's target, not from the link.
@@ -22,6 +24,13 @@ public enum PathResolver {
         }
         guard !Limits.containsControl(path) else {
             throw WirError(.invalidArgument, "a path contains a control character (such as a newline)")
+        }
+        // A shell expands `~`; a program handed one unexpanded meant the home directory, and
+        // taking it as a directory named `~` under the working directory would claim the wrong file.
+        guard path.utf8.first != UInt8(ascii: "~") else {
+            throw WirError(.invalidArgument, "path '\(path)' starts with '~', which wir does not expand: write the "
+                           + "home directory out (Python: os.path.expanduser), or './\(path)' for a name that "
+                           + "starts with '~'")
         }
     }
 

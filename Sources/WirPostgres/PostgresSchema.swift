@@ -105,7 +105,17 @@ enum PostgresSchema {
         CREATE INDEX claims_by_parent ON claims(parent_task_id) WHERE parent_task_id <> '';
         ALTER TABLE waiters ADD COLUMN parent_task_id text NOT NULL DEFAULT '';
         """,
-        // Version 3: the boot-clock lease columns (unused here: the server's clock decides),
+        // Version 3: a refusal repeated by its task is one conflict-log row with a count and
+        // a last time; the log is listed and pruned by the last time.
+        """
+        ALTER TABLE conflicts ADD COLUMN count bigint NOT NULL DEFAULT 1;
+        ALTER TABLE conflicts ADD COLUMN last_ms bigint NOT NULL DEFAULT 0;
+        UPDATE conflicts SET last_ms = at_ms + waited_ms;
+        DROP INDEX conflicts_by_time;
+        CREATE INDEX conflicts_by_last_time ON conflicts(last_ms);
+        CREATE INDEX conflicts_by_task ON conflicts(task_id, holder_task_id) WHERE ticket IS NULL;
+        """,
+        // Version 4: the boot-clock lease columns (unused here: the server's clock decides),
         // and a waiter's pid namespace.
         """
         ALTER TABLE claims ADD COLUMN expires_boot_ms bigint NOT NULL DEFAULT 0;

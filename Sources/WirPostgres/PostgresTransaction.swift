@@ -174,25 +174,42 @@ struct PostgresTransaction: StoreTransaction {
         let conflict = entry.conflict
         try connection.query("""
             INSERT INTO conflicts(at_ms, task_id, holder_task_id, requested_path, held_path, holder_host,
-                                  holder_pid, policy, outcome, waited_ms, requested_access, held_access, ticket)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                                  holder_pid, policy, outcome, waited_ms, requested_access, held_access, ticket,
+                                  count, last_ms)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
             """, [String(entry.atMs), entry.taskID, conflict.holderTaskID, conflict.requested.text, conflict.held.text,
                   conflict.holderHost, String(conflict.holderPID), entry.policy.rawValue, entry.outcome.rawValue,
                   String(entry.waitedMs), conflict.requested.access.rawValue, conflict.held.access.rawValue,
-                  ticket.map { String($0) }])
+                  ticket.map { String($0) }, String(entry.count), String(entry.lastMs)])
+    }
+
+    func countRepeat(of entry: ConflictLogEntry) throws -> Bool {
+        let conflict = entry.conflict
+        return try connection.query("""
+            UPDATE conflicts SET count = count + 1, last_ms = $8, holder_host = $9, holder_pid = $10
+            WHERE id = (SELECT id FROM conflicts
+                        WHERE task_id = $1 AND holder_task_id = $2 AND ticket IS NULL AND outcome = $3
+                          AND requested_path = $4 AND held_path = $5 AND requested_access = $6 AND held_access = $7
+                        ORDER BY id DESC LIMIT 1)
+            """, [entry.taskID, conflict.holderTaskID, entry.outcome.rawValue, conflict.requested.text,
+                  conflict.held.text, conflict.requested.access.rawValue, conflict.held.access.rawValue,
+                  String(entry.atMs), conflict.holderHost, String(conflict.holderPID)]).affected > 0
     }
 
     func resolveLog(ticket: Int64, outcome: ConflictOutcome, waitedMs: Int64) throws {
-        try connection.query("UPDATE conflicts SET outcome = $2, waited_ms = $3, ticket = NULL WHERE ticket = $1",
-                             [String(ticket), outcome.rawValue, String(waitedMs)])
+        try connection.query("""
+            UPDATE conflicts SET outcome = $2, waited_ms = $3, last_ms = at_ms + $3, ticket = NULL WHERE ticket = $1
+            """, [String(ticket), outcome.rawValue, String(waitedMs)])
     }
 
-    func conflictLog(sinceMs: Int64, limit: Int) throws -> [ConflictLogEntry] {
+    func conflictLog(sinceMs: Int64, limit: Int, outcomes: Set<ConflictOutcome>) throws -> [ConflictLogEntry] {
         try connection.query("""
             SELECT at_ms, task_id, holder_task_id, requested_path, held_path, holder_host, holder_pid,
-                   policy, outcome, waited_ms, requested_access, held_access
-            FROM conflicts WHERE at_ms >= $1 ORDER BY at_ms, id LIMIT $2
-            """, [String(sinceMs), String(limit)]).rows.map(StoreRowDecoding.conflict)
+                   policy, outcome, waited_ms, requested_access, held_access, count, last_ms
+            FROM conflicts WHERE last_ms >= $1 AND (cardinality($3::text[]) = 0 OR outcome = ANY($3::text[]))
+            ORDER BY last_ms, id LIMIT $2
+            """, [String(sinceMs), String(limit), PostgresArray.text(outcomes.map(\.rawValue).sorted())])
+            .rows.map(StoreRowDecoding.conflict)
     }
 
     func history(sinceMs: Int64, limit: Int) throws -> [HistoryEntry] {
@@ -202,9 +219,16 @@ struct PostgresTransaction: StoreTransaction {
             """, [String(sinceMs), String(limit)]).rows.map(StoreRowDecoding.history)
     }
 
-    func prune(beforeMs: Int64) throws -> Int {
-        try connection.query("DELETE FROM conflicts WHERE at_ms < $1 AND ticket IS NULL", [String(beforeMs)]).affected
-            + connection.query("DELETE FROM history WHERE ended_ms < $1", [String(beforeMs)]).affected
+    func prune(logBeforeMs: Int64?, historyBeforeMs: Int64?) throws -> Int {
+        var removed = 0
+        if let logBeforeMs {
+            removed += try connection.query("DELETE FROM conflicts WHERE last_ms < $1 AND ticket IS NULL",
+                                            [String(logBeforeMs)]).affected
+        }
+        if let historyBeforeMs {
+            removed += try connection.query("DELETE FROM history WHERE ended_ms < $1", [String(historyBeforeMs)]).affected
+        }
+        return removed
     }
 
     func settings() throws -> RegistrySettings {

@@ -6,9 +6,10 @@ extension ClaimSpec {
     /// named types), every path canonicalised, a task id generated if none was
     /// given and a key for a new claim. `defaultOwner` owns the claim unless
     /// `ownerPID` names another live process; `caller` is the process that
-    /// will wait, whose ancestors it must not wait for.
-    func request(defaultOwner: Owner, caller: Int32) throws -> ClaimRequest {
-        try Limits.entries(writes: writes.count, reads: reads.count)
+    /// will wait, whose ancestors it must not wait for. A probe (`probing`)
+    /// may name no entries: it would meet no conflicts.
+    func request(defaultOwner: Owner, caller: Int32, probing: Bool = false) throws -> ClaimRequest {
+        if !probing { try Limits.entries(writes: writes.count, reads: reads.count) }
         let taskID = try taskID.map { try Limits.identifier($0, "the task id") }
             ?? "task-" + Secret.randomHex(bytes: 6)
         let key = try key.map { try Limits.identifier($0, "the key") }

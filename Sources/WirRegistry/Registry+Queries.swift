@@ -29,9 +29,11 @@ extension Registry {
         try held { try engine.isHeld(taskID: taskID, key: key, in: store) }
     }
 
-    /// Conflict-log rows at or after `sinceMs` (ms since the epoch), oldest first.
-    public func conflictLog(sinceMs: Int64 = 0, limit: Int = 1000) throws -> [ConflictLogEntry] {
-        try locked { try engine.conflictLog(sinceMs: sinceMs, limit: limit, in: store) }
+    /// Conflict-log rows that last changed at or after `sinceMs` (ms since the
+    /// epoch), in that order; only those with an outcome in `outcomes` (empty: all).
+    public func conflictLog(sinceMs: Int64 = 0, limit: Int = 1000,
+                            outcomes: Set<ConflictOutcome> = []) throws -> [ConflictLogEntry] {
+        try locked { try engine.conflictLog(sinceMs: sinceMs, limit: limit, outcomes: outcomes, in: store) }
     }
 
     /// Ended claims at or after `sinceMs`, oldest first.
@@ -44,7 +46,7 @@ extension Registry {
         try locked { try engine.prune(beforeMs: beforeMs, in: store) }
     }
 
-    /// The registry's stored defaults (policy, TTL, grace).
+    /// The registry's stored defaults (policy, TTL, grace, retention).
     public func settings() throws -> RegistrySettings {
         try locked { try engine.settings(in: store) }
     }

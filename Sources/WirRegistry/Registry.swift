@@ -96,6 +96,16 @@ public final class Registry: @unchecked Sendable {
         return ClaimOutcome(taskID: request.taskID, requested: request.entries, result: decision)
     }
 
+    /// The conflicts a claim of `spec` would meet now (holders, and waiters
+    /// queued ahead), without claiming, queueing or logging anything. The
+    /// spec's task (and the claims above and below it) never conflict with it;
+    /// naming its task id needs no key. Its policy, TTL, timeout, key and
+    /// label are not used. A spec with no entries meets no conflicts.
+    public func probe(_ spec: ClaimSpec) throws -> [Conflict] {
+        let request = try spec.request(defaultOwner: selfOwner, caller: getpid(), probing: true)
+        return try locked { try engine.probe(request, in: store) }
+    }
+
     /// Renews the lease of a claim; throws `.lost` if it has ended (also when
     /// the registry file it was made in is gone).
     public func heartbeat(taskID: String, key: String, ttlMs: Int64 = 0) throws -> ClaimRecord {

@@ -17,7 +17,7 @@ public enum RegistryJSON {
                                        ("host", string(row.conflict.holderHost)),
                                        ("pid", "\(row.conflict.holderPID)")])),
                     ("policy", string(row.policy.rawValue)), ("outcome", string(row.outcome.rawValue)),
-                    ("waited_ms", "\(row.waitedMs)")])
+                    ("waited_ms", "\(row.waitedMs)"), ("count", "\(row.count)"), ("last_ms", "\(row.lastMs)")])
         }.joined(separator: ",") + "]"
     }
 

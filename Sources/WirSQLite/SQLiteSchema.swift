@@ -127,7 +127,17 @@ enum SQLiteSchema {
         CREATE INDEX claims_by_parent ON claims(parent_task_id) WHERE parent_task_id != '';
         ALTER TABLE waiters ADD COLUMN parent_task_id TEXT NOT NULL DEFAULT '';
         """,
-        // Version 6: leases kept by the boot clock too (a wall-clock step moves no lease),
+        // Version 6: a refusal repeated by its task is one conflict-log row with a count and
+        // a last time; the log is listed and pruned by the last time.
+        """
+        ALTER TABLE conflicts ADD COLUMN count INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE conflicts ADD COLUMN last_ms INTEGER NOT NULL DEFAULT 0;
+        UPDATE conflicts SET last_ms = at_ms + waited_ms;
+        DROP INDEX conflicts_by_time;
+        CREATE INDEX conflicts_by_last_time ON conflicts(last_ms);
+        CREATE INDEX conflicts_by_task ON conflicts(task_id, holder_task_id) WHERE ticket IS NULL;
+        """,
+        // Version 7: leases kept by the boot clock too (a wall-clock step moves no lease),
         // and a waiter's pid namespace.
         """
         ALTER TABLE claims ADD COLUMN expires_boot_ms INTEGER NOT NULL DEFAULT 0;

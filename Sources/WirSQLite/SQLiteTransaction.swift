@@ -203,8 +203,9 @@ struct SQLiteTransaction: StoreTransaction {
     func log(_ entry: ConflictLogEntry, ticket: Int64?) throws {
         let row = try connection.statement("""
             INSERT INTO conflicts(at_ms, task_id, holder_task_id, requested_path, held_path, holder_host,
-                                  holder_pid, policy, outcome, waited_ms, requested_access, held_access, ticket)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                                  holder_pid, policy, outcome, waited_ms, requested_access, held_access, ticket,
+                                  count, last_ms)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
             """)
         let conflict = entry.conflict
         try row.bind(.integer(entry.atMs), .text(entry.taskID), .text(conflict.holderTaskID),
@@ -212,24 +213,45 @@ struct SQLiteTransaction: StoreTransaction {
                      .text(conflict.holderHost), .integer(Int64(conflict.holderPID)),
                      .text(entry.policy.rawValue), .text(entry.outcome.rawValue), .integer(entry.waitedMs),
                      .text(conflict.requested.access.rawValue), .text(conflict.held.access.rawValue),
-                     ticket.map { .integer($0) } ?? .null)
+                     ticket.map { .integer($0) } ?? .null, .integer(entry.count), .integer(entry.lastMs))
         try row.run()
     }
 
+    func countRepeat(of entry: ConflictLogEntry) throws -> Bool {
+        let row = try connection.statement("""
+            UPDATE conflicts SET count = count + 1, last_ms = ?8, holder_host = ?9, holder_pid = ?10
+            WHERE id = (SELECT id FROM conflicts
+                        WHERE task_id = ?1 AND holder_task_id = ?2 AND ticket IS NULL AND outcome = ?3
+                          AND requested_path = ?4 AND held_path = ?5 AND requested_access = ?6 AND held_access = ?7
+                        ORDER BY id DESC LIMIT 1)
+            """)
+        let conflict = entry.conflict
+        try row.bind(.text(entry.taskID), .text(conflict.holderTaskID), .text(entry.outcome.rawValue),
+                     .text(conflict.requested.text), .text(conflict.held.text),
+                     .text(conflict.requested.access.rawValue), .text(conflict.held.access.rawValue),
+                     .integer(entry.atMs), .text(conflict.holderHost), .integer(Int64(conflict.holderPID)))
+        try row.run()
+        return sqlite3_changes(connection.db) > 0
+    }
+
     func resolveLog(ticket: Int64, outcome: ConflictOutcome, waitedMs: Int64) throws {
-        let row = try connection.statement(
-            "UPDATE conflicts SET outcome = ?2, waited_ms = ?3, ticket = NULL WHERE ticket = ?1")
+        let row = try connection.statement("""
+            UPDATE conflicts SET outcome = ?2, waited_ms = ?3, last_ms = at_ms + ?3, ticket = NULL WHERE ticket = ?1
+            """)
         try row.bind(.integer(ticket), .text(outcome.rawValue), .integer(waitedMs))
         try row.run()
     }
 
-    func conflictLog(sinceMs: Int64, limit: Int) throws -> [ConflictLogEntry] {
+    func conflictLog(sinceMs: Int64, limit: Int, outcomes: Set<ConflictOutcome>) throws -> [ConflictLogEntry] {
+        // ?3 lists the outcomes wanted as ",a,b," ('' for all): one bound value, any number of them.
         let query = try connection.statement("""
             SELECT at_ms, task_id, holder_task_id, requested_path, held_path, holder_host, holder_pid,
-                   policy, outcome, waited_ms, requested_access, held_access
-            FROM conflicts WHERE at_ms >= ?1 ORDER BY at_ms, id LIMIT ?2
+                   policy, outcome, waited_ms, requested_access, held_access, count, last_ms
+            FROM conflicts WHERE last_ms >= ?1 AND (?3 = '' OR instr(?3, ',' || outcome || ',') > 0)
+            ORDER BY last_ms, id LIMIT ?2
             """)
-        return try query.bind(.integer(sinceMs), .integer(Int64(limit))).rows(StoreRowDecoding.conflict)
+        let wanted = outcomes.isEmpty ? "" : "," + outcomes.map(\.rawValue).sorted().joined(separator: ",") + ","
+        return try query.bind(.integer(sinceMs), .integer(Int64(limit)), .text(wanted)).rows(StoreRowDecoding.conflict)
     }
 
     func history(sinceMs: Int64, limit: Int) throws -> [HistoryEntry] {
@@ -240,12 +262,15 @@ struct SQLiteTransaction: StoreTransaction {
         return try query.bind(.integer(sinceMs), .integer(Int64(limit))).rows(StoreRowDecoding.history)
     }
 
-    func prune(beforeMs: Int64) throws -> Int {
+    func prune(logBeforeMs: Int64?, historyBeforeMs: Int64?) throws -> Int {
         var removed = 0
-        for sql: StaticString in ["DELETE FROM conflicts WHERE at_ms < ?1 AND ticket IS NULL",
-                    "DELETE FROM history WHERE ended_ms < ?1"] {
+        for (sql, before): (StaticString, Int64?) in [
+            ("DELETE FROM conflicts WHERE last_ms < ?1 AND ticket IS NULL", logBeforeMs),
+            ("DELETE FROM history WHERE ended_ms < ?1", historyBeforeMs),
+        ] {
+            guard let before else { continue }
             let row = try connection.statement(sql)
-            try row.bind(.integer(beforeMs))
+            try row.bind(.integer(before))
             try row.run()
             removed += Int(sqlite3_changes(connection.db))
         }

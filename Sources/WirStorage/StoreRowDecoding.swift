@@ -46,7 +46,7 @@ public enum StoreRowDecoding {
     }
 
     /// at_ms, task_id, holder_task_id, requested_path, held_path, holder_host, holder_pid,
-    /// policy, outcome, waited_ms, requested_access, held_access
+    /// policy, outcome, waited_ms, requested_access, held_access, count, last_ms
     public static func conflict(_ row: some StoreRow) -> ConflictLogEntry {
         let requested = PathEntry.shown(row.text(3), access: Access(rawValue: row.text(10)) ?? .write)
         let held = PathEntry.shown(row.text(4), access: Access(rawValue: row.text(11)) ?? .write)
@@ -55,6 +55,6 @@ public enum StoreRowDecoding {
                                 holderExpiresMs: 0, holderIsWaiting: false)
         return ConflictLogEntry(atMs: row.int64(0), taskID: row.text(1), conflict: conflict,
                                 policy: Policy(rawValue: row.text(7)) ?? .refuse, outcome: ConflictOutcome(rawValue: row.text(8)) ?? .refused,
-                                waitedMs: row.int64(9))
+                                waitedMs: row.int64(9), count: row.int64(12), lastMs: row.int64(13))
     }
 }

@@ -2,22 +2,25 @@ import ArgumentParser
 import WirEngine
 import WirRegistry
 
-/// `wir config get|set policy|ttl|grace`.
+/// `wir config get|set policy|ttl|grace|log_days|history_days`.
 struct Config: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Read or set the registry's defaults: policy, ttl, grace.",
+        abstract: "Read or set the registry's defaults: policy, ttl, grace, log_days, history_days.",
         discussion: """
             policy: refuse, queue or warn ($WIR_POLICY overrides it for a process, a claim's own policy \
             overrides both). ttl: the default lease. grace: how long a claim whose lease lapsed keeps \
             blocking others (owners proven dead need none). Durations: 30s, 10m, 1h or seconds. \
-            ttl_ms and grace_ms, as C and Python spell them, are the same settings.
+            ttl_ms and grace_ms, as C and Python spell them, are the same settings. log_days and \
+            history_days: how many days the conflict log and the history keep their rows (default 30 and \
+            90; 0 keeps them for ever); claims prune older rows at most once an hour, and `wir reap` at once.
             """,
         subcommands: [Get.self, Set.self])
 
     struct Get: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print a default.")
         @OptionGroup var registry: RegistryOptions
-        @Argument(help: ArgumentHelp("policy, ttl or grace.", valueName: "name")) var name: String
+        @Argument(help: ArgumentHelp("policy, ttl, grace, log_days or history_days.", valueName: "name"))
+        var name: String
 
         func run() throws {
             let reg = try registry.open()
@@ -31,13 +34,15 @@ struct Config: ParsableCommand {
     struct Set: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Store a default for every process.")
         @OptionGroup var registry: RegistryOptions
-        @Argument(help: ArgumentHelp("policy, ttl or grace.", valueName: "name")) var name: String
+        @Argument(help: ArgumentHelp("policy, ttl, grace, log_days or history_days.", valueName: "name"))
+        var name: String
         @Argument(help: ArgumentHelp("The value.", valueName: "value")) var value: String
 
         func run() throws {
             let reg = try registry.open()
-            // The CLI's bare numbers are seconds; the library's are milliseconds.
-            let text = Duration.isBareNumber(value) ? value + "s" : value
+            // The CLI's bare numbers are seconds for durations; the library's are milliseconds.
+            let isDuration = (try? RegistrySetting(named: name))?.isDuration ?? false
+            let text = isDuration && Duration.isBareNumber(value) ? value + "s" : value
             try Failure.map { try reg.setSetting(name, to: text) }
         }
     }

@@ -15,6 +15,9 @@ struct Duration: ExpressibleByArgument, Equatable {
 
     static var defaultCompletionKind: CompletionKind { .default }
 
+    /// How `--help` shows a default: "10s", "30m".
+    var defaultValueDescription: String { DurationText.describe(milliseconds) }
+
     /// True when `text` has no unit (the CLI reads it as seconds).
     static func isBareNumber(_ text: String) -> Bool {
         !text.isEmpty && text.utf8.allSatisfy { ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: ".") }

@@ -8,20 +8,34 @@ import WirRegistry
 /// `wir log`: the conflict log, what is stomping what.
 struct Log: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show the conflict log: every refused, queued, timed-out and warned overlap.")
+        abstract: "Show the conflict log: every refused, queued, timed-out and warned overlap.",
+        discussion: """
+            One row per overlapping pair; a refusal its task repeats against the same holder and paths is \
+            one row, with the number of attempts (N) and the time of the latest. Rows come in the order they \
+            last changed. --refusals shows the requests turned away (refused, timed-out); --waits the queue \
+            waits (queued, admitted, cancelled, abandoned); --outcome any of the outcomes.
+            """)
 
     @OptionGroup var registry: RegistryOptions
     @OptionGroup var output: OutputOptions
-    @Option(name: .long, help: ArgumentHelp("Only rows newer than this long ago (e.g. 1h).", valueName: "duration"))
+    @Option(name: .long, help: ArgumentHelp("Only rows that changed less than this long ago (e.g. 1h).",
+                                            valueName: "duration"))
     var since: Duration?
     @Option(name: .long, help: ArgumentHelp("At most this many rows.", valueName: "n")) var limit: Int = 1000
+    @Option(name: .long, parsing: .singleValue,
+            help: ArgumentHelp("Only rows with this outcome (repeat, or separate with commas): refused, warned, "
+                               + "queued, admitted, timed-out, cancelled, abandoned.", valueName: "outcome"))
+    var outcome: [String] = []
+    @Flag(name: .long, help: "Only requests turned away: refused and timed-out.") var refusals = false
+    @Flag(name: .long, help: "Only queue waits: queued, admitted, cancelled, abandoned.") var waits = false
     @Flag(name: .long, help: "Keep printing new rows as they come (one JSON object per line with --json).")
     var follow = false
 
     func run() throws {
         let reg = try registry.open()
+        let outcomes = try wanted()
         var cutoff = since.map { TimeText.nowMs() - $0.milliseconds } ?? 0
-        var rows = try Failure.map { try reg.conflictLog(sinceMs: cutoff, limit: limit) }
+        var rows = try Failure.map { try reg.conflictLog(sinceMs: cutoff, limit: limit, outcomes: outcomes) }
         if !follow {
             if output.json { print(RegistryJSON.conflictLog(rows)) } else { show(rows, header: true) }
             return
@@ -37,13 +51,24 @@ struct Log: ParsableCommand {
                 header = false
             }
             if let last = rows.last {
-                printedAtCutoff = last.atMs == cutoff ? rows.count : rows.filter { $0.atMs == last.atMs }.count
-                cutoff = last.atMs
+                printedAtCutoff = last.lastMs == cutoff ? rows.count : rows.filter { $0.lastMs == last.lastMs }.count
+                cutoff = last.lastMs
             }
             fflush(nil)                      // all streams: stdout is a pipe when followed by a tool
             usleep(500_000)
-            rows = try Failure.map { try reg.conflictLog(sinceMs: cutoff, limit: limit) }
+            rows = try Failure.map { try reg.conflictLog(sinceMs: cutoff, limit: limit, outcomes: outcomes) }
         }
+    }
+
+    /// The outcomes asked for (empty: all).
+    private func wanted() throws -> Set<ConflictOutcome> {
+        var wanted: Set<ConflictOutcome> = []
+        if refusals { wanted.formUnion(ConflictOutcome.refusals) }
+        if waits { wanted.formUnion(ConflictOutcome.waits) }
+        for name in outcome.flatMap({ $0.split(separator: ",").map(String.init) }) {
+            wanted.insert(try Failure.map { try ConflictOutcome(named: name) })
+        }
+        return wanted
     }
 
     private func show(_ rows: [ConflictLogEntry], header: Bool) {
@@ -52,11 +77,12 @@ struct Log: ParsableCommand {
             return
         }
         let table = rows.map { row in
-            [TimeText.time(row.atMs), row.taskID, row.conflict.requested.description, row.conflict.held.description,
+            [TimeText.time(row.lastMs), row.taskID, row.conflict.requested.description, row.conflict.held.description,
              row.conflict.holderTaskID, row.policy.rawValue, row.outcome.rawValue,
-             row.waitedMs > 0 ? TimeText.span(row.waitedMs) : "-"]
+             row.waitedMs > 0 ? TimeText.span(row.waitedMs) : "-",
+             row.count > 1 ? "\(row.count) since \(TimeText.time(row.atMs))" : "1"]
         }
-        Table.print(header ? ["TIME (UTC)", "TASK", "WANTED", "HELD", "BY", "POLICY", "OUTCOME", "WAITED"] : [],
+        Table.print(header ? ["TIME (UTC)", "TASK", "WANTED", "HELD", "BY", "POLICY", "OUTCOME", "WAITED", "N"] : [],
                     table)
     }
 }

@@ -32,7 +32,7 @@ struct Run: ParsableCommand {
                                             valueName: "policy"))
     var onLost: LossPolicy = .term
 
-    @Option(name: .long, help: ArgumentHelp("After --on-lost term, how long until SIGKILL (default 10s).",
+    @Option(name: .long, help: ArgumentHelp("After --on-lost term, how long until SIGKILL.",
                                             valueName: "duration"))
     var killAfter: Duration = Duration(milliseconds: 10_000)
 

@@ -14,5 +14,5 @@ struct WirCommand: ParsableCommand {
             """,
         version: "\(WIR_VERSION_MAJOR).\(WIR_VERSION_MINOR).\(WIR_VERSION_PATCH)",
         subcommands: [Run.self, ClaimCommand.self, Release.self, Heartbeat.self, Ls.self, Who.self,
-                      Log.self, History.self, Reap.self, Config.self, Doctor.self])
+                      Log.self, History.self, Reap.self, Config.self, Doctor.self, Hook.self, Guard.self])
 }

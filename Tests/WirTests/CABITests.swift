@@ -74,6 +74,46 @@ import Testing
         #expect(wir_heartbeat(reg, refused, 0) == WIR_EINVAL)
     }
 
+    /// wir_probe: the report a claim would get, with nothing claimed or logged; the caller's own
+    /// task and an empty set meet nothing.
+    @Test func aProbeCarriesTheReportAndClaimsNothing() throws {
+        let reg = try open()
+        defer { wir_close(reg) }
+        let (_, holder) = submit(reg, [dir.file("data/x")], task: "holder") { $0.ttl_ms = Int64(WIR_TTL_WHILE_ALIVE) }
+        defer { wir_claim_free(holder) }
+        func probe(_ writes: [String], task: String?) -> (Int32, OpaquePointer?) {
+            let cWrites = writes.map { strdup($0) }
+            let cTask = task.map { strdup($0) }
+            defer { cWrites.forEach { free($0) }; free(cTask ?? nil) }
+            return cWrites.map { UnsafePointer($0) }.withUnsafeBufferPointer { buffer in
+                var options = wir_claim_opts(version: UInt32(WIR_CLAIM_OPTS_VERSION), task_id: cTask.map { UnsafePointer($0!) },
+                                             writes: buffer.baseAddress, n_writes: buffer.count, ttl_ms: 0,
+                                             policy: WIR_POLICY_DEFAULT, timeout_ms: -1, key: nil, owner_pid: 0,
+                                             reads: nil, n_reads: 0, label: nil, parent_task_id: nil, parent_key: nil)
+                var out: OpaquePointer?
+                return (wir_probe(&out, reg, &options), out)
+            }
+        }
+        let (status, report) = probe([dir.file("data")], task: nil)
+        defer { wir_claim_free(report) }
+        #expect(status == WIR_ECONFLICT && message().contains("held by task 'holder'"))
+        let conflict = try #require(wir_claim_conflict(report, 0)).pointee
+        #expect(String(cString: conflict.holder_task_id) == "holder" && conflict.holder_while_alive == 1)
+        #expect(wir_release(reg, report, WIR_OUTCOME_COMPLETED) == WIR_EINVAL)
+        let (own, ownReport) = probe([dir.file("data")], task: "holder")
+        let (empty, emptyReport) = probe([], task: nil)
+        defer { wir_claim_free(ownReport); wir_claim_free(emptyReport) }
+        #expect(own == WIR_OK && wir_claim_conflict_count(ownReport) == 0)
+        #expect(empty == WIR_OK && wir_claim_conflict_count(emptyReport) == 0)
+        var log: UnsafeMutablePointer<CChar>?
+        #expect(wir_log_json(&log, reg, 0, 100) == WIR_OK)
+        #expect(String(cString: try #require(log)) == "[]")
+        wir_free(log)
+        var out: OpaquePointer?
+        #expect(wir_probe(&out, reg, nil) == WIR_EINVAL && out == nil)
+        #expect(wir_probe(nil, reg, nil) == WIR_EINVAL)
+    }
+
     @Test func releaseHeartbeatAndAttachAfterTheEnd() throws {
         let reg = try open()
         defer { wir_close(reg) }

@@ -8,7 +8,7 @@ import Testing
     var registry: String { dir.file("registry.db") }
 
     static let helpPages = ["", "run", "claim", "release", "heartbeat", "ls", "who", "log", "history", "reap",
-                            "config", "config get", "config set", "doctor"]
+                            "config", "config get", "config set", "doctor", "hook", "guard"]
 
     @Test(arguments: helpPages)
     func helpMatchesItsGoldenText(command: String) throws {
@@ -51,6 +51,11 @@ import Testing
         (["heartbeat", "t", "--key", "k", "--ttl=-1"], "-1"),
         (["release", "t", "--key", "k", "--outcome", "forced"], "outcome"),
         (["claim", "--writes", "f", "--owner-pid", "abc"], "abc"),
+        (["log", "--outcome", "stomped"], "unknown outcome 'stomped'"),
+        (["config", "set", "log_days", "a month"], "whole number of days"),
+        (["hook", "cursor"], "unknown agent 'cursor'"),
+        (["hook", "claude-code", "--ttl", "0"], "--ttl"),
+        (["claim", "--writes", "~/notes"], "starts with '~'"),
     ])
     func badArgumentsGiveOneLineAndExit64(arguments: [String], named: String) throws {
         let result = try wir(arguments)
@@ -77,6 +82,27 @@ import Testing
         #expect(finish(holder).status == 0)
         let log = try wir(["log", "--json"]).out
         #expect(log.contains("\"outcome\":\"refused\"") && log.contains("\"outcome\":\"admitted\""))
+    }
+
+    /// A polling worker's refusals are one row with a count; queue waits that ended admitted are kept apart.
+    @Test func logKeepsRefusalsAndWaitsApartAndCountsRetries() throws {
+        let holder = try gatedHolder("holder", ["state.json"])
+        try waitForClaim("holder")
+        for _ in 0..<3 { #expect(try wir(["claim", "--task", "poller", "--writes", "state.json"]).status == 75) }
+        let patient = try start(["run", "--task", "patient", "--writes", "state.json", "--policy", "queue", "--", "true"])
+        try waitForWaiters(1)
+        openGate()
+        #expect(finish(patient).status == 0 && finish(holder).status == 0)
+        func rows(_ filter: [String]) throws -> [[String: Any]] {
+            let out = try wir(["log", "--json"] + filter).out
+            return try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [[String: Any]] ?? []
+        }
+        let refusals = try rows(["--refusals"])
+        #expect(refusals.map { "\($0["task_id"]!):\($0["outcome"]!):\($0["count"]!)" } == ["poller:refused:3"])
+        #expect(try rows(["--waits"]).map { "\($0["task_id"]!):\($0["outcome"]!)" } == ["patient:admitted"])
+        #expect(try rows(["--outcome", "admitted,refused"]).count == 2)
+        let table = try wir(["log", "--refusals"]).out
+        #expect(table.contains("poller") && table.contains("3 since") && !table.contains("patient"))
     }
 
     @Test func queueProgressShowsOnATerminalOnly() throws {
@@ -291,7 +317,7 @@ import Testing
         #expect(history.first?["duration_ms"] is Int && history.first?["label"] as? String == "nightly")
         #expect(try object(["reap", "--json"]) is [Any])
         let doctor = try #require(try object(["doctor", "--json"]) as? [String: Any])
-        #expect(doctor["integrity"] as? String == "ok" && doctor["schema_version"] as? Int == 6)
+        #expect(doctor["integrity"] as? String == "ok" && doctor["schema_version"] as? Int == 7)
         let claimed = try #require(try object(["claim", "--json", "--writes", "g", "--owner-pid", "\(getpid())"]) as? [String: Any])
         #expect(claimed["key"] is String && claimed["token"] is Int)
     }

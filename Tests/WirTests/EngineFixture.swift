@@ -71,7 +71,7 @@ final class EngineFixture {
 
     /// The conflict log as "task>holder:outcome:waited", oldest first, read through the store.
     func conflictLog() throws -> [String] {
-        try store.read { try $0.conflictLog(sinceMs: 0, limit: .max) }
+        try store.read { try $0.conflictLog(sinceMs: 0, limit: .max, outcomes: []) }
             .map { "\($0.taskID)>\($0.conflict.holderTaskID):\($0.outcome.rawValue):\($0.waitedMs)" }
     }
 

@@ -81,23 +81,37 @@ final class InMemoryStore: RegistryStore {
         func dequeue(ticket: Int64) throws { state.waiters.removeAll { $0.ticket == ticket } }
         func record(_ entry: HistoryEntry) throws { state.history.append(entry) }
         func log(_ entry: ConflictLogEntry, ticket: Int64?) throws { state.log.append((entry, ticket)) }
+        func countRepeat(of entry: ConflictLogEntry) throws -> Bool {
+            guard let index = state.log.lastIndex(where: { row in
+                row.ticket == nil && row.entry.taskID == entry.taskID && row.entry.outcome == entry.outcome
+                    && row.entry.conflict.holderTaskID == entry.conflict.holderTaskID
+                    && row.entry.conflict.requested == entry.conflict.requested
+                    && row.entry.conflict.held == entry.conflict.held
+            }) else { return false }
+            state.log[index].entry.count += 1
+            state.log[index].entry.lastMs = entry.atMs
+            return true
+        }
         func resolveLog(ticket: Int64, outcome: ConflictOutcome, waitedMs: Int64) throws {
             for index in state.log.indices where state.log[index].ticket == ticket {
                 state.log[index].entry.outcome = outcome
                 state.log[index].entry.waitedMs = waitedMs
+                state.log[index].entry.lastMs = state.log[index].entry.atMs + waitedMs
                 state.log[index].ticket = nil
             }
         }
-        func conflictLog(sinceMs: Int64, limit: Int) throws -> [ConflictLogEntry] {
-            Array(state.log.map(\.entry).filter { $0.atMs >= sinceMs }.prefix(limit))
+        func conflictLog(sinceMs: Int64, limit: Int, outcomes: Set<ConflictOutcome>) throws -> [ConflictLogEntry] {
+            Array(state.log.map(\.entry).filter { $0.lastMs >= sinceMs && (outcomes.isEmpty || outcomes.contains($0.outcome)) }
+                .enumerated().sorted { ($0.element.lastMs, $0.offset) < ($1.element.lastMs, $1.offset) }
+                .map(\.element).prefix(limit))
         }
         func history(sinceMs: Int64, limit: Int) throws -> [HistoryEntry] {
             Array(state.history.filter { $0.endedMs >= sinceMs }.prefix(limit))
         }
-        func prune(beforeMs: Int64) throws -> Int {
+        func prune(logBeforeMs: Int64?, historyBeforeMs: Int64?) throws -> Int {
             let before = state.log.count + state.history.count
-            state.log.removeAll { $0.entry.atMs < beforeMs && $0.ticket == nil }
-            state.history.removeAll { $0.endedMs < beforeMs }
+            if let logBeforeMs { state.log.removeAll { $0.entry.lastMs < logBeforeMs && $0.ticket == nil } }
+            if let historyBeforeMs { state.history.removeAll { $0.endedMs < historyBeforeMs } }
             return before - state.log.count - state.history.count
         }
         func settings() throws -> RegistrySettings { state.settings }

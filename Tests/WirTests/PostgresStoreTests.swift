@@ -29,6 +29,24 @@ struct PostgresStoreTests {
         #expect(try store.schemaVersion() == PostgresSchema.latestVersion)
     }
 
+    /// Version 3: conflict-log rows gain a count and a last time; rows written before keep
+    /// their meaning (one attempt, last changed when they were written or their wait ended).
+    @Test func aVersionTwoRegistryMigratesItsConflictLog() throws {
+        let raw = try connection()
+        try raw.execute("CREATE SCHEMA \(schema.name); SET search_path TO \(schema.name)")
+        for step in PostgresSchema.migrations[..<2] { try raw.execute(step) }
+        try raw.execute("""
+            UPDATE meta SET value = '2' WHERE name = 'schema_version';
+            INSERT INTO conflicts(at_ms, task_id, holder_task_id, requested_path, held_path, holder_host, holder_pid,
+                                  policy, outcome, waited_ms, requested_access, held_access) VALUES
+                (1000, 'poller', 'holder', '/a', '/a', 'h', 1, 'refuse', 'refused', 0, 'write', 'write'),
+                (2000, 'waiter', 'holder', '/a', '/a', 'h', 1, 'queue', 'admitted', 500, 'write', 'write');
+            """)
+        let store = try schema.store()
+        #expect(try store.schemaVersion() == PostgresSchema.latestVersion)
+        try expectMigratedConflictLog(store)
+    }
+
     @Test func registriesInOtherSchemasOfOneDatabaseAreIndependent() throws {
         let other = ScratchSchema("other")
         let engine = Engine(clock: FakeClock(), liveness: FakeLiveness())

@@ -16,6 +16,59 @@ import WirEngine
         #expect(try store.connection().integer("PRAGMA synchronous") == 1, "NORMAL")
     }
 
+    /// Version 6: conflict-log rows gain a count and a last time; rows written before keep
+    /// their meaning (one attempt, last changed when they were written or their wait ended).
+    @Test func aVersionFiveRegistryMigratesItsConflictLog() throws {
+        let path = dir.file("v5.db")
+        let raw = try SQLiteConnection(path: path, busyTimeoutMs: 100)
+        for step in SQLiteSchema.migrations[..<5] { try raw.execute(step) }
+        try raw.execute("""
+            INSERT INTO conflicts(at_ms, task_id, holder_task_id, requested_path, held_path, holder_host, holder_pid,
+                                  policy, outcome, waited_ms) VALUES
+                (1000, 'poller', 'holder', '/a', '/a', 'h', 1, 'refuse', 'refused', 0),
+                (2000, 'waiter', 'holder', '/a', '/a', 'h', 1, 'queue', 'admitted', 500);
+            PRAGMA application_id = \(SQLiteSchema.applicationID);
+            PRAGMA user_version = 5;
+            """)
+        let store = try SQLiteStore(path: path)
+        #expect(try store.schemaVersion() == SQLiteSchema.latestVersion)
+        try expectMigratedConflictLog(store)
+    }
+
+    /// Version 7: leases on the boot clock too, owners with their pid namespace. A claim
+    /// written before keeps its owners (the old owner lines are still read) and is judged by
+    /// its wall-clock lease: one still running stays held, one lapsed is reaped.
+    @Test func aVersionSixRegistryKeepsItsClaimsAndTheirOwners() throws {
+        let path = dir.file("v6.db")
+        let raw = try SQLiteConnection(path: path, busyTimeoutMs: 100)
+        for step in SQLiteSchema.migrations[..<6] { try raw.execute(step) }
+        let now = SystemClock().nowMs()
+        try raw.execute("""
+            INSERT INTO claims(task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms,
+                               ttl_ms, entries, owners) VALUES
+                ('running', 's', 1, 'far host', 10, 100, 'b', \(now), \(now + 600_000), 600000, 'w /a',
+                 'p 10 100 b far host' || char(10) || 'g 20 200 b far host'),
+                ('lapsed', 's', 2, 'far host', 11, 100, 'b', \(now - 2000), \(now - 1000), 1000, 'w /b',
+                 'p 11 100 b far host');
+            INSERT INTO claim_entries(path, task_id, entry) VALUES ('/a', 'running', 'w /a'), ('/b', 'lapsed', 'w /b');
+            PRAGMA application_id = \(SQLiteSchema.applicationID);
+            PRAGMA user_version = 6;
+            """)
+        let registry = try Registry(path: path)
+        let claims = try registry.inFlight().claims.map(\.0)
+        #expect(claims.map(\.taskID) == ["running"])
+        #expect(claims.first?.owners.map { "\($0.kind) \($0.pid) \($0.host)" } == ["process 10 far host",
+                                                                                   "group 20 far host"])
+        guard case .refused = try registry.claim(ClaimSpec(taskID: "late", writes: ["/a"])).result else {
+            Issue.record("a claim still running must be kept")
+            return
+        }
+        guard case .admitted = try registry.claim(ClaimSpec(taskID: "after", writes: ["/b"])).result else {
+            Issue.record("a lapsed claim must be reaped")
+            return
+        }
+    }
+
     @Test func aNewerSchemaIsRefusedAndLeftUntouched() throws {
         let path = dir.file("newer.db")
         do {

@@ -21,6 +21,18 @@ func makeVersionOneRegistry(at path: String, paths: [String]) throws {
         """)
 }
 
+/// After the migration that added the conflict log's count and last time, the two rows written
+/// before it (a refusal by 'poller' at 1000, a wait by 'waiter' at 2000 that lasted 500 ms) read
+/// as one attempt each, last changed then, and the old refusal is the row a repeat counts on.
+func expectMigratedConflictLog(_ store: any RegistryStore) throws {
+    let rows = try store.read { try $0.conflictLog(sinceMs: 0, limit: 10, outcomes: []) }
+    #expect(rows.map { "\($0.taskID):\($0.count):\($0.lastMs)" } == ["poller:1:1000", "waiter:1:2500"])
+    let repeated = ConflictLogEntry(atMs: 3000, taskID: "poller", conflict: try #require(rows.first).conflict,
+                                    policy: .refuse, outcome: .refused)
+    #expect(try store.write { try $0.countRepeat(of: repeated) })
+    #expect(try store.read { try $0.conflictLog(sinceMs: 2600, limit: 10, outcomes: []) }.map(\.count) == [2])
+}
+
 /// Sums "name=number" fields from the output of probe processes.
 func totals(_ outputs: [String]) -> [String: Int] {
     var sums: [String: Int] = [:]

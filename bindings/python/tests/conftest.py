@@ -33,3 +33,13 @@ def python_env():
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT / "bindings" / "python" / "src")
     return env
+
+
+@pytest.fixture(scope="session")
+def installed_wir(tmp_path_factory):
+    """The `wir` command as `make install` installs it (into a temporary prefix)."""
+    import subprocess
+    prefix = tmp_path_factory.mktemp("prefix")
+    subprocess.run(["make", "-C", str(ROOT), "--no-print-directory", "install", f"PREFIX={prefix}"], check=True,
+                   capture_output=True)
+    return str(prefix / "bin" / "wir")

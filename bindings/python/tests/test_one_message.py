@@ -76,6 +76,8 @@ CASES = [
     ("a task id too long", dict(writes=["f"], task_id="x" * 300), ["claim", "--writes", "f", "--task", "x" * 300]),
     ("a control character in a label", dict(writes=["f"], label="l\x1bx"), ["claim", "--writes", "f", "--label", "l\x1bx"]),
     ("nothing to claim", dict(writes=[]), ["claim"]),
+    ("a path starting with ~, unexpanded", dict(writes=["~/notes.md"]), ["claim", "--writes", "~/notes.md"]),
+    ("a glob starting with ~", dict(writes=["~user/src/*.py"]), ["claim", "--writes", "~user/src/*.py"]),
 ]
 
 
@@ -95,6 +97,8 @@ SETTINGS = [
     ("a grace beyond a year", ("set", "grace_ms", "400d")),
     ("a TTL of zero", ("set", "ttl_ms", "0ms")),
     ("a policy that is not one", ("set", "policy", "sometimes")),
+    ("a retention that is not a number of days", ("set", "log_days", "a month")),
+    ("a retention beyond a century", ("set", "history_days", "40000")),
 ]
 
 

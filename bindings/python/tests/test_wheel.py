@@ -1,7 +1,10 @@
-"""The wheel, installed in a fresh virtualenv, works with the Swift runtime hidden."""
+"""The wheel is a manylinux wheel: installed in a fresh virtualenv, it works with the Swift runtime
+and the system's SQLite hidden."""
 import glob
+import re
 import shutil
 import subprocess
+import sys
 import venv
 from pathlib import Path
 
@@ -12,11 +15,21 @@ ROOT = Path(__file__).resolve().parents[3]
 SWIFT_RUNTIME = "/opt/swift/usr/lib/swift/linux"
 
 
+def system_sqlite() -> str | None:
+    """The system's libsqlite3.so.0, as the dynamic loader finds it."""
+    found = re.search(r"libsqlite3\.so\.0 \(.*x86-64\) => (\S+)", subprocess.run(
+        ["ldconfig", "-p"], capture_output=True, text=True).stdout)
+    return found.group(1) if found else None
+
+
 def test_the_wheel_runs_without_the_swift_toolchain(tmp_path):
     subprocess.run(["make", "-C", str(ROOT), "--no-print-directory", "wheel"], check=True,
                    capture_output=True, text=True)
     [wheel] = glob.glob(str(ROOT / "bindings" / "python" / "dist" / "*.whl"))
-    assert wheel.endswith("-py3-none-linux_x86_64.whl")
+    assert re.search(r"-py3-none-manylinux_2_\d+_x86_64\.whl$", wheel), wheel
+    shown = subprocess.run([sys.executable, "-m", "auditwheel", "show", wheel], capture_output=True, text=True)
+    assert shown.returncode == 0 and re.search(r'consistent with the\s+following platform tag:\s+"manylinux_2_\d+_x86_64"',
+                                               shown.stdout), shown.stdout
     venv.create(tmp_path / "venv", with_pip=True)
     python = tmp_path / "venv" / "bin" / "python"
     # A clean environment: no PYTHONPATH pointing at the checkout, no WIR_LIBRARY.
@@ -31,17 +44,26 @@ def test_the_wheel_runs_without_the_swift_toolchain(tmp_path):
         "    print('claimed', c.token, wir.library_version(), wir.__version__)\n"
     )
     command = [str(python), "-c", script]
+    # Hidden: the Swift runtime, and the system's SQLite (the wheel bundles its own).
+    hide = []
     if Path(SWIFT_RUNTIME).is_dir():
-        if shutil.which("unshare") is None:
-            pytest.skip("unshare is missing: cannot hide the Swift runtime")
         empty = tmp_path / "empty"
         empty.mkdir()
-        command = ["unshare", "--mount", "sh", "-c",
-                   f'mount --bind "{empty}" {SWIFT_RUNTIME} && exec "$@"', "sh"] + command
+        hide.append(f'mount --bind "{empty}" {SWIFT_RUNTIME}')
+    if system_sqlite():
+        hide.append(f"mount --bind /dev/null {system_sqlite()}")
+    if hide:
+        if shutil.which("unshare") is None:
+            pytest.skip("unshare is missing: cannot hide the Swift runtime and SQLite")
+        command = ["unshare", "--mount", "sh", "-c", " && ".join(hide) + ' && exec "$@"', "sh"] + command
     result = subprocess.run(command, env=env, capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     version = header_version()
     assert result.stdout.startswith(f"claimed 1 {version} {version}")
+    # The MCP server's command is installed; without its optional extra it says what to install.
+    mcp = subprocess.run([str(tmp_path / "venv" / "bin" / "wir-mcp")], env=env, capture_output=True, text=True,
+                         stdin=subprocess.DEVNULL)
+    assert mcp.returncode == 1 and "pip install 'wir[mcp]'" in mcp.stderr, mcp.stderr
 
 
 def test_a_source_install_finds_an_installed_library_through_pkg_config(tmp_path):

@@ -13,12 +13,13 @@ from ._errors import (ClaimCancelled, ClaimConflict, ClaimDeadlock, ClaimLost, C
                       InvalidArgument, RegistryBusy, RegistryError, WirError)
 from ._native import lib as _lib
 from ._registry import AsyncClaim, Registry
+from ._writes_to import WritesTo
 from ._units import REGISTRY_DEFAULT
 
 __all__ = [
     "AsyncClaim", "Claim", "ClaimCancelled", "ClaimConflict", "ClaimDeadlock", "ClaimLost", "ClaimTimeout",
     "Conflict", "InvalidArgument", "REGISTRY_DEFAULT", "Registry", "RegistryBusy", "RegistryError", "WirError",
-    "library_version",
+    "WritesTo", "library_version",
 ]
 
 

@@ -27,8 +27,8 @@ class Claim:
     ``token`` is the fencing token. With ``heartbeat=True`` the registry's keeper
     thread renews the lease and looks at the claim every quarter second; when it
     finds the claim gone (a forced release, a lapsed lease, its parent ended) it
-    sets ``lost`` and calls ``on_lost(claim)`` (default: log at ERROR on the
-    ``wir`` logger). Stop writing then: for example
+    sets ``lost``, logs at ERROR on the ``wir`` logger and calls
+    ``on_lost(claim)``. Stop writing then: for example
     ``on_lost=lambda claim: os.kill(os.getpid(), signal.SIGTERM)``.
     Thread-safe: the keeper thread and the caller share it under a lock.
     """
@@ -115,14 +115,13 @@ class Claim:
 
     def _on_loss(self) -> None:
         self.lost = True
+        logger.error("wir: task %r lost its claim on %s (released by force, lapsed, or its parent "
+                     "ended); others may now write there: stop writing", self.task_id, ", ".join(self.paths))
         if self._on_lost is not None:
             try:
                 self._on_lost(self)
             except Exception:
                 logger.exception("wir: the on_lost callback of task %r raised", self.task_id)
-        else:
-            logger.error("wir: task %r lost its claim on %s (released by force, lapsed, or its parent "
-                         "ended); others may now write there: stop writing", self.task_id, ", ".join(self.paths))
 
     def release(self, outcome: str = "completed") -> None:
         """Frees the paths at once; ``outcome`` is completed, failed or cancelled.
@@ -133,8 +132,13 @@ class Claim:
         with self._lock:
             try:
                 lib.wir_release(self._handle.use(), self._pointer, _native.OUTCOMES[outcome])
+            except ClaimLost:
+                logger.warning("wir: task %r had already lost its claim when it was released (%s)", self.task_id,
+                               outcome)
+                raise
             finally:
                 self.released = True
+        logger.debug("wir: task %r released (%s): %s", self.task_id, outcome, ", ".join(self.paths))
 
     def grow(self, writes: Iterable[str] = (), reads: Iterable[str] = (), *, policy: str | None = None,
              timeout: float | None = None) -> None:

@@ -18,6 +18,8 @@ class Conflict:
     requested_access: str = "write"
     held_access: str = "write"
     holder_waiting: bool = False
+    #: The holder's claim lasts while its owners live: ``expires_at`` is not when it ends.
+    holder_while_alive: bool = False
 
 
 class WirError(Exception):

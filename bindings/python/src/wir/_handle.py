@@ -3,6 +3,7 @@ Registry and the claims made through it."""
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import traceback
@@ -14,6 +15,29 @@ from ._errors import Conflict
 from ._keeper import Keeper
 from ._native import lib, read_conflicts
 from ._units import REGISTRY_DEFAULT, millis, ttl_ms
+
+logger = logging.getLogger("wir")
+#: The claim a thread is making, for the wait callback's log lines.
+_claiming = threading.local()
+
+
+def describe(conflicts: Iterable[Conflict]) -> str:
+    """Who holds (or is queued ahead on) what, in one line."""
+    return "; ".join(f"{c.requested_path} overlaps {c.held_path}, {'queued ahead' if c.holder_waiting else 'held'} "
+                     f"by task {c.holder_task_id!r} (pid {c.pid} on {c.host})" for c in conflicts)
+
+
+@_native.WaitFn
+def _on_wait(_payload, report, waited_ms) -> None:
+    """The wait callback every handle installs: logs who a queued claim waits for."""
+    try:
+        level = logging.INFO if waited_ms == 0 else logging.DEBUG
+        if logger.isEnabledFor(level):
+            task = getattr(_claiming, "task_id", None) or "(a new task)"
+            what = "queued" if waited_ms == 0 else f"still queued after {waited_ms / 1000:.1f} s"
+            logger.log(level, "wir: task %s %s: %s", task, what, describe(read_conflicts(report)))
+    except Exception:        # never let an exception cross into C
+        traceback.print_exc()
 
 
 def encode_all(items: Iterable[str | os.PathLike]) -> list[bytes]:
@@ -58,6 +82,7 @@ class Handle:
         lib.wir_open(byref(pointer), None if self._requested is None else os.fsencode(self._requested))
         self._pointer, self._pid = pointer, os.getpid()
         self.path = lib.wir_registry_path(pointer).decode()
+        lib.wir_set_wait_callback(pointer, _on_wait, None)
         if self._warn is not None:
             self._install_warn()
 
@@ -80,11 +105,35 @@ class Handle:
               owner_pid=None, label=None, parent=None) -> int:
         """Calls wir_claim; returns the owned ``wir_claim_t *`` (errcheck raises on refusal).
         ``parent`` is a Claim or a (task_id, key) pair."""
+        options = self._options(writes, reads, task_id=task_id, key=key, ttl=ttl, policy=policy, timeout=timeout,
+                                owner_pid=owner_pid, label=label, parent=parent)
+        pointer = c_void_p()
+        _claiming.task_id = task_id
+        try:
+            lib.wir_claim(byref(pointer), self.use(), byref(options))
+        finally:
+            _claiming.task_id = None
+        return pointer.value
+
+    def probe(self, writes, reads, *, task_id=None, parent=None) -> tuple[Conflict, ...]:
+        """Calls wir_probe: the conflicts a claim would meet now, claiming and logging nothing."""
+        options = self._options(writes, reads, task_id=task_id, parent=parent)
+        pointer = c_void_p()
+        lib.wir_probe(byref(pointer), self.use(), byref(options))
+        try:
+            return read_conflicts(pointer.value)
+        finally:
+            lib.wir_claim_free(pointer.value)
+
+    @staticmethod
+    def _options(writes, reads, *, task_id=None, key=None, ttl=REGISTRY_DEFAULT, policy=None, timeout=None,
+                 owner_pid=None, label=None, parent=None) -> _native.ClaimOpts:
+        """A wir_claim_opts from Python's values (the library judges them)."""
         if policy not in _native.POLICIES:
             raise ValueError(f"policy must be refuse, queue or warn, not {policy!r}")
         parent_task, parent_key = _parent(parent)
         write_list, read_list = encode_all(writes), encode_all(reads)
-        options = _native.ClaimOpts(
+        return _native.ClaimOpts(
             version=_native.WIR_CLAIM_OPTS_VERSION, task_id=None if task_id is None else task_id.encode(),
             writes=(c_char_p * len(write_list))(*write_list), n_writes=len(write_list),
             ttl_ms=ttl_ms(ttl), policy=_native.POLICIES[policy], timeout_ms=millis(timeout, -1),
@@ -92,9 +141,6 @@ class Handle:
             reads=(c_char_p * len(read_list))(*read_list), n_reads=len(read_list),
             label=None if label is None else label.encode(),
             parent_task_id=parent_task, parent_key=parent_key)
-        pointer = c_void_p()
-        lib.wir_claim(byref(pointer), self.use(), byref(options))
-        return pointer.value
 
     def set_warn(self, callback: Callable[[tuple[Conflict, ...], str], None] | None) -> None:
         """Calls ``callback(conflicts, task_id)`` for claims admitted under warn despite overlaps."""

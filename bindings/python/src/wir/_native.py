@@ -103,11 +103,14 @@ class ConflictStruct(Structure):
         ("requested_access", c_int32),
         ("held_access", c_int32),
         ("holder_waiting", c_int32),
+        ("holder_while_alive", c_int32),
     ]
 
 
 # typedef void (*wir_warn_fn)(void *payload, const wir_claim_t *claim);
 WarnFn = CFUNCTYPE(None, c_void_p, c_void_p)
+# typedef void (*wir_wait_fn)(void *payload, const wir_claim_t *report, int64_t waited_ms);
+WaitFn = CFUNCTYPE(None, c_void_p, c_void_p, c_int64)
 
 
 def _declare(name: str, restype, argtypes) -> None:
@@ -132,10 +135,14 @@ _declare("wir_close", None, [c_void_p])
 _declare("wir_registry_path", c_char_p, [c_void_p])
 # int wir_claim(wir_claim_t **out, wir_registry *reg, const wir_claim_opts *opts);
 _declare("wir_claim", c_int, [POINTER(c_void_p), c_void_p, POINTER(ClaimOpts)])
+# int wir_probe(wir_claim_t **out, wir_registry *reg, const wir_claim_opts *opts);
+_declare("wir_probe", c_int, [POINTER(c_void_p), c_void_p, POINTER(ClaimOpts)])
 # int wir_cancel(size_t *out, wir_registry *reg, const char *task_id);
 _declare("wir_cancel", c_int, [POINTER(c_size_t), c_void_p, c_char_p])
 # int wir_set_warn_callback(wir_registry *reg, wir_warn_fn fn, void *payload);
 _declare("wir_set_warn_callback", c_int, [c_void_p, WarnFn, c_void_p])
+# int wir_set_wait_callback(wir_registry *reg, wir_wait_fn fn, void *payload);
+_declare("wir_set_wait_callback", c_int, [c_void_p, WaitFn, c_void_p])
 # int wir_shrink(wir_registry *reg, wir_claim_t *claim, const char *const *paths, size_t n_paths);
 _declare("wir_shrink", c_int, [c_void_p, c_void_p, POINTER(c_char_p), c_size_t])
 # int wir_config_get(char **out, wir_registry *reg, const char *name);
@@ -205,7 +212,7 @@ def read_conflicts(pointer: int) -> tuple[Conflict, ...]:
             host=item.holder_host.decode(), expires_at=to_datetime(item.holder_expires_ms),
             requested_access="read" if item.requested_access == WIR_ACCESS_READ else "write",
             held_access="read" if item.held_access == WIR_ACCESS_READ else "write",
-            holder_waiting=bool(item.holder_waiting)))
+            holder_waiting=bool(item.holder_waiting), holder_while_alive=bool(item.holder_while_alive)))
     return tuple(conflicts)
 
 
@@ -244,6 +251,13 @@ def _check_claim(result: int, function, arguments):
     raise error_for(result, message)
 
 
+def _check_probe(result: int, function, arguments):
+    """errcheck for wir_probe: WIR_ECONFLICT is an answer (the report is on the object), not an error."""
+    if result not in (WIR_OK, WIR_ECONFLICT):
+        raise error_for(result, errmsg())
+    return result
+
+
 def _check_token(result: int, function, arguments):
     """errcheck for wir_token_check: WIR_ESTALE is an answer, not an error."""
     if result not in (WIR_OK, WIR_ESTALE):
@@ -251,13 +265,14 @@ def _check_token(result: int, function, arguments):
     return result
 
 
-for _name in ["wir_open", "wir_cancel", "wir_set_warn_callback", "wir_shrink", "wir_config_get",
+for _name in ["wir_open", "wir_cancel", "wir_set_warn_callback", "wir_set_wait_callback", "wir_shrink", "wir_config_get",
               "wir_config_set", "wir_inflight_json", "wir_who_json", "wir_log_json", "wir_history_json",
               "wir_prune", "wir_attach", "wir_heartbeat", "wir_release", "wir_reap", "wir_force_release",
               "wir_check", "wir_add_owner", "wir_remove_owner", "wir_hand_off"]:
     getattr(lib, _name).errcheck = _check
 lib.wir_claim.errcheck = _check_claim
 lib.wir_token_check.errcheck = _check_token
+lib.wir_probe.errcheck = _check_probe
 
 
 def errmsg() -> str:

@@ -14,10 +14,11 @@ from typing import Any, Callable, Iterable
 
 from . import _native
 from ._claim import Claim
-from ._errors import Conflict
-from ._handle import Handle
+from ._errors import ClaimConflict, ClaimTimeout, Conflict
+from ._handle import Handle, describe, logger
 from ._native import lib
 from ._units import REGISTRY_DEFAULT, _RegistryDefault, epoch_ms
+from ._writes_to import WritesTo
 
 _executor: concurrent.futures.ThreadPoolExecutor | None = None
 _executor_lock = threading.Lock()
@@ -81,10 +82,48 @@ class Registry:
         claim (see docs/concepts.md, "Who owns a claim"). Raises ClaimConflict,
         ClaimTimeout, ClaimCancelled, ClaimDeadlock, InvalidArgument, RegistryBusy or
         RegistryError.
+
+        The ``wir`` logger reports admitted and released claims at DEBUG, queued ones (with
+        whom they wait for) at INFO, refused, timed-out and warned ones at WARNING, lost ones
+        at ERROR.
         """
-        pointer = self._handle.claim(writes, reads, task_id=task_id, key=key, ttl=ttl, policy=policy,
-                                     timeout=timeout, owner_pid=owner_pid, label=label, parent=parent)
-        return Claim(self._handle, pointer, heartbeat=heartbeat, on_lost=on_lost)
+        try:
+            pointer = self._handle.claim(writes, reads, task_id=task_id, key=key, ttl=ttl, policy=policy,
+                                         timeout=timeout, owner_pid=owner_pid, label=label, parent=parent)
+        except ClaimConflict as refused:
+            logger.warning("wir: task %r %s: %s", refused.task_id,
+                           "timed out waiting" if isinstance(refused, ClaimTimeout) else "refused",
+                           describe(refused.conflicts))
+            raise
+        claim = Claim(self._handle, pointer, heartbeat=heartbeat, on_lost=on_lost)
+        if claim.conflicts:
+            logger.warning("wir: task %r admitted despite overlaps (policy warn): %s", claim.task_id,
+                           describe(claim.conflicts))
+        logger.debug("wir: task %r admitted (token %d): %s", claim.task_id, claim.token, ", ".join(claim.paths))
+        return claim
+
+    def writes_to(self, writes: Iterable[str | os.PathLike] = (), reads: Iterable[str | os.PathLike] = (),
+                  **claim_options: Any) -> WritesTo:
+        """Claims ``writes`` (and ``reads``) around a block or each call of a function::
+
+            @reg.writes_to([".hermes/state.json"], policy="queue", timeout=30)
+            def save(state): ...            # plain or async def: claimed for each call
+
+            with reg.writes_to(paths) as claim: ...
+
+        ``claim_options`` are ``claim``'s (``async def`` functions and ``async with`` wait
+        without blocking the event loop, as ``aclaim``). An empty write set (and no reads)
+        claims nothing: the block runs and ``claim`` is None, so callers need no special case.
+        """
+        return WritesTo(self, writes, reads, claim_options)
+
+    def check(self, writes: Iterable[str | os.PathLike] = (), reads: Iterable[str | os.PathLike] = (), *,
+              task_id: str | None = None, parent: "Claim | tuple[str, str] | None" = None) -> tuple[Conflict, ...]:
+        """The conflicts a claim of ``writes`` and ``reads`` would meet now: each pair with a
+        claim held by another task, or a waiter queued ahead (``holder_waiting``). Claims
+        nothing and writes no conflict-log row. ``task_id``'s own claim (and the claims above
+        and below it) never conflict; naming it needs no key. Empty sets meet nothing."""
+        return self._handle.probe(writes, reads, task_id=task_id, parent=parent)
 
     def aclaim(self, writes: Iterable[str | os.PathLike] = (), reads: Iterable[str | os.PathLike] = (),
                **options: Any) -> "AsyncClaim":
@@ -129,14 +168,16 @@ class Registry:
         self._handle.set_warn(callback)
 
     def config(self, name: str) -> str:
-        """A registry-wide default: "policy", "ttl_ms" or "grace_ms" (durations in milliseconds)."""
+        """A registry-wide default: "policy", "ttl_ms" or "grace_ms" (durations in milliseconds),
+        "log_days" or "history_days" (how long the conflict log and the history keep rows)."""
         out = c_void_p()
         lib.wir_config_get(byref(out), self._handle.use(), name.encode())
         return _native.take_string(out)
 
     def set_config(self, name: str, value: str | int) -> None:
-        """Stores a registry-wide default for every process: a policy name, or for "ttl_ms" and
-        "grace_ms" milliseconds (an int) or a duration with a unit ("10m")."""
+        """Stores a registry-wide default for every process: a policy name, for "ttl_ms" and
+        "grace_ms" milliseconds (an int) or a duration with a unit ("10m"), for "log_days" and
+        "history_days" whole days (0 keeps rows for ever)."""
         lib.wir_config_set(self._handle.use(), name.encode(), str(value).encode())
 
     def in_flight(self) -> dict:
@@ -148,7 +189,8 @@ class Registry:
         return self._json(lib.wir_who_json, os.fsencode(path))
 
     def conflict_log(self, since: datetime | float | None = None, limit: int = 1000) -> list:
-        """The conflict log: what is stomping what (one row per overlapping pair)."""
+        """The conflict log: what is stomping what (one row per overlapping pair; a refusal its
+        task repeats is one row with a ``count`` and a ``last_ms``), by when rows last changed."""
         return self._json(lib.wir_log_json, epoch_ms(since), limit)
 
     def history(self, since: datetime | float | None = None, limit: int = 1000) -> list:
