@@ -37,10 +37,13 @@ extension Engine {
     }
 
     /// `claim` as listings show it: its lease end in this transaction's wall
-    /// time, whichever clock decides it (see `LeaseClock`).
+    /// time, whichever clock decides it (see `LeaseClock`). The two clocks are
+    /// read a moment apart, so the stored wall end is kept unless the wall
+    /// clock stepped by more than `LeaseClock.stepToleranceMs` since.
     private func shown(_ claim: ClaimRecord, _ clock: LeaseClock) -> ClaimRecord {
         var shown = claim
-        shown.expiresMs = clock.nowMs + clock.remaining(claim)
+        let judged = clock.nowMs + clock.remaining(claim)
+        if abs(judged - claim.expiresMs) > LeaseClock.stepToleranceMs { shown.expiresMs = judged }
         return shown
     }
 

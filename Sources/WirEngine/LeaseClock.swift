@@ -23,6 +23,10 @@ public struct LeaseClock: Sendable, Equatable {
         return claim.expiresMs - nowMs
     }
 
+    /// How far the two clocks may disagree, in ms, before listings say so: they
+    /// are read a moment apart and rounded to ms, which makes a few ms of noise.
+    public static let stepToleranceMs: Int64 = 1000
+
     public func isExpired(_ claim: ClaimRecord) -> Bool { remaining(claim) <= 0 }
 
     /// Sets `claim`'s lease to lapse `leaseMs` from now, on both clocks.
