@@ -12,7 +12,7 @@
 //       HOLD_MS (-1: until killed), releases, prints "released TASK NS".
 //       On timeout prints "timed-out TASK" and exits 3.
 //   wir-testprobe torture REGISTRY ROOT ITERATIONS SEED
-//       random read/write sets of paths, directories and globs over ROOT/d{1,2,3}/f{1,2,3},
+//       random read/write sets of paths, directories and globs over ROOT/d{1,2,3}/f{1,2,3} and ROOT/hl,
 //       some through aliases (a symlinked directory, a hard link, a bind mount where the
 //       caller made ROOT/b3 one of ROOT/d3), random policies (refuse, queue with short
 //       timeouts, warn) and TTLs; now and then a forked child claims and kills itself with
@@ -113,17 +113,20 @@ func queue(registryPath: String, task: String, holdMs: Int, timeoutMs: Int64, pa
 /// Entries of the torture tree with the leaves each covers, worked out by hand
 /// (not by wir's matcher), so the witness stays independent of what it checks.
 /// Some name the tree through aliases (`prepareTree`): `l1` is a symlink to
-/// `d1`, `h21` a hard link of `d2/f1`, and `b3` a bind mount of `d3` where the
-/// test could make one.
+/// `d1`, `hl/b` a hard link of `hl/a`, and `b3` a bind mount of `d3` where the
+/// test could make one. The two links share a directory that no other glob
+/// reaches: a directory claim or a glob covers the links beneath it by their
+/// names only, so one link claimed through a glob and the other by name would
+/// go unseen (docs/concepts.md lists this).
 let tortureEntries: [(String, [String])] = [
-    ("", ["d1/f1", "d1/f2", "d1/f3", "d2/f1", "d2/f2", "d2/f3", "d3/f1", "d3/f2", "d3/f3"]),
+    ("", ["d1/f1", "d1/f2", "d1/f3", "d2/f1", "d2/f2", "d2/f3", "d3/f1", "d3/f2", "d3/f3", "hl/a"]),
     ("d1", ["d1/f1", "d1/f2", "d1/f3"]), ("d2", ["d2/f1", "d2/f2", "d2/f3"]), ("d3", ["d3/f1", "d3/f2", "d3/f3"]),
     ("d1/f1", ["d1/f1"]), ("d1/f2", ["d1/f2"]), ("d2/f1", ["d2/f1"]), ("d2/f3", ["d2/f3"]), ("d3/f2", ["d3/f2"]),
     ("d1/*", ["d1/f1", "d1/f2", "d1/f3"]), ("*/f1", ["d1/f1", "d2/f1", "d3/f1"]),
     ("**/f2", ["d1/f2", "d2/f2", "d3/f2"]), ("d2/f[12]", ["d2/f1", "d2/f2"]), ("d3/**", ["d3/f1", "d3/f2", "d3/f3"]),
     ("d?/f3", ["d1/f3", "d2/f3", "d3/f3"]),
     ("l1", ["d1/f1", "d1/f2", "d1/f3"]), ("l1/f2", ["d1/f2"]), ("l1/f[13]", ["d1/f1", "d1/f3"]),
-    ("h21", ["d2/f1"]),
+    ("hl", ["hl/a"]), ("hl/a", ["hl/a"]), ("hl/b", ["hl/a"]), ("hl/*", ["hl/a"]),
 ]
 
 /// The entries through the bind mount `b3` of `d3`, used when it is there.
@@ -144,7 +147,10 @@ func prepareTree(_ root: String) -> Bool {
         }
     }
     symlink("d1", root + "/l1")
-    link(root + "/d2/f1", root + "/h21")
+    mkdir(root + "/hl", 0o755)
+    let fd = open(root + "/hl/a", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    if fd >= 0 { close(fd) }
+    link(root + "/hl/a", root + "/hl/b")
     var bound = stat(), target = stat()
     return stat(root + "/b3/f1", &bound) == 0 && stat(root + "/d3/f1", &target) == 0 && bound.st_ino == target.st_ino
 }
