@@ -149,9 +149,9 @@ public struct Engine: Sendable {
         return held
     }
 
-    /// Inserts a new claim, or adds the request's entries to the one in
-    /// flight (a new, greater token if any entry is new) and renews its lease
-    /// (keeping its TTL unless the request names one).
+    /// Inserts a new claim, or adds the request's entries (and allowed writes)
+    /// to the one in flight (a new, greater token if any entry is new) and
+    /// renews its lease (keeping its TTL unless the request names one).
     func admit(_ request: ClaimRequest, existing: ClaimRecord?, parent: ClaimRecord?,
                _ context: EngineContext) throws -> (ClaimRecord, [PathEntry]) {
         let ttl: Int64
@@ -164,7 +164,8 @@ public struct Engine: Sendable {
         guard var held = existing else {
             let record = ClaimRecord(taskID: request.taskID, key: request.newKey, token: try context.tx.issueToken(),
                                      owner: request.owner, createdMs: context.now, expiresMs: expires, ttlMs: ttl,
-                                     label: request.label, parentTaskID: parent?.taskID ?? "")
+                                     label: request.label, parentTaskID: parent?.taskID ?? "",
+                                     allowWrites: request.allowWrites)
             try context.tx.insert(record, entries: request.entries)
             return (record, request.entries)
         }
@@ -176,6 +177,7 @@ public struct Engine: Sendable {
         }
         held.ttlMs = ttl
         held.expiresMs = expires
+        held.allowWrites = Array(Set(held.allowWrites + request.allowWrites)).sorted()
         try context.tx.update(held)
         return (held, (heldEntries + added).sorted())
     }

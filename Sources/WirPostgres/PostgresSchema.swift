@@ -105,6 +105,10 @@ enum PostgresSchema {
         CREATE INDEX claims_by_parent ON claims(parent_task_id) WHERE parent_task_id <> '';
         ALTER TABLE waiters ADD COLUMN parent_task_id text NOT NULL DEFAULT '';
         """,
+        // Version 3: the paths a confined run may write without claiming them, for listings.
+        """
+        ALTER TABLE claims ADD COLUMN allow_writes text NOT NULL DEFAULT '';
+        """,
     ]
 
     static var latestVersion: Int64 { Int64(migrations.count) }

@@ -16,8 +16,10 @@ struct PostgresTransaction: StoreTransaction {
         try connection.query("SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint").first?.int64(0) ?? 0
     }
 
-    private static let claimColumns =
-        "task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label, owners, parent_task_id"
+    private static let claimColumns = """
+        task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label, owners, \
+        parent_task_id, allow_writes
+        """
 
     func claim(taskID: String) throws -> ClaimRecord? {
         try connection.query("SELECT \(Self.claimColumns) FROM claims WHERE task_id = $1", [taskID])
@@ -75,11 +77,11 @@ struct PostgresTransaction: StoreTransaction {
     func insert(_ claim: ClaimRecord, entries: [PathEntry]) throws {
         try connection.query("""
             INSERT INTO claims(\(Self.claimColumns), entries)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
             """, [claim.taskID, claim.key, String(claim.token), claim.owner.host, String(claim.owner.pid),
                   String(Int64(bitPattern: claim.owner.startTime)), claim.owner.bootID, String(claim.createdMs),
                   String(claim.expiresMs), String(claim.ttlMs), claim.label, OwnerList.encode(claim.owners),
-                  claim.parentTaskID, EntryList.encode(entries)])
+                  claim.parentTaskID, PathList.encode(claim.allowWrites), EntryList.encode(entries)])
         try insertRows(entries, taskID: claim.taskID)
     }
 
@@ -108,11 +110,11 @@ struct PostgresTransaction: StoreTransaction {
     func update(_ claim: ClaimRecord) throws {
         try connection.query("""
             UPDATE claims SET token = $2, expires_ms = $3, ttl_ms = $4, host = $5, pid = $6, start_time = $7,
-                              boot_id = $8, owners = $9
+                              boot_id = $8, owners = $9, allow_writes = $10
             WHERE task_id = $1
             """, [claim.taskID, String(claim.token), String(claim.expiresMs), String(claim.ttlMs), claim.owner.host,
                   String(claim.owner.pid), String(Int64(bitPattern: claim.owner.startTime)), claim.owner.bootID,
-                  OwnerList.encode(claim.owners)])
+                  OwnerList.encode(claim.owners), PathList.encode(claim.allowWrites)])
     }
 
     func delete(taskID: String) throws -> [PathEntry] {

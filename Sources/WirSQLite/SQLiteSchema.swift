@@ -127,6 +127,10 @@ enum SQLiteSchema {
         CREATE INDEX claims_by_parent ON claims(parent_task_id) WHERE parent_task_id != '';
         ALTER TABLE waiters ADD COLUMN parent_task_id TEXT NOT NULL DEFAULT '';
         """,
+        // Version 6: the paths a confined run may write without claiming them, for listings.
+        """
+        ALTER TABLE claims ADD COLUMN allow_writes TEXT NOT NULL DEFAULT '';  -- PathList
+        """,
     ]
 
     static var latestVersion: Int64 { Int64(migrations.count) }

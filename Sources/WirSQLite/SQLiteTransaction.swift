@@ -10,12 +10,12 @@ struct SQLiteTransaction: StoreTransaction {
     // Statements are SQL literals (the connection caches them by address).
     // Queries of claims select, in the order `StoreRowDecoding.claim` reads them:
     // task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label,
-    // owners, parent_task_id.
+    // owners, parent_task_id, allow_writes.
 
     func claim(taskID: String) throws -> ClaimRecord? {
         let query = try connection.statement("""
             SELECT task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label,
-                   owners, parent_task_id
+                   owners, parent_task_id, allow_writes
             FROM claims WHERE task_id = ?1
             """)
         return try query.bind(.text(taskID)).first(StoreRowDecoding.claim)
@@ -48,7 +48,7 @@ struct SQLiteTransaction: StoreTransaction {
     func expiredClaims(atOrBefore nowMs: Int64, limit: Int) throws -> [ClaimRecord] {
         let query = try connection.statement("""
             SELECT task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label,
-                   owners, parent_task_id
+                   owners, parent_task_id, allow_writes
             FROM claims WHERE expires_ms <= ?1 ORDER BY expires_ms, task_id LIMIT ?2
             """)
         return try query.bind(.integer(nowMs), .integer(Int64(limit))).rows(StoreRowDecoding.claim)
@@ -57,7 +57,7 @@ struct SQLiteTransaction: StoreTransaction {
     func children(of taskID: String) throws -> [ClaimRecord] {
         let query = try connection.statement("""
             SELECT task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label,
-                   owners, parent_task_id
+                   owners, parent_task_id, allow_writes
             FROM claims WHERE parent_task_id = ?1 AND parent_task_id != '' ORDER BY task_id
             """)
         return try query.bind(.text(taskID)).rows(StoreRowDecoding.claim)
@@ -66,7 +66,7 @@ struct SQLiteTransaction: StoreTransaction {
     func allClaims() throws -> [ClaimRecord] {
         try connection.statement("""
             SELECT task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label,
-                   owners, parent_task_id
+                   owners, parent_task_id, allow_writes
             FROM claims ORDER BY task_id
             """).rows(StoreRowDecoding.claim)
     }
@@ -85,15 +85,15 @@ struct SQLiteTransaction: StoreTransaction {
     func insert(_ claim: ClaimRecord, entries: [PathEntry]) throws {
         let row = try connection.statement("""
             INSERT INTO claims(task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms,
-                               ttl_ms, label, entries, owners, parent_task_id)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                               ttl_ms, label, entries, owners, parent_task_id, allow_writes)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
             """)
         try row.bind(.text(claim.taskID), .text(claim.key), .integer(claim.token),
                      .text(claim.owner.host), .integer(Int64(claim.owner.pid)),
                      .integer(Int64(bitPattern: claim.owner.startTime)), .text(claim.owner.bootID),
                      .integer(claim.createdMs), .integer(claim.expiresMs), .integer(claim.ttlMs),
                      .text(claim.label), .text(EntryList.encode(entries)), .text(OwnerList.encode(claim.owners)),
-                     .text(claim.parentTaskID))
+                     .text(claim.parentTaskID), .text(PathList.encode(claim.allowWrites)))
         try row.run()
         try insertRows(entries, taskID: claim.taskID)
     }
@@ -129,13 +129,13 @@ struct SQLiteTransaction: StoreTransaction {
     func update(_ claim: ClaimRecord) throws {
         let row = try connection.statement("""
             UPDATE claims SET token = ?2, expires_ms = ?3, ttl_ms = ?4, host = ?5, pid = ?6, start_time = ?7,
-                              boot_id = ?8, owners = ?9
+                              boot_id = ?8, owners = ?9, allow_writes = ?10
             WHERE task_id = ?1
             """)
         try row.bind(.text(claim.taskID), .integer(claim.token), .integer(claim.expiresMs), .integer(claim.ttlMs),
                      .text(claim.owner.host), .integer(Int64(claim.owner.pid)),
                      .integer(Int64(bitPattern: claim.owner.startTime)), .text(claim.owner.bootID),
-                     .text(OwnerList.encode(claim.owners)))
+                     .text(OwnerList.encode(claim.owners)), .text(PathList.encode(claim.allowWrites)))
         try row.run()
     }
 

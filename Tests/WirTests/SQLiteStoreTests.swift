@@ -16,6 +16,22 @@ import WirEngine
         #expect(try store.connection().integer("PRAGMA synchronous") == 1, "NORMAL")
     }
 
+    /// Version 6 adds the allowed writes of confined runs; claims in flight keep holding, with none.
+    @Test func aVersionFiveRegistryIsMigratedWithItsClaims() throws {
+        let path = dir.file("v5.db")
+        do {
+            let connection = try SQLiteConnection(path: path, busyTimeoutMs: 100)
+            for step in SQLiteSchema.migrations[..<5] { try connection.execute(step) }
+            try connection.execute(claimBeforeAllowedWrites + """
+                PRAGMA application_id = \(SQLiteSchema.applicationID);
+                PRAGMA user_version = 5;
+                """)
+        }
+        let store = try SQLiteStore(path: path)
+        #expect(try store.schemaVersion() == 6)
+        try checkAllowedWritesAfterMigration(in: store)
+    }
+
     @Test func aNewerSchemaIsRefusedAndLeftUntouched() throws {
         let path = dir.file("newer.db")
         do {
