@@ -1,12 +1,15 @@
 /// A registry-wide default by name, as C (`wir_config_get`, `wir_config_set`),
 /// Python (`config`, `set_config`) and the CLI (`wir config`) spell it:
-/// `policy`, `ttl_ms` or `grace_ms`, with `ttl` and `grace` accepted for the
-/// last two. Values are text: a policy name, or a duration in milliseconds
-/// (`600000`) or with a unit (`10m`, see `DurationText`).
+/// `policy`, `ttl_ms`, `grace_ms` or `confine`, with `ttl` and `grace` accepted
+/// for the second and third. Values are text: a policy name, a duration in
+/// milliseconds (`600000`) or with a unit (`10m`, see `DurationText`), or a
+/// `ConfineMode` name.
 public enum RegistrySetting: String, CaseIterable, Sendable {
     case policy
     case ttl = "ttl_ms"
     case grace = "grace_ms"
+    /// Whether `wir run` confines its command unless told otherwise.
+    case confine
 
     /// The setting called `name`; throws `.invalidArgument` listing the names.
     public init(named name: String) throws {
@@ -15,14 +18,14 @@ public enum RegistrySetting: String, CaseIterable, Sendable {
         case "grace": self = .grace
         default:
             guard let setting = RegistrySetting(rawValue: name) else {
-                throw WirError(.invalidArgument, "unknown setting '\(name)' (policy, ttl_ms, grace_ms)")
+                throw WirError(.invalidArgument, "unknown setting '\(name)' (policy, ttl_ms, grace_ms, confine)")
             }
             self = setting
         }
     }
 
     /// True for the settings whose value is a duration.
-    public var isDuration: Bool { self != .policy }
+    public var isDuration: Bool { self == .ttl || self == .grace }
 
     /// The setting's value in `settings`, as text (durations in milliseconds).
     public func value(in settings: RegistrySettings) -> String {
@@ -30,6 +33,7 @@ public enum RegistrySetting: String, CaseIterable, Sendable {
         case .policy: return settings.policy.rawValue
         case .ttl: return String(settings.ttlMs)
         case .grace: return String(settings.graceMs)
+        case .confine: return settings.confine.rawValue
         }
     }
 
@@ -39,6 +43,7 @@ public enum RegistrySetting: String, CaseIterable, Sendable {
         case .policy: settings.policy = try Policy(named: text)
         case .ttl: settings.ttlMs = try duration(text)
         case .grace: settings.graceMs = try duration(text)
+        case .confine: settings.confine = try ConfineMode(named: text)
         }
         try settings.check()
     }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import WirEngine
 import WirStorage
 
@@ -16,4 +19,12 @@ extension SQLiteStore: RegistryBackend, RegistryBackendKind {
     public var sharedAcrossHosts: Bool { false }
 
     public func queueChannel() -> any QueueChannel { SQLiteQueueSignal(registryPath: path) }
+
+    /// The file, its `-wal` and `-shm`, which exist while the registry is open
+    /// (every connection keeps them when it closes: `SQLiteConnection`), and
+    /// a `-journal` if one exists (WAL mode writes none). Nothing else in the
+    /// directory: their names are fixed, so no right to create files is needed.
+    public var confinedFiles: [String] {
+        [path, path + "-wal", path + "-shm"] + (access(path + "-journal", F_OK) == 0 ? [path + "-journal"] : [])
+    }
 }

@@ -3,7 +3,8 @@ import WirEngine
 extension RegistrySettings {
     /// The settings as stored: (name, value) rows of the settings table.
     public var stored: [(name: String, value: String)] {
-        [("policy", policy.rawValue), ("ttl_ms", String(ttlMs)), ("grace_ms", String(graceMs))]
+        [("policy", policy.rawValue), ("ttl_ms", String(ttlMs)), ("grace_ms", String(graceMs)),
+         ("confine", confine.rawValue)]
     }
 
     /// Settings from stored rows; a missing or unreadable one keeps its default.
@@ -14,6 +15,7 @@ extension RegistrySettings {
             case "policy": policy = Policy(rawValue: value) ?? policy
             case "ttl_ms": ttlMs = Int64(value) ?? ttlMs
             case "grace_ms": graceMs = Int64(value) ?? graceMs
+            case "confine": confine = ConfineMode(rawValue: value) ?? confine
             default: break
             }
         }

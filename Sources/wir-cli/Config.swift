@@ -2,14 +2,15 @@ import ArgumentParser
 import WirEngine
 import WirRegistry
 
-/// `wir config get|set policy|ttl|grace`.
+/// `wir config get|set policy|ttl|grace|confine`.
 struct Config: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Read or set the registry's defaults: policy, ttl, grace.",
+        abstract: "Read or set the registry's defaults: policy, ttl, grace, confine.",
         discussion: """
             policy: refuse, queue or warn ($WIR_POLICY overrides it for a process, a claim's own policy \
             overrides both). ttl: the default lease. grace: how long a claim whose lease lapsed keeps \
-            blocking others (owners proven dead need none). Durations: 30s, 10m, 1h or seconds. \
+            blocking others (owners proven dead need none). confine: off, strict or best-effort, whether wir \
+            run confines its command when neither --confine nor $WIR_CONFINE says. Durations: 30s, 10m, 1h or seconds. \
             ttl_ms and grace_ms, as C and Python spell them, are the same settings.
             """,
         subcommands: [Get.self, Set.self])
@@ -17,7 +18,7 @@ struct Config: ParsableCommand {
     struct Get: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print a default.")
         @OptionGroup var registry: RegistryOptions
-        @Argument(help: ArgumentHelp("policy, ttl or grace.", valueName: "name")) var name: String
+        @Argument(help: ArgumentHelp("policy, ttl, grace or confine.", valueName: "name")) var name: String
 
         func run() throws {
             let reg = try registry.open()
@@ -31,13 +32,14 @@ struct Config: ParsableCommand {
     struct Set: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Store a default for every process.")
         @OptionGroup var registry: RegistryOptions
-        @Argument(help: ArgumentHelp("policy, ttl or grace.", valueName: "name")) var name: String
+        @Argument(help: ArgumentHelp("policy, ttl, grace or confine.", valueName: "name")) var name: String
         @Argument(help: ArgumentHelp("The value.", valueName: "value")) var value: String
 
         func run() throws {
             let reg = try registry.open()
             // The CLI's bare numbers are seconds; the library's are milliseconds.
-            let text = Duration.isBareNumber(value) ? value + "s" : value
+            let isDuration = (try? RegistrySetting(named: name))?.isDuration ?? false
+            let text = isDuration && Duration.isBareNumber(value) ? value + "s" : value
             try Failure.map { try reg.setSetting(name, to: text) }
         }
     }

@@ -3,79 +3,9 @@ import Testing
 @testable import WirHost
 
 /// The `wir` command run as a user would: the built binary, real processes, a real registry.
-@Suite struct CLITests {
+@Suite struct CLITests: CommandLineTest {
     let dir = TempDir()
     var registry: String { dir.file("registry.db") }
-
-    struct Result { var status: Int32; var out: String; var err: String }
-
-    /// Runs `wir ARGS` with the test's registry; waits for it.
-    func wir(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
-        let process = try start(arguments, environment: environment)
-        return finish(process)
-    }
-
-    /// Output goes to files, not pipes: a child that outlives `wir` (or a process
-    /// another test starts meanwhile) may inherit a pipe and keep it open.
-    func start(_ arguments: [String], environment: [String: String] = [:]) throws -> (Process, URL, URL) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: BuiltProducts.directory + "/wir-cli")
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env["WIR_REGISTRY"] = registry
-        env["COLUMNS"] = "100"
-        env["WIR_POLICY"] = nil
-        for (name, value) in environment { env[name] = value }
-        process.environment = env
-        process.currentDirectoryURL = URL(fileURLWithPath: dir.path)
-        let out = URL(fileURLWithPath: dir.file("stdout-\(UUID().uuidString)"))
-        let err = URL(fileURLWithPath: dir.file("stderr-\(UUID().uuidString)"))
-        for file in [out, err] { FileManager.default.createFile(atPath: file.path, contents: nil) }
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        try process.run()
-        return (process, out, err)
-    }
-
-    func finish(_ started: (Process, URL, URL)) -> Result {
-        let (process, out, err) = started
-        process.waitUntilExit()
-        let output = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
-        let error = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
-        return Result(status: process.terminationStatus, out: output, err: error)
-    }
-
-    /// A `wir run` that holds `writes` until `openGate(name)`: tests never race a fixed sleep,
-    /// so they hold under sanitizers that slow everything down.
-    func gatedHolder(_ task: String, _ writes: [String], gate name: String = "gate", extra: [String] = []) throws
-        -> (Process, URL, URL) {
-        var arguments = ["run", "--task", task] + extra
-        for path in writes { arguments += ["--writes", path] }
-        return try start(arguments + ["--", "sh", "-c", "while [ ! -e \(dir.file(name)) ]; do sleep 0.02; done"])
-    }
-
-    func openGate(_ name: String = "gate") {
-        FileManager.default.createFile(atPath: dir.file(name), contents: nil)
-    }
-
-    /// Waits until `wir ls --json` shows `count` waiters.
-    func waitForWaiters(_ count: Int) throws {
-        for _ in 0..<500 {
-            let ls = try wir(["ls", "--json"]).out
-            if ls.components(separatedBy: "\"ticket\"").count - 1 >= count { return }
-            usleep(20_000)
-        }
-        Issue.record("never saw \(count) waiters")
-    }
-
-    /// Waits until `wir ls --json` shows a claim for `task`.
-    func waitForClaim(_ task: String) throws {
-        for _ in 0..<500 {
-            if try wir(["ls", "--json"]).out.contains("\"task_id\":\"\(task)\"") { return }
-            usleep(20_000)
-        }
-        Issue.record("task \(task) never showed up in `wir ls`")
-    }
 
     static let helpPages = ["", "run", "claim", "release", "heartbeat", "ls", "who", "log", "history", "reap",
                             "config", "config get", "config set", "doctor"]
@@ -121,6 +51,10 @@ import Testing
         (["heartbeat", "t", "--key", "k", "--ttl=-1"], "-1"),
         (["release", "t", "--key", "k", "--outcome", "forced"], "outcome"),
         (["claim", "--writes", "f", "--owner-pid", "abc"], "abc"),
+        (["run", "--confine=maybe", "--writes", "f", "--", "true"], "maybe"),
+        (["run", "--allow-write", "cache", "--writes", "f", "--", "true"], "--allow-write"),
+        (["run", "--confine", "--allow-write", "c*", "--writes", "f", "--", "true"], "glob"),
+        (["config", "set", "confine", "sometimes"], "sometimes"),
     ])
     func badArgumentsGiveOneLineAndExit64(arguments: [String], named: String) throws {
         let result = try wir(arguments)
@@ -181,7 +115,7 @@ import Testing
         let first = try gatedHolder("left", ["state.json"])
         let second = try gatedHolder("right", ["state.json"])
         // The loser returns at once; only then may the winner finish.
-        var finished: Result? = nil
+        var finished: CommandResult? = nil
         for _ in 0..<500 where finished == nil {
             if !first.0.isRunning { finished = finish(first) } else if !second.0.isRunning { finished = finish(second) }
             usleep(20_000)
@@ -217,13 +151,6 @@ import Testing
         kill(running.0.processIdentifier, SIGTERM)
         #expect(finish(running).status == 143)
         #expect(try wir(["history", "--json"]).out.contains("\"reason\":\"cancelled\""))
-    }
-
-    /// Runs `script` with `sh -c` under `wir run --task <task> --writes <writes>`, with the
-    /// built `wir-cli` first on PATH.
-    func runShell(_ task: String, _ writes: String, _ script: String, extra: [String] = []) throws -> Result {
-        try wir(["run", "--task", task, "--writes", writes] + extra + ["--", "sh", "-c", script],
-                environment: ["PATH": BuiltProducts.directory + ":/usr/bin:/bin"])
     }
 
     /// A `wir run` inside a `wir run`, on a path within the outer claim, is a sub-claim: admitted

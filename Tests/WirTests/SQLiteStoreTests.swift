@@ -4,6 +4,7 @@ import WirEngine
 @testable import WirHost
 @testable import WirSQLite
 @testable import WirRegistry
+import WirStorage
 
 @Suite struct SQLiteStoreTests {
     let dir = TempDir()
@@ -30,6 +31,19 @@ import WirEngine
         let store = try SQLiteStore(path: path)
         #expect(try store.schemaVersion() == 6)
         try checkAllowedWritesAfterMigration(in: store)
+    }
+
+    /// A confined process may write the registry's -wal and -shm but create no file beside it, so
+    /// they stay when the last connection closes (SQLite would delete them).
+    @Test func theWALFilesOutliveTheLastConnection() throws {
+        let path = dir.file("persist.db")
+        do {
+            let store = try SQLiteStore(path: path)
+            _ = try store.write { try $0.issueToken() }
+            #expect(store.confinedFiles == [path, path + "-wal", path + "-shm"])
+        }
+        for suffix in ["-wal", "-shm"] { #expect(FileManager.default.fileExists(atPath: path + suffix), "\(suffix)") }
+        #expect(try SQLiteStore(path: path).write { try $0.issueToken() } == 2)
     }
 
     @Test func aNewerSchemaIsRefusedAndLeftUntouched() throws {

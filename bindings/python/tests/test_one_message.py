@@ -36,11 +36,13 @@ class RawC:
         assert status == _native.WIR_EINVAL, status
         return self.lib.wir_errmsg().decode()
 
-    def claim(self, writes=(), task_id=None, label=None) -> str:
-        paths = [p.encode() for p in writes]
+    def claim(self, writes=(), task_id=None, label=None, allow_writes=()) -> str:
+        paths, allowed = [p.encode() for p in writes], [p.encode() for p in allow_writes]
         options = _native.ClaimOpts(version=_native.WIR_CLAIM_OPTS_VERSION, writes=(ctypes.c_char_p * len(paths))(*paths),
                                     n_writes=len(paths), task_id=task_id and task_id.encode(),
-                                    label=label and label.encode(), timeout_ms=-1)
+                                    label=label and label.encode(), timeout_ms=-1,
+                                    allow_writes=(ctypes.c_char_p * len(allowed))(*allowed),
+                                    n_allow_writes=len(allowed))
         out = ctypes.c_void_p()
         status = self.lib.wir_claim(ctypes.byref(out), self.reg, ctypes.byref(options))
         self.lib.wir_claim_free(out)
@@ -76,6 +78,8 @@ CASES = [
     ("a task id too long", dict(writes=["f"], task_id="x" * 300), ["claim", "--writes", "f", "--task", "x" * 300]),
     ("a control character in a label", dict(writes=["f"], label="l\x1bx"), ["claim", "--writes", "f", "--label", "l\x1bx"]),
     ("nothing to claim", dict(writes=[]), ["claim"]),
+    ("a glob to write without claiming", dict(writes=["f"], allow_writes=["c*"]),
+     ["run", "--confine", "--allow-write", "c*", "--writes", "f", "--", "true"]),
 ]
 
 
@@ -95,6 +99,7 @@ SETTINGS = [
     ("a grace beyond a year", ("set", "grace_ms", "400d")),
     ("a TTL of zero", ("set", "ttl_ms", "0ms")),
     ("a policy that is not one", ("set", "policy", "sometimes")),
+    ("a confine mode that is not one", ("set", "confine", "sometimes")),
 ]
 
 
