@@ -34,16 +34,19 @@ import WirStorage
     }
 
     /// A confined process may write the registry's -wal and -shm but create no file beside it, so
-    /// they stay when the last connection closes (SQLite would delete them).
-    @Test func theWALFilesOutliveTheLastConnection() throws {
+    /// they stay when the last connection closes (SQLite would delete them), the WAL emptied, so
+    /// that the next process to open the registry has nothing to replay.
+    @Test func theWALFilesOutliveTheLastConnectionEmptied() throws {
         let path = dir.file("persist.db")
         do {
             let store = try SQLiteStore(path: path)
-            _ = try store.write { try $0.issueToken() }
+            for _ in 0..<50 { _ = try store.write { try $0.issueToken() } }
             #expect(store.confinedFiles == [path, path + "-wal", path + "-shm"])
+            #expect(try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int ?? 0 > 0)
         }
         for suffix in ["-wal", "-shm"] { #expect(FileManager.default.fileExists(atPath: path + suffix), "\(suffix)") }
-        #expect(try SQLiteStore(path: path).write { try $0.issueToken() } == 2)
+        #expect(try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int == 0)
+        #expect(try SQLiteStore(path: path).write { try $0.issueToken() } == 51)
     }
 
     @Test func aNewerSchemaIsRefusedAndLeftUntouched() throws {
