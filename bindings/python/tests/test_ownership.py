@@ -140,7 +140,8 @@ def test_a_sub_claim_is_refused_where_it_would_wait_on_its_parent(registry, tmp_
         with pytest.raises(wir.InvalidArgument, match="would wait on its own parent"):
             registry.claim(writes=[tmp_path], parent=parent)
         with registry.claim(writes=[tmp_path / "d" / "x", tmp_path / "elsewhere"], parent=parent) as child:
-            assert registry.in_flight()["claims"][1]["parent_task_id"] == parent.task_id
+            claims = {claim["task_id"]: claim for claim in registry.in_flight()["claims"]}
+            assert claims[child.task_id]["parent_task_id"] == parent.task_id
             with pytest.raises(wir.ClaimConflict):             # a sibling is excluded
                 registry.claim(writes=[tmp_path / "d" / "x" / "y"], parent=parent)
             assert child.check()
