@@ -15,18 +15,13 @@ public final class Confinement {
     /// Always writable: discarding output and talking to the terminal.
     public static let devices = ["/dev/null", "/dev/tty", "/dev/pts"]
 
-    public let mode: ConfineMode
-    /// The ABI used (0: none).
-    public let abi: Int
-    /// What this kernel cannot enforce, as a sentence; nil when it enforces
-    /// everything. Only a best-effort confinement has one.
-    public let shortfall: String?
     private let ruleset: Landlock.Ruleset?
 
     /// The ruleset's descriptor (close-on-exec), or -1 when nothing is confined.
     public var rulesetDescriptor: Int32 { ruleset?.fd ?? -1 }
 
-    /// The ABI and what this kernel cannot enforce (see `shortfall`). Throws
+    /// The ABI, and what this kernel cannot enforce as a sentence (nil when it
+    /// enforces everything: only a best-effort mode can have one). Throws
     /// `.unsupported` for a strict mode when it lacks Landlock or a right the
     /// rules need, naming what and which kernel has it: the check to make
     /// before claiming or starting anything.
@@ -56,8 +51,7 @@ public final class Confinement {
     /// to attach its grant to, `.io` for a registry file that is missing.
     public init(entries: [PathEntry], allowWrites: [CanonicalPath], registryFiles: [String],
                 mode: ConfineMode) throws {
-        (abi, shortfall) = try Self.support(for: mode)
-        self.mode = mode
+        let abi = try Self.support(for: mode).abi
         guard mode != .off, abi > 0 else {
             ruleset = nil
             return

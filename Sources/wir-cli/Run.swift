@@ -76,7 +76,7 @@ struct Run: ParsableCommand {
         var temp: PrivateTemp?
         if mode != .off {
             if let shortfall = try Failure.map({ try Confinement.support(for: mode) }).shortfall {
-                Failure.say("wir: warning: --confine=best-effort: \(shortfall)")
+                Failure.say("wir: warning: confined as far as the kernel can (best-effort): \(shortfall)")
             }
             temp = try Failure.map { try PrivateTemp() }
         }
@@ -102,7 +102,7 @@ struct Run: ParsableCommand {
         let confinement: Confinement?
         do {
             confinement = try Failure.map {
-                try temp.map { _ in try reg.confinement(entries: entries, allowWrites: record.allowWrites, mode: mode) }
+                mode == .off ? nil : try reg.confinement(entries: entries, allowWrites: record.allowWrites, mode: mode)
             }
         } catch {
             try? reg.release(taskID: record.taskID, key: record.key, outcome: .failed)
