@@ -27,8 +27,9 @@ let package = Package(
 
         // Pure conflict engine: paths, overlap rules, claim logic. No I/O.
         .target(name: "WirEngine"),
-        // This machine: canonical paths on the file system, processes in /proc, the clock, a lock.
-        .target(name: "WirHost", dependencies: ["WirEngine"]),
+        // This machine: canonical paths on the file system, processes in /proc, the clock, a lock,
+        // Landlock (through CLinux's system calls).
+        .target(name: "WirHost", dependencies: ["WirEngine", "CLinux"]),
         // What both stores share and the registry asks of a store: row encodings, diagnostics,
         // the backend protocol (forced release, wake-ups, health) and the queue's channel.
         .target(name: "WirStorage", dependencies: ["WirEngine"]),

@@ -226,12 +226,18 @@ typedef struct wir_claim_opts {
     /* Version 2: sub-claims. */
     const char *parent_task_id; /* make this a sub-claim of that claim in flight; NULL: none */
     const char *parent_key;     /* the parent claim's key (required with parent_task_id) */
+    /* Version 3: confined runs (see wir_confine). */
+    const char *const *allow_writes; /* paths (not globs) a confined run of the task may write
+                                        without claiming them, such as its private temporary
+                                        directory: recorded with the claim and listed, so others
+                                        see what it may touch; NULL if n_allow_writes is 0 */
+    size_t n_allow_writes;      /* number of them */
 } wir_claim_opts;
 
-/** Version 1 callers (without the parent fields) keep working. */
-#define WIR_CLAIM_OPTS_VERSION 2
+/** Version 1 and 2 callers (without the later fields) keep working. */
+#define WIR_CLAIM_OPTS_VERSION 3
 #define WIR_CLAIM_OPTS_INIT \
-    { WIR_CLAIM_OPTS_VERSION, NULL, NULL, 0, 0, WIR_POLICY_DEFAULT, -1, NULL, 0, NULL, 0, NULL, NULL, NULL }
+    { WIR_CLAIM_OPTS_VERSION, NULL, NULL, 0, 0, WIR_POLICY_DEFAULT, -1, NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, 0 }
 
 /** Claims every entry in opts->writes and opts->reads for a task, all or nothing.
  *  Sub-claims: with opts->parent_task_id and opts->parent_key the claim is made
@@ -329,10 +335,12 @@ WIR_API int wir_shrink(wir_registry *reg, wir_claim_t *claim, const char *const 
  *  "grace_ms" (how long a claim whose lease lapsed keeps blocking others;
  *  owners proven dead need none), "log_days" or "history_days" (how many days
  *  conflict-log and history rows are kept, default 30 and 90, 0 for ever;
- *  housekeeping prunes older rows, see wir_prune). "ttl" and "grace" name the
- *  same settings as "ttl_ms" and "grace_ms".
+ *  housekeeping prunes older rows, see wir_prune), or "confine" (off, strict
+ *  or best-effort: whether `wir run` confines its command unless told
+ *  otherwise). "ttl" and "grace" name the same settings as "ttl_ms" and
+ *  "grace_ms".
  *  @param[out] out  receives a string the caller frees with wir_free:
- *                   the policy's name, milliseconds or days in decimal.
+ *                   the policy's or mode's name, or milliseconds or days in decimal.
  *  @return WIR_OK; WIR_EINVAL (unknown name); WIR_EBUSY; WIR_EIO. Thread-safe. */
 WIR_API int wir_config_get(char **out, wir_registry *reg, const char *name);
 
@@ -340,8 +348,9 @@ WIR_API int wir_config_get(char **out, wir_registry *reg, const char *name);
  *  @param value  a policy's name; for "ttl_ms" and "grace_ms", milliseconds in
  *                decimal or a number with a unit ("250ms", "30s", "1.5m", "10m",
  *                "1h", "1d"); for "log_days" and "history_days", whole days in
- *                decimal, 0 to 36500. The TTL is 1 ms to WIR_TTL_MAX_MS, the
- *                grace 0 to WIR_TTL_MAX_MS.
+ *                decimal, 0 to 36500; for "confine", off, strict or best-effort
+ *                (1 and on mean strict, 0 off). The TTL is 1 ms to
+ *                WIR_TTL_MAX_MS, the grace 0 to WIR_TTL_MAX_MS.
  *  @return WIR_OK; WIR_EINVAL (unknown name or bad value); WIR_EBUSY; WIR_EIO. */
 WIR_API int wir_config_set(wir_registry *reg, const char *name, const char *value);
 
@@ -375,6 +384,68 @@ WIR_API int wir_remove_owner(wir_registry *reg, wir_claim_t *claim, int64_t pid,
  *  @return WIR_OK; WIR_EINVAL (NULL, `pid` not a live process on this host);
  *          WIR_ELOST; WIR_EBUSY; WIR_EIO; WIR_EFORK. Thread-safe. */
 WIR_API int wir_hand_off(wir_registry *reg, wir_claim_t *claim, int64_t pid);
+
+/* ---- Confined runs (Linux Landlock) ------------------------------------- */
+/* A confined process may write only where its claim allows; reading and
+ * executing stay unrestricted. The kernel grants by directory tree, so some
+ * grants are coarser than the claim (docs/concepts.md, "Confined runs"):
+ *   - a write entry that is a directory: everything beneath it;
+ *   - a write entry that is a file, or does not exist yet: regular files
+ *     beneath its directory (write, truncate, create, remove, rename within
+ *     one directory), which writing a temporary file and renaming it over the
+ *     target needs;
+ *   - a glob: its leading literal directory, as a directory;
+ *   - the claim's allow_writes, as write entries;
+ *   - the registry's own files (a file registry's file, -wal and -shm; nothing
+ *     for PostgreSQL), so the process can still claim under its claim;
+ *   - /dev/null, /dev/tty and /dev/pts/<n>.
+ * Descriptors opened before confinement (stdout redirected to a file, say)
+ * stay usable. What needs which Landlock ABI: 1 (Linux 5.13) refuses writing,
+ * creating and removing; 2 (Linux 5.19) renaming and linking between
+ * directories, which ABI 1 refuses everywhere; 3 (Linux 6.2) truncating. */
+
+/** wir_confine's flags: one mode, optionally with WIR_CONFINE_CHECK. */
+#define WIR_CONFINE_STRICT      0  /* refuse (WIR_ENOTSUP) unless every rule is enforced: ABI 3 */
+#define WIR_CONFINE_BEST_EFFORT 1  /* confine as far as the kernel can (not at all without
+                                      Landlock); wir_landlock_abi says how far that is */
+#define WIR_CONFINE_CHECK       2  /* confine nothing: build the ruleset and return what
+                                      confining would, with its message (call it before fork,
+                                      where the message can still be shown) */
+
+/** The Landlock ABI this kernel offers: 0 without Landlock, else 1, 2, ...;
+ *  $WIR_LANDLOCK_ABI, if set, lowers it (to test the behaviour of an older
+ *  kernel; it never raises it). WIR_CONFINE_STRICT needs 3.
+ *  @return the ABI; WIR_EINVAL if $WIR_LANDLOCK_ABI is not a number.
+ *  Thread-safe. */
+WIR_API int wir_landlock_abi(void);
+
+/** Confines the calling thread, and every process it starts from then on, to
+ *  writing where `claim` allows (see above), on top of any confinement it
+ *  already has: a nested confinement only narrows. Meant for a child made by
+ *  fork() just before it calls exec (Python: subprocess's preexec_fn): the
+ *  threads of a process other than the caller are not confined. It sets
+ *  no_new_privs, so set-user-ID programs run afterwards gain no privileges.
+ *  Call it first with WIR_CONFINE_CHECK in the parent: a failure there has a
+ *  message the user can see, and leaves the child little left to fail.
+ *  It reads the registry's path, never its store, so `reg` and `claim` may be
+ *  handles the parent opened before the fork (no WIR_EFORK); it allocates
+ *  memory, as any code in such a child may only if no other thread of the
+ *  parent could hold an allocator lock (glibc's malloc is safe after fork).
+ *  @param reg    the registry the claim is in; its files stay writable.
+ *  @param claim  an admitted or attached claim: its write entries as the handle
+ *                knows them (wir_shrink updates them) and its allow_writes.
+ *  @param flags  WIR_CONFINE_STRICT or WIR_CONFINE_BEST_EFFORT, either with
+ *                WIR_CONFINE_CHECK or not.
+ *  @return WIR_OK; WIR_EINVAL (NULL, a refused or released claim, unknown
+ *          flags, a bad $WIR_LANDLOCK_ABI); WIR_ENOTSUP (strict, and the kernel
+ *          lacks Landlock or ABI 3: the message says what it cannot enforce,
+ *          which is what best-effort leaves out; or 16 confinements are already
+ *          nested); WIR_EPATH (a write entry has nothing on disk to attach its
+ *          rule to: neither it nor its directory exists); WIR_EIO (a registry
+ *          file is missing, or the kernel refused a rule). On failure nothing
+ *          is confined. Affects the calling thread only (see above); reads no
+ *          shared state. */
+WIR_API int wir_confine(wir_registry *reg, const wir_claim_t *claim, int flags);
 
 /* ---- Listings: what is in flight, who holds what, what conflicted -------- */
 /* Each returns a JSON document (schema: docs/json.md) as a string the caller

@@ -14,6 +14,10 @@ final class ClaimHandle {
     let key: String?
     var token: UInt64
     var expiresMs: Int64
+    /// What the claim holds (admitted) or asked for (refused), as this handle knows it.
+    private(set) var entries: [PathEntry]
+    /// Paths a confined run may write without claiming them.
+    let allowWrites: [CanonicalPath]
     private var strings = OwnedCStrings()
     private(set) var cTaskID: UnsafePointer<CChar>? = nil
     private(set) var cKey: UnsafePointer<CChar>? = nil
@@ -28,6 +32,8 @@ final class ClaimHandle {
         key = claim.key
         token = UInt64(claim.token)
         expiresMs = claim.expiresMs
+        self.entries = entries
+        allowWrites = claim.allowWrites
         conflicts = .allocate(capacity: warnings.count)
         fill(entries: entries, report: warnings)
     }
@@ -39,6 +45,8 @@ final class ClaimHandle {
         key = nil
         token = 0
         expiresMs = 0
+        entries = requested
+        allowWrites = []
         conflicts = .allocate(capacity: report.count)
         fill(entries: requested, report: report)
     }
@@ -62,10 +70,11 @@ final class ClaimHandle {
         }
     }
 
-    /// After a shrink: the paths it still holds. (The old strings stay
+    /// After a shrink: the entries it still holds. (The old strings stay
     /// allocated until the claim is freed, so pointers lent out stay valid.)
-    func replacePaths(_ texts: [String]) {
-        cPaths = texts.map { strings.make($0) }
+    func replaceEntries(_ kept: [PathEntry]) {
+        entries = kept
+        cPaths = kept.map { strings.make($0.text) }
     }
 
     deinit {

@@ -72,15 +72,16 @@ private func strings(_ array: UnsafePointer<UnsafePointer<CChar>?>?, _ count: In
     return try (0..<count).map { try CStrings.read(array[$0], "\(what)[\($0)]") }
 }
 
-/// Reads and checks a wir_claim_opts of version 1 or 2. A version 1 struct
-/// ends before the parent fields, so only its own bytes are read.
+/// Reads and checks a wir_claim_opts of version 1, 2 or 3. An older struct
+/// ends before the fields its version lacks, so only its own bytes are read.
 private func claimSpec(_ pointer: UnsafePointer<wir_claim_opts>?) throws -> ClaimSpec {
     guard let pointer else { throw Status.invalid("wir_claim: opts is NULL") }
     let version = UnsafeRawPointer(pointer).load(as: UInt32.self)
     var options = wir_claim_opts()
     switch version {
-    case 1:
-        let size = MemoryLayout<wir_claim_opts>.offset(of: \wir_claim_opts.parent_task_id)!
+    case 1, 2:
+        let size = version == 1 ? MemoryLayout<wir_claim_opts>.offset(of: \wir_claim_opts.parent_task_id)!
+            : MemoryLayout<wir_claim_opts>.offset(of: \wir_claim_opts.allow_writes)!
         withUnsafeMutableBytes(of: &options) { $0.copyMemory(from: UnsafeRawBufferPointer(start: pointer, count: size)) }
     case UInt32(WIR_CLAIM_OPTS_VERSION):
         options = pointer.pointee
@@ -106,7 +107,8 @@ private func claimSpec(_ pointer: UnsafePointer<wir_claim_opts>?) throws -> Clai
         key: try CStrings.readOptional(options.key, "the key"),
         ownerPID: options.owner_pid == 0 ? nil : Int32(options.owner_pid),
         label: try CStrings.readOptional(options.label, "the label") ?? "",
-        parent: try parent(options))
+        parent: try parent(options),
+        allowWrites: try strings(options.allow_writes, options.n_allow_writes, "allow_writes"))
 }
 
 /// The parent named by a version 2 struct: both fields or neither.
@@ -154,7 +156,7 @@ public func wir_shrink(_ reg: OpaquePointer?, _ claim: OpaquePointer?,
         let held = try ClaimHandle.from(claim)
         let texts = try strings(paths, count, "paths")
         let kept = try handle.registry.shrink(taskID: held.taskID, key: try held.heldKey(), paths: texts)
-        held.replacePaths(kept.map(\.text))
+        held.replaceEntries(kept)
         return WIR_OK
     }
 }

@@ -45,6 +45,14 @@ public struct CanonicalPath: Sendable, Hashable, Comparable, CustomStringConvert
         return result
     }
 
+    /// The directory this path lies in; nil for the root.
+    public var parent: CanonicalPath? {
+        guard !isRoot else { return nil }
+        let bytes = Array(value.utf8)
+        let slash = bytes.lastIndex(of: UInt8(ascii: "/")) ?? 0
+        return CanonicalPath(canonical: slash == 0 ? "/" : String(decoding: bytes[..<slash], as: UTF8.self))
+    }
+
     /// Every path of `paths` and every ancestor of one, each once, in order of
     /// first appearance: what a store looks up for a claim's entries at once.
     public static func selfAndAncestors(ofAll paths: [CanonicalPath]) -> [CanonicalPath] {

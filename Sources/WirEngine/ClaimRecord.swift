@@ -22,9 +22,15 @@ public struct ClaimRecord: Sendable, Equatable {
     public var label: String
     /// The claim this one was made under ("" for none): it ends when that one ends.
     public var parentTaskID: String
+    /// Paths a confined run of the task may write without claiming them (its
+    /// private temporary directory, `--allow-write`), sorted: listed so that
+    /// others see what it may touch. Confinement is applied by the process
+    /// that runs the task, not by the registry.
+    public var allowWrites: [CanonicalPath]
 
     public init(taskID: String, key: String, token: Int64, owner: Owner, owners: [Owner]? = nil,
-                createdMs: Int64, expiresMs: Int64, ttlMs: Int64, label: String = "", parentTaskID: String = "") {
+                createdMs: Int64, expiresMs: Int64, ttlMs: Int64, label: String = "", parentTaskID: String = "",
+                allowWrites: [CanonicalPath] = []) {
         self.taskID = taskID
         self.key = key
         self.token = token
@@ -34,6 +40,7 @@ public struct ClaimRecord: Sendable, Equatable {
         self.ttlMs = ttlMs
         self.label = label
         self.parentTaskID = parentTaskID
+        self.allowWrites = allowWrites
     }
 
     /// The first owner: the one that made the claim (or was named by `owner_pid`).

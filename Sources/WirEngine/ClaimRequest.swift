@@ -15,13 +15,15 @@ public struct ClaimRequest: Sendable {
     public var label: String
     /// The claim to make this one under, if any.
     public var parent: ParentClaim?
+    /// Paths a confined run may write without claiming them, canonical, sorted, each once.
+    public var allowWrites: [CanonicalPath]
     /// The processes (and their groups) above the caller on this host: a
     /// queued claim that would wait on a claim one of them owns would wait for
     /// ever, and is refused instead. Asked only when a claim is about to queue.
     public var callerAncestors: @Sendable () -> [Owner]
 
     public init(taskID: String, key: String?, entries: [PathEntry], lease: Lease, policy: Policy?, owner: Owner,
-                newKey: String, label: String = "", parent: ParentClaim? = nil,
+                newKey: String, label: String = "", parent: ParentClaim? = nil, allowWrites: [CanonicalPath] = [],
                 callerAncestors: @escaping @Sendable () -> [Owner] = { [] }) {
         self.taskID = taskID
         self.key = key
@@ -32,6 +34,7 @@ public struct ClaimRequest: Sendable {
         self.newKey = newKey
         self.label = label
         self.parent = parent
+        self.allowWrites = Array(Set(allowWrites)).sorted()
         self.callerAncestors = callerAncestors
     }
 

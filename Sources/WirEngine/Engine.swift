@@ -168,9 +168,9 @@ public struct Engine: Sendable {
         return held
     }
 
-    /// Inserts a new claim, or adds the request's entries to the one in
-    /// flight (a new, greater token if any entry is new) and renews its lease
-    /// (keeping its TTL unless the request names one).
+    /// Inserts a new claim, or adds the request's entries (and allowed writes)
+    /// to the one in flight (a new, greater token if any entry is new) and
+    /// renews its lease (keeping its TTL unless the request names one).
     func admit(_ request: ClaimRequest, existing: ClaimRecord?, parent: ClaimRecord?,
                _ context: EngineContext) throws -> (ClaimRecord, [PathEntry]) {
         let ttl: Int64
@@ -183,7 +183,8 @@ public struct Engine: Sendable {
         guard var held = existing else {
             var record = ClaimRecord(taskID: request.taskID, key: request.newKey, token: try context.tx.issueToken(),
                                      owner: request.owner, createdMs: context.now, expiresMs: 0, ttlMs: ttl,
-                                     label: request.label, parentTaskID: parent?.taskID ?? "")
+                                     label: request.label, parentTaskID: parent?.taskID ?? "",
+                                     allowWrites: request.allowWrites)
             context.lease.renew(&record, leaseMs: leaseMs)
             try context.tx.insert(record, entries: request.entries)
             return (record, request.entries)
@@ -204,6 +205,7 @@ public struct Engine: Sendable {
         if !added.isEmpty { held.token = try context.tx.issueToken() }
         held.ttlMs = ttl
         context.lease.renew(&held, leaseMs: leaseMs)
+        held.allowWrites = Array(Set(held.allowWrites + request.allowWrites)).sorted()
         try context.tx.update(held)
         return (held, try context.tx.entries(taskID: held.taskID))
     }

@@ -1,15 +1,18 @@
 /// A registry-wide default by name, as C (`wir_config_get`, `wir_config_set`),
 /// Python (`config`, `set_config`) and the CLI (`wir config`) spell it:
 /// `policy`, `ttl_ms`, `grace_ms` (`ttl` and `grace` accepted for those two),
-/// `log_days` or `history_days`. Values are text: a policy name, a duration in
-/// milliseconds (`600000`) or with a unit (`10m`, see `DurationText`), or a
-/// whole number of days (0: kept for ever).
+/// `log_days`, `history_days` or `confine`. Values are text: a policy name, a
+/// duration in milliseconds (`600000`) or with a unit (`10m`, see
+/// `DurationText`), a whole number of days (0: kept for ever), or a
+/// `ConfineMode` name.
 public enum RegistrySetting: String, CaseIterable, Sendable {
     case policy
     case ttl = "ttl_ms"
     case grace = "grace_ms"
     case logDays = "log_days"
     case historyDays = "history_days"
+    /// Whether `wir run` confines its command unless told otherwise.
+    case confine
 
     /// The setting called `name`; throws `.invalidArgument` listing the names.
     public init(named name: String) throws {
@@ -36,6 +39,7 @@ public enum RegistrySetting: String, CaseIterable, Sendable {
         case .grace: return String(settings.graceMs)
         case .logDays: return String(settings.logDays)
         case .historyDays: return String(settings.historyDays)
+        case .confine: return settings.confine.rawValue
         }
     }
 
@@ -47,6 +51,7 @@ public enum RegistrySetting: String, CaseIterable, Sendable {
         case .grace: settings.graceMs = try duration(text)
         case .logDays: settings.logDays = try days(text)
         case .historyDays: settings.historyDays = try days(text)
+        case .confine: settings.confine = try ConfineMode(named: text)
         }
         try settings.check()
     }

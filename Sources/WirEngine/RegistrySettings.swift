@@ -12,6 +12,9 @@ public struct RegistrySettings: Sendable, Equatable {
     /// When housekeeping last pruned the log and history by age (ms since the
     /// epoch; not a setting anyone sets).
     public var prunedMs: Int64 = 0
+    /// Whether `wir run` confines its command when neither `--confine` nor
+    /// `WIR_CONFINE` says.
+    public var confine: ConfineMode = .off
 
     public static let defaultLogDays: Int64 = 30
     public static let defaultHistoryDays: Int64 = 90
@@ -19,12 +22,14 @@ public struct RegistrySettings: Sendable, Equatable {
     public static let maxRetentionDays: Int64 = 36_500
 
     public init(policy: Policy = .refuse, ttlMs: Int64 = Limits.defaultTTLMs, graceMs: Int64 = 0,
-                logDays: Int64 = Self.defaultLogDays, historyDays: Int64 = Self.defaultHistoryDays) {
+                logDays: Int64 = Self.defaultLogDays, historyDays: Int64 = Self.defaultHistoryDays,
+                confine: ConfineMode = .off) {
         self.policy = policy
         self.ttlMs = ttlMs
         self.graceMs = graceMs
         self.logDays = logDays
         self.historyDays = historyDays
+        self.confine = confine
     }
 
     /// Throws `.invalidArgument` unless the TTL is 1 ms to a year, the grace 0

@@ -122,6 +122,10 @@ enum PostgresSchema {
         ALTER TABLE claims ADD COLUMN lease_boot_id text NOT NULL DEFAULT '';
         ALTER TABLE waiters ADD COLUMN pid_ns text NOT NULL DEFAULT '';
         """,
+        // Version 5: the paths a confined run may write without claiming them, for listings.
+        """
+        ALTER TABLE claims ADD COLUMN allow_writes text NOT NULL DEFAULT '';
+        """,
     ]
 
     static var latestVersion: Int64 { Int64(migrations.count) }

@@ -16,6 +16,9 @@ extension PostgresStore: RegistryBackend, RegistryBackendKind {
     /// another boot id may be a cloned VM or a CI runner, judged by its lease.
     public var sharedAcrossHosts: Bool { true }
 
+    /// Nothing on disk: a confined process reaches the server over the network.
+    public var confinedGrants: [WriteGrant] { [] }
+
     public func queueChannel() -> any QueueChannel { PostgresQueueSignal(store: self) }
 
     /// Nothing to close: a child never uses the parent's connection (its

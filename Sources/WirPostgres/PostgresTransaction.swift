@@ -18,7 +18,7 @@ struct PostgresTransaction: StoreTransaction {
 
     private static let claimColumns =
         "task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label, owners, parent_task_id, "
-        + "expires_boot_ms, lease_boot_id"
+        + "expires_boot_ms, lease_boot_id, allow_writes"
 
     func claim(taskID: String) throws -> ClaimRecord? {
         try connection.query("SELECT \(Self.claimColumns) FROM claims WHERE task_id = $1", [taskID])
@@ -76,11 +76,12 @@ struct PostgresTransaction: StoreTransaction {
     func insert(_ claim: ClaimRecord, entries: [PathEntry]) throws {
         try connection.query("""
             INSERT INTO claims(\(Self.claimColumns), entries)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
             """, [claim.taskID, claim.key, String(claim.token), claim.owner.host, String(claim.owner.pid),
                   String(Int64(bitPattern: claim.owner.startTime)), claim.owner.bootID, String(claim.createdMs),
                   String(claim.expiresMs), String(claim.ttlMs), claim.label, OwnerList.encode(claim.owners),
-                  claim.parentTaskID, String(claim.expiresBootMs), claim.leaseBootID, EntryList.encode(entries)])
+                  claim.parentTaskID, String(claim.expiresBootMs), claim.leaseBootID,
+                  PathList.encode(claim.allowWrites), EntryList.encode(entries)])
         try insertRows(entries, taskID: claim.taskID)
     }
 
@@ -116,11 +117,13 @@ struct PostgresTransaction: StoreTransaction {
     func update(_ claim: ClaimRecord) throws {
         try connection.query("""
             UPDATE claims SET token = $2, expires_ms = $3, ttl_ms = $4, host = $5, pid = $6, start_time = $7,
-                              boot_id = $8, owners = $9, expires_boot_ms = $10, lease_boot_id = $11
+                              boot_id = $8, owners = $9, expires_boot_ms = $10, lease_boot_id = $11,
+                              allow_writes = $12
             WHERE task_id = $1
             """, [claim.taskID, String(claim.token), String(claim.expiresMs), String(claim.ttlMs), claim.owner.host,
                   String(claim.owner.pid), String(Int64(bitPattern: claim.owner.startTime)), claim.owner.bootID,
-                  OwnerList.encode(claim.owners), String(claim.expiresBootMs), claim.leaseBootID])
+                  OwnerList.encode(claim.owners), String(claim.expiresBootMs), claim.leaseBootID,
+                  PathList.encode(claim.allowWrites)])
     }
 
     func delete(taskID: String) throws -> [PathEntry] {

@@ -36,8 +36,14 @@ extension ClaimSpec {
             ParentClaim(taskID: try Limits.identifier($0.taskID, "the parent task id"),
                         key: try Limits.identifier($0.key, "the parent key"))
         }
+        let allowed = try allowWrites.map { text in
+            guard !Glob.isPattern(text) else {
+                throw WirError(.invalidArgument, "allowed write '\(text)' is a glob; name a path (its directory, say)")
+            }
+            return try PathResolver.canonicalize(text)
+        }
         return ClaimRequest(taskID: taskID, key: key, entries: entries, lease: lease, policy: policy, owner: owner,
-                            newKey: Secret.randomHex(bytes: 16), label: label, parent: parent,
+                            newKey: Secret.randomHex(bytes: 16), label: label, parent: parent, allowWrites: allowed,
                             callerAncestors: { ProcessIdentity.ancestors(of: caller) })
     }
 }

@@ -23,13 +23,16 @@ public struct ClaimSpec: Sendable {
     public var label: String
     /// The claim to make this one under (its task id and key), if any.
     public var parent: ParentClaim?
+    /// Paths (not globs) a confined run of the task may write without claiming
+    /// them, as the caller spells them; recorded with the claim for listings.
+    public var allowWrites: [String]
 
     /// `ttlMs` for a claim held as long as an owner lives (WIR_TTL_WHILE_ALIVE).
     public static let whileAlive: Int64 = -1
 
     public init(taskID: String? = nil, writes: [String], reads: [String] = [], ttlMs: Int64 = 0,
                 policy: Policy? = nil, timeoutMs: Int64 = -1, key: String? = nil, ownerPID: Int32? = nil,
-                label: String = "", parent: ParentClaim? = nil) {
+                label: String = "", parent: ParentClaim? = nil, allowWrites: [String] = []) {
         self.taskID = taskID
         self.writes = writes
         self.reads = reads
@@ -40,5 +43,6 @@ public struct ClaimSpec: Sendable {
         self.ownerPID = ownerPID
         self.label = label
         self.parent = parent
+        self.allowWrites = allowWrites
     }
 }

@@ -39,7 +39,8 @@ public enum RegistryJSON {
                        ("owner", owner(record.owner)), ("owners", "[" + record.owners.map(owner).joined(separator: ",") + "]"),
                        ("parent_task_id", string(record.parentTaskID)), ("created_ms", "\(record.createdMs)"),
                        ("expires_ms", "\(record.expiresMs)"), ("ttl_ms", "\(record.ttlMs)"),
-                       ("while_alive", record.isWhileAlive ? "true" : "false"), ("entries", entries(held))])
+                       ("while_alive", record.isWhileAlive ? "true" : "false"), ("entries", entries(held)),
+                       ("allow_writes", "[" + record.allowWrites.map { string($0.value) }.joined(separator: ",") + "]")])
     }
 
     static func waiter(_ waiter: Waiter) -> String {

@@ -32,6 +32,16 @@ final class SQLiteConnection {
         self.path = path
         busyWait = BusyWait(timeoutMs: busyTimeoutMs)
         sqlite3_extended_result_codes(db, 1)
+        // Keep the -wal and -shm files when the last connection closes (SQLite
+        // would delete them), so that a confined process, which may write them
+        // but create no file beside them, finds the same files (`confinedGrants`).
+        // With a size limit, the last connection truncates the kept WAL to
+        // nothing, so the next process to open the file has no WAL to replay
+        // (a kept WAL of 1000 pages cost every cold start a 4 MB read). The
+        // limit is SQLite's usual WAL size, so running registries are unchanged.
+        var persist: Int32 = 1
+        sqlite3_file_control(db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist)
+        sqlite3_exec(db, "PRAGMA journal_size_limit=4194304", nil, nil, nil)
         sqlite3_busy_handler(db, { context, count in
             Unmanaged<BusyWait>.fromOpaque(context!).takeUnretainedValue().retry(count: count) ? 1 : 0
         }, Unmanaged.passUnretained(busyWait).toOpaque())

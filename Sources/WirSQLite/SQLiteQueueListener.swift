@@ -7,8 +7,10 @@ import WirStorage
 
 /// A waiter's socket, bound under its ticket (again when the ticket changes)
 /// in the registry's wake-up directory, and removed when it stops listening.
-/// Without a usable directory it has no descriptor: the wait goes by its
-/// timer. Used by the one thread that waits.
+/// Without a usable directory, or when the socket cannot be made or bound
+/// (the name taken by something that is not a socket, no right to create
+/// one there), it has no descriptor: the wait goes by its timer, slower but
+/// never refused. Used by the one thread that waits.
 final class SQLiteQueueListener: QueueListener {
     private let signal: SQLiteQueueSignal
     private var socketFD: Int32 = -1
@@ -29,18 +31,18 @@ final class SQLiteQueueListener: QueueListener {
         guard ticket != self.ticket || socketFD < 0 else { return }
         stop()
         self.ticket = ticket
-        guard var (address, length) = signal.address(ticket: ticket) else { return }
+        guard let (named, length) = signal.address(ticket: ticket) else { return }
+        var address = named
         let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
                         | Int32(SOCK_NONBLOCK.rawValue), 0)
-        guard fd >= 0 else { throw WirError(.io, "cannot listen for queue wake-ups: \(SystemFiles.describe(errno))") }
+        guard fd >= 0 else { return }
         signal.remove(ticket: ticket)                     // tickets are never reused: a file there is stale
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
         }
         guard bound == 0 else {
-            let reason = SystemFiles.describe(errno)
             close(fd)
-            throw WirError(.io, "cannot listen for queue wake-ups in '\(signal.directory)': \(reason)")
+            return
         }
         socketFD = fd
     }

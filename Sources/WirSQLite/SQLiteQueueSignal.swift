@@ -89,7 +89,8 @@ final class SQLiteQueueSignal: QueueChannel, @unchecked Sendable {
         defer { close(fd) }
         var byte: UInt8 = 1
         for ticket in tickets {
-            guard var (target, length) = address(ticket: ticket) else { return }
+            guard let (named, length) = address(ticket: ticket) else { return }
+            var target = named
             let sent = withUnsafePointer(to: &target) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                     sendto(fd, &byte, 1, Int32(MSG_DONTWAIT), $0, length)

@@ -144,6 +144,10 @@ enum SQLiteSchema {
         ALTER TABLE claims ADD COLUMN lease_boot_id TEXT NOT NULL DEFAULT '';
         ALTER TABLE waiters ADD COLUMN pid_ns TEXT NOT NULL DEFAULT '';
         """,
+        // Version 8: the paths a confined run may write without claiming them, for listings.
+        """
+        ALTER TABLE claims ADD COLUMN allow_writes TEXT NOT NULL DEFAULT '';  -- PathList
+        """,
     ]
 
     static var latestVersion: Int64 { Int64(migrations.count) }

@@ -10,12 +10,12 @@ struct SQLiteTransaction: StoreTransaction {
     // Statements are SQL literals (the connection caches them by address).
     // Queries of claims select, in the order `StoreRowDecoding.claim` reads them:
     // task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label,
-    // owners, parent_task_id, expires_boot_ms, lease_boot_id.
+    // owners, parent_task_id, expires_boot_ms, lease_boot_id, allow_writes.
 
     func claim(taskID: String) throws -> ClaimRecord? {
         let query = try connection.statement("""
             SELECT task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label,
-                   owners, parent_task_id, expires_boot_ms, lease_boot_id
+                   owners, parent_task_id, expires_boot_ms, lease_boot_id, allow_writes
             FROM claims WHERE task_id = ?1
             """)
         return try query.bind(.text(taskID)).first(StoreRowDecoding.claim)
@@ -48,7 +48,7 @@ struct SQLiteTransaction: StoreTransaction {
     func expiredClaims(atOrBefore nowMs: Int64, limit: Int) throws -> [ClaimRecord] {
         let query = try connection.statement("""
             SELECT task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label,
-                   owners, parent_task_id, expires_boot_ms, lease_boot_id
+                   owners, parent_task_id, expires_boot_ms, lease_boot_id, allow_writes
             FROM claims WHERE expires_ms <= ?1 ORDER BY expires_ms, task_id LIMIT ?2
             """)
         return try query.bind(.integer(nowMs), .integer(Int64(limit))).rows(StoreRowDecoding.claim)
@@ -57,7 +57,7 @@ struct SQLiteTransaction: StoreTransaction {
     func children(of taskID: String) throws -> [ClaimRecord] {
         let query = try connection.statement("""
             SELECT task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label,
-                   owners, parent_task_id, expires_boot_ms, lease_boot_id
+                   owners, parent_task_id, expires_boot_ms, lease_boot_id, allow_writes
             FROM claims WHERE parent_task_id = ?1 AND parent_task_id != '' ORDER BY task_id
             """)
         return try query.bind(.text(taskID)).rows(StoreRowDecoding.claim)
@@ -66,7 +66,7 @@ struct SQLiteTransaction: StoreTransaction {
     func allClaims() throws -> [ClaimRecord] {
         try connection.statement("""
             SELECT task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label,
-                   owners, parent_task_id, expires_boot_ms, lease_boot_id
+                   owners, parent_task_id, expires_boot_ms, lease_boot_id, allow_writes
             FROM claims ORDER BY task_id
             """).rows(StoreRowDecoding.claim)
     }
@@ -85,15 +85,16 @@ struct SQLiteTransaction: StoreTransaction {
     func insert(_ claim: ClaimRecord, entries: [PathEntry]) throws {
         let row = try connection.statement("""
             INSERT INTO claims(task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms,
-                               ttl_ms, label, entries, owners, parent_task_id, expires_boot_ms, lease_boot_id)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                               ttl_ms, label, entries, owners, parent_task_id, expires_boot_ms, lease_boot_id, allow_writes)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
             """)
         try row.bind(.text(claim.taskID), .text(claim.key), .integer(claim.token),
                      .text(claim.owner.host), .integer(Int64(claim.owner.pid)),
                      .integer(Int64(bitPattern: claim.owner.startTime)), .text(claim.owner.bootID),
                      .integer(claim.createdMs), .integer(claim.expiresMs), .integer(claim.ttlMs),
                      .text(claim.label), .text(EntryList.encode(entries)), .text(OwnerList.encode(claim.owners)),
-                     .text(claim.parentTaskID), .integer(claim.expiresBootMs), .text(claim.leaseBootID))
+                     .text(claim.parentTaskID), .integer(claim.expiresBootMs), .text(claim.leaseBootID),
+                     .text(PathList.encode(claim.allowWrites)))
         try row.run()
         try insertRows(entries, taskID: claim.taskID)
     }
@@ -133,13 +134,15 @@ struct SQLiteTransaction: StoreTransaction {
     func update(_ claim: ClaimRecord) throws {
         let row = try connection.statement("""
             UPDATE claims SET token = ?2, expires_ms = ?3, ttl_ms = ?4, host = ?5, pid = ?6, start_time = ?7,
-                              boot_id = ?8, owners = ?9, expires_boot_ms = ?10, lease_boot_id = ?11
+                              boot_id = ?8, owners = ?9, expires_boot_ms = ?10, lease_boot_id = ?11,
+                              allow_writes = ?12
             WHERE task_id = ?1
             """)
         try row.bind(.text(claim.taskID), .integer(claim.token), .integer(claim.expiresMs), .integer(claim.ttlMs),
                      .text(claim.owner.host), .integer(Int64(claim.owner.pid)),
                      .integer(Int64(bitPattern: claim.owner.startTime)), .text(claim.owner.bootID),
-                     .text(OwnerList.encode(claim.owners)), .integer(claim.expiresBootMs), .text(claim.leaseBootID))
+                     .text(OwnerList.encode(claim.owners)), .integer(claim.expiresBootMs), .text(claim.leaseBootID),
+                     .text(PathList.encode(claim.allowWrites)))
         try row.run()
     }
 

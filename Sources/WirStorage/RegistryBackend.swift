@@ -22,6 +22,12 @@ public protocol RegistryBackend: RegistryStore {
     func administrator() throws -> String
     /// The registry's health, for `wir doctor`.
     func diagnose() throws -> [Diagnostic]
+    /// What a process confined to its claim must still be able to write to
+    /// use this registry (`wir run --confine`): a file registry's file, its
+    /// `-wal` and `-shm` (and a `-journal` if one exists) as they are, and its
+    /// queue wake-up directory to bind and remove sockets in; nothing for a
+    /// registry on a server. Reads no store state, so a fork child may ask.
+    var confinedGrants: [WriteGrant] { get }
     /// Closes what must not cross a `fork()` (SQLite's connection, whose
     /// in-process lock bookkeeping a child would inherit); the next call opens
     /// it again. Called with no transaction open.

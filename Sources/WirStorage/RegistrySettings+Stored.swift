@@ -5,7 +5,8 @@ extension RegistrySettings {
     /// housekeeping's mark (`pruned_ms`) among them.
     public var stored: [(name: String, value: String)] {
         [("policy", policy.rawValue), ("ttl_ms", String(ttlMs)), ("grace_ms", String(graceMs)),
-         ("log_days", String(logDays)), ("history_days", String(historyDays)), ("pruned_ms", String(prunedMs))]
+         ("log_days", String(logDays)), ("history_days", String(historyDays)), ("pruned_ms", String(prunedMs)),
+         ("confine", confine.rawValue)]
     }
 
     /// Settings from stored rows; a missing or unreadable one keeps its default.
@@ -19,6 +20,7 @@ extension RegistrySettings {
             case "log_days": logDays = Int64(value) ?? logDays
             case "history_days": historyDays = Int64(value) ?? historyDays
             case "pruned_ms": prunedMs = Int64(value) ?? prunedMs
+            case "confine": confine = ConfineMode(rawValue: value) ?? confine
             default: break
             }
         }

@@ -5,14 +5,14 @@ import WirEngine
 /// decoding serves SQLite and PostgreSQL alike.
 public enum StoreRowDecoding {
     /// task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms, label,
-    /// owners, parent_task_id, expires_boot_ms, lease_boot_id
+    /// owners, parent_task_id, expires_boot_ms, lease_boot_id, allow_writes
     public static func claim(_ row: some StoreRow) -> ClaimRecord {
         let first = Owner(host: row.text(3), pid: Int32(truncatingIfNeeded: row.int64(4)),
                           startTime: UInt64(bitPattern: row.int64(5)), bootID: row.text(6))
         var claim = ClaimRecord(taskID: row.text(0), key: row.text(1), token: row.int64(2), owner: first,
                                 owners: OwnerList.decode(row.text(11)), createdMs: row.int64(7),
                                 expiresMs: row.int64(8), ttlMs: row.int64(9), label: row.text(10),
-                                parentTaskID: row.text(12))
+                                parentTaskID: row.text(12), allowWrites: PathList.decode(row.text(15)))
         claim.expiresBootMs = row.int64(13)
         claim.leaseBootID = row.text(14)
         return claim

@@ -24,7 +24,7 @@ struct Options {
             case "--seconds": seconds = Double(value) ?? seconds
             case "--dir": dir = value
             case "--json": json = value
-            case "--handoff-waiter", "--contender", "--cold-start", "--profile": break
+            case "--handoff-waiter", "--contender", "--cold-start", "--profile", "--confine-cost": break
             default: fatal("unknown option \(flag)")
             }
         }

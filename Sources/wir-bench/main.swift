@@ -7,6 +7,8 @@
 // usage: wir-bench [--live N] [--rounds R] [--per-round K] [--handoffs H]
 //                  [--seconds S] [--dir DIR] [--json FILE]
 //        wir-bench --profile REGISTRY N PATHS   (N claim+release, untimed: for callgrind)
+//        wir-bench --confine           the confinement rows alone (ConfineRows.swift; WIR_BENCH_CLI
+//                                      names the wir command for the wir run rows)
 //        wir-bench --postgres URL      the PostgreSQL rows alone (PostgresRows.swift); with
 //                                      WIR_BENCH_POSTGRES=URL, a full run adds them at its end
 #if canImport(Glibc)
@@ -243,6 +245,10 @@ case "--term-recorder": termRecorder()
 case "--death-holder": deathHolder(arguments[2])
 case "--contender": contender(Array(arguments[2...]))
 case "--cold-start": coldStart(arguments[2])
+case "--confine-cost": confineCost(Array(arguments[2...]))
+case "--confine" where arguments.count == 2:
+    confinementRows(rounds: 60, scratch: "/tmp/wir-bench-\(getpid())-confine")
+    exit(0)
 case "--postgres" where arguments.count == 3:
     postgresRows(arguments[2], rounds: 10, perRound: 100, seconds: 2)
     exit(0)
@@ -402,6 +408,7 @@ func coldStarts(_ count: Int) {
     record("cold start", [("median_ms", samples[count / 2])])
 }
 coldStarts(30)
+confinementRows(rounds: 60, scratch: file("confine"))
 
 if let url = getenv("WIR_BENCH_POSTGRES").map({ String(cString: $0) }), !url.isEmpty {
     postgresRows(url, rounds: options.rounds, perRound: options.perRound, seconds: options.seconds)

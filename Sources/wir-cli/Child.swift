@@ -14,9 +14,10 @@ final class Child {
     private var gate: Int32
 
     /// Starts `command` (resolved on PATH as execvp would) in a new process
-    /// group, held at the gate until `open()`. Throws with the reason if it
-    /// cannot be found or started.
-    init(_ command: [String], environment extra: [String: String]) throws {
+    /// group, held at the gate until `open()`, and confined by the Landlock
+    /// `ruleset` (a descriptor; -1: none) once through it. Throws with the
+    /// reason if it cannot be found or started.
+    init(_ command: [String], environment extra: [String: String], ruleset: Int32 = -1) throws {
         let path = try Self.resolve(command[0])
         var environment = ProcessInfo.processInfo.environment
         for (name, value) in extra { environment[name] = value }
@@ -28,7 +29,7 @@ final class Child {
             throw WirError(.io, "cannot make a pipe: \(String(cString: strerror(errno)))")
         }
         for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
-        let started = wir_spawn_gated(path, argv, envp, ends[0], ends[1])
+        let started = wir_spawn_gated(path, argv, envp, ends[0], ends[1], ruleset)
         close(ends[0])
         guard started > 0 else {
             close(ends[1])

@@ -2,24 +2,26 @@ import ArgumentParser
 import WirEngine
 import WirRegistry
 
-/// `wir config get|set policy|ttl|grace|log_days|history_days`.
+/// `wir config get|set policy|ttl|grace|log_days|history_days|confine`.
 struct Config: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Read or set the registry's defaults: policy, ttl, grace, log_days, history_days.",
+        abstract: "Read or set the registry's defaults: policy, ttl, grace, log_days, history_days, confine.",
         discussion: """
             policy: refuse, queue or warn ($WIR_POLICY overrides it for a process, a claim's own policy \
             overrides both). ttl: the default lease. grace: how long a claim whose lease lapsed keeps \
             blocking others (owners proven dead need none). Durations: 30s, 10m, 1h or seconds. \
             ttl_ms and grace_ms, as C and Python spell them, are the same settings. log_days and \
             history_days: how many days the conflict log and the history keep their rows (default 30 and \
-            90; 0 keeps them for ever); claims prune older rows at most once an hour, and `wir reap` at once.
+            90; 0 keeps them for ever); claims prune older rows at most once an hour, and `wir reap` at once. \
+            confine: off, strict or best-effort, whether wir run confines its command when neither \
+            --confine nor $WIR_CONFINE says.
             """,
         subcommands: [Get.self, Set.self])
 
     struct Get: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print a default.")
         @OptionGroup var registry: RegistryOptions
-        @Argument(help: ArgumentHelp("policy, ttl, grace, log_days or history_days.", valueName: "name"))
+        @Argument(help: ArgumentHelp("policy, ttl, grace, log_days, history_days or confine.", valueName: "name"))
         var name: String
 
         func run() throws {
@@ -34,7 +36,7 @@ struct Config: ParsableCommand {
     struct Set: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Store a default for every process.")
         @OptionGroup var registry: RegistryOptions
-        @Argument(help: ArgumentHelp("policy, ttl, grace, log_days or history_days.", valueName: "name"))
+        @Argument(help: ArgumentHelp("policy, ttl, grace, log_days, history_days or confine.", valueName: "name"))
         var name: String
         @Argument(help: ArgumentHelp("The value.", valueName: "value")) var value: String
 

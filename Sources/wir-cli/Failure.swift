@@ -12,6 +12,7 @@ enum Failure {
     static let ioError: Int32 = 74     // EX_IOERR
     static let tempFail: Int32 = 75    // EX_TEMPFAIL
     static let noPermission: Int32 = 77 // EX_NOPERM
+    static let unconfigured: Int32 = 78 // EX_CONFIG
 
     /// Runs `body`, turning a WirError into a one-line message and an exit code.
     static func map<T>(_ body: () throws -> T) throws -> T {
@@ -29,6 +30,7 @@ enum Failure {
         case .conflict, .timedOut, .busy, .cancelled, .deadlock: return tempFail
         case .io, .gone, .corrupt, .schema: return ioError
         case .wrongKey: return noPermission
+        case .unsupported: return unconfigured
         default: return 1
         }
     }

@@ -16,7 +16,7 @@ enum InFlightView {
             Table.print(["TASK", "LABEL", "OWNERS", "TOKEN", "LEASE", "ENTRIES"], tree(claims).map { depth, record, entries in
                 [String(repeating: "  ", count: depth) + (depth > 0 ? "└ " : "") + record.taskID,
                  record.label.isEmpty ? "-" : record.label, record.owners.map(\.description).joined(separator: ", "),
-                 "\(record.token)", lease(record), Table.entries(entries)]
+                 "\(record.token)", lease(record), Table.entries(entries) + allowed(record)]
             })
         }
         if !waiters.isEmpty {
@@ -27,6 +27,11 @@ enum InFlightView {
                  TimeText.span(TimeText.nowMs() - waiter.enqueuedMs), Table.entries(waiter.entries)]
             })
         }
+    }
+
+    /// What a confined run may write beyond its entries, after them.
+    static func allowed(_ record: ClaimRecord) -> String {
+        record.allowWrites.isEmpty ? "" : "; may also write " + record.allowWrites.map(\.value).joined(separator: ", ")
     }
 
     /// "while alive", or when the lease ends.

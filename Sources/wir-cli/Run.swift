@@ -22,11 +22,16 @@ struct Run: ParsableCommand {
             lost while the command runs, --on-lost decides (default: SIGTERM to the group, SIGKILL after \
             --kill-after) and wir run exits 69. Otherwise it exits with the command's status (128+N for \
             signal N). When refused or timed out it runs nothing, says who holds what and exits 75 \
-            (--refused-exit, or $WIR_REFUSED_EXIT).
+            (--refused-exit, or $WIR_REFUSED_EXIT). With --confine the command (and everything it starts) may \
+            write only where its claim allows, enforced by the kernel (Landlock): beneath its write entries (for \
+            a file, regular files in its directory), --allow-write paths, a private $TMPDIR removed afterwards, \
+            the registry's files and the terminal; reads are not restricted. A kernel that cannot enforce it \
+            all runs nothing and exits 78, unless --confine=best-effort.
             """)
 
     @OptionGroup var registry: RegistryOptions
     @OptionGroup var claim: ClaimOptions
+    @OptionGroup var confine: ConfineOptions
 
     @Option(name: .long, help: ArgumentHelp("When the claim is lost while the command runs: term, kill or warn.",
                                             valueName: "policy"))
@@ -62,33 +67,60 @@ struct Run: ParsableCommand {
         pthread_sigmask(SIG_BLOCK, &forwarded, nil)
 
         let reg = try registry.open()
-        let relay = SignalRelay(signals: forwarded, registry: reg)
-        let outcome: ClaimOutcome
-        do {
-            outcome = try Failure.map {
-                try reg.claim(claim.spec(defaultTTL: ClaimSpec.whileAlive), whileQueued: Progress.reporter())
+        // Whether the kernel can confine is known before anything is claimed or made.
+        let mode = try Failure.map { try reg.confineMode(requested: confine.confine) }
+        guard mode != .off || confine.allowWrites.isEmpty else {
+            Failure.say("wir: --allow-write needs --confine (or WIR_CONFINE, or the registry's confine setting)")
+            throw ExitCode(Failure.usage)
+        }
+        var temp: PrivateTemp?
+        if mode != .off {
+            if let shortfall = try Failure.map({ try Confinement.support(for: mode) }).shortfall {
+                Failure.say("wir: warning: confined as far as the kernel can (best-effort): \(shortfall)")
             }
+            temp = try Failure.map { try PrivateTemp() }
+        }
+        var spec = claim.spec(defaultTTL: ClaimSpec.whileAlive)
+        spec.allowWrites = confine.allowWrites + (temp.map { [$0.path] } ?? [])
+        let relay = SignalRelay(signals: forwarded, registry: reg)
+        let admitted: (ClaimRecord, [PathEntry], [Conflict])
+        do {
+            let outcome = try Failure.map { try reg.claim(spec, whileQueued: Progress.reporter()) }
+            admitted = try Failure.admitted(outcome, refusedExit: refused)
         } catch {
+            temp?.remove()
             if let signal = relay.received { throw ExitCode(128 + signal) }   // interrupted while queued
             throw error
         }
-        let (record, _, warnings) = try Failure.admitted(outcome, refusedExit: refused)
+        let (record, entries, warnings) = admitted
         if !warnings.isEmpty {
             Failure.say("wir: warning: task '\(record.taskID)' admitted despite \(warnings.count) overlap(s) "
                         + "(policy warn); first: \(warnings[0].held.description) held by '\(warnings[0].holderTaskID)'")
         }
 
+        // The ruleset is built here and applied by the child after the gate, before exec.
+        let confinement: Confinement?
+        do {
+            confinement = try Failure.map {
+                mode == .off ? nil : try reg.confinement(entries: entries, allowWrites: record.allowWrites, mode: mode)
+            }
+        } catch {
+            try? reg.release(taskID: record.taskID, key: record.key, outcome: .failed)
+            temp?.remove()
+            throw error
+        }
         let child: Child
         do {
-            child = try Child(command, environment: [
-                "WIR_TASK_ID": record.taskID, "WIR_KEY": record.key, "WIR_TOKEN": "\(record.token)",
-                "WIR_REGISTRY": reg.path,
-            ])
+            var environment = ["WIR_TASK_ID": record.taskID, "WIR_KEY": record.key, "WIR_TOKEN": "\(record.token)",
+                               "WIR_REGISTRY": reg.path]
+            environment["TMPDIR"] = temp?.path
+            child = try Child(command, environment: environment, ruleset: confinement?.rulesetDescriptor ?? -1)
             // The group owns the claim before the command runs: kill -9 of wir run from here on
             // leaves the claim with the command.
             try reg.addOwner(taskID: record.taskID, key: record.key, pid: child.pid, group: true)
         } catch {
             try? reg.release(taskID: record.taskID, key: record.key, outcome: .failed)
+            temp?.remove()
             Failure.say("wir: cannot run '\(command[0])': \((error as? WirError)?.message ?? "\(error)")")
             throw ExitCode(127)
         }
@@ -102,19 +134,23 @@ struct Run: ParsableCommand {
         let status = child.wait { jobs.stopped(child.pid) }
         keeper.stop()
         jobs.reclaim()
-        try finish(reg, record, group: child.pid, status: status, lost: keeper.lost)
+        try finish(reg, record, group: child.pid, status: status, lost: keeper.lost, temp: temp)
     }
 
-    /// Releases the claim as the command ended, or leaves it to what still
-    /// runs in its group; exits with the command's status (69 if it was lost).
-    private func finish(_ reg: Registry, _ record: ClaimRecord, group: pid_t, status: Child.Status, lost: Bool) throws {
+    /// Releases the claim as the command ended, or leaves it (and the private
+    /// temporary directory) to what still runs in its group; exits with the
+    /// command's status (69 if it was lost).
+    private func finish(_ reg: Registry, _ record: ClaimRecord, group: pid_t, status: Child.Status, lost: Bool,
+                        temp: PrivateTemp?) throws {
         let exit = ExitCode(status.signal.map { 128 + $0 } ?? status.code)
         if !lost, ProcessIdentity.groupExists(group) {
             let left = ProcessIdentity.members(ofGroup: group).map(String.init).joined(separator: ", ")
             Failure.say("wir: task '\(record.taskID)': the command ended but processes of its group still run "
-                        + "(\(left)); the claim stays with them until they end")
+                        + "(\(left)); the claim stays with them until they end"
+                        + (temp.map { ", and so does its TMPDIR \($0.path)" } ?? ""))
             if (try? reg.removeOwner(taskID: record.taskID, key: record.key, pid: getpid())) != nil { throw exit }
         }
+        temp?.remove()
         let reason: ReleaseOutcome = status.signal != nil ? .cancelled : (status.code == 0 ? .completed : .failed)
         do {
             try reg.release(taskID: record.taskID, key: record.key, outcome: reason)

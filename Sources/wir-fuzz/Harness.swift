@@ -83,6 +83,8 @@ enum Harness {
         defer { paths.forEach { free($0) } }
         let task = byte() % 3 == 0 ? string() : nil
         defer { free(task) }
+        let allowed = byte() % 4 == 0 ? [string()] : []
+        defer { allowed.forEach { free($0) } }
         var options = wir_claim_opts()
         options.version = byte() % 8 == 0 ? UInt32(byte()) : UInt32(WIR_CLAIM_OPTS_VERSION)
         options.task_id = UnsafePointer(task)
@@ -93,13 +95,20 @@ enum Harness {
         options.owner_pid = byte() % 8 == 0 ? Int64(Int8(bitPattern: byte())) : 0
         var claim: OpaquePointer?
         let status = paths.map { UnsafePointer($0) }.withUnsafeBufferPointer { buffer in
-            options.writes = count == 0 ? nil : buffer.baseAddress
-            return wir_claim(&claim, registry, &options)
+            allowed.map { UnsafePointer($0) }.withUnsafeBufferPointer { allowedBuffer in
+                options.writes = count == 0 ? nil : buffer.baseAddress
+                options.allow_writes = allowed.isEmpty ? nil : allowedBuffer.baseAddress
+                options.n_allow_writes = allowed.count
+                return wir_claim(&claim, registry, &options)
+            }
         }
         check(status <= 0 && status >= WIR_ECANCELED, "unknown status \(status)")
         check((status == WIR_OK || status == WIR_ECONFLICT || status == WIR_ETIMEDOUT) == (claim != nil),
               "out set on status \(status)")
         if status == WIR_OK {
+            // A check builds the claim's Landlock ruleset and confines nothing.
+            let confine = wir_confine(registry, claim, WIR_CONFINE_CHECK | Int32(byte() % 2))
+            check(confine <= 0 && confine >= WIR_ECANCELED, "unknown confine status \(confine)")
             _ = wir_heartbeat(registry, claim, 0)
             check(wir_release(registry, claim, Int32(byte() % 3)) == WIR_OK, "release failed: \(String(cString: wir_errmsg()))")
         }

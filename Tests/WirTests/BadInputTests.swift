@@ -149,6 +149,14 @@ import Testing
             ("who with an empty path", WIR_EINVAL, { var out: UnsafeMutablePointer<CChar>?; return wir_who_json(&out, reg, "") }),
             ("log with NULL out", WIR_EINVAL, { wir_log_json(nil, reg, 0, 10) }),
             ("cancel on a NULL registry", WIR_EINVAL, { wir_cancel(nil, nil, nil) }),
+            ("NULL allowed writes with a count", WIR_EINVAL, { claim(reg, [good]) { $0.n_allow_writes = 2 } }),
+            ("a glob as an allowed write", WIR_EINVAL, { [UnsafePointer(strdup(dir.file("c*")))].withUnsafeBufferPointer {
+                buffer in claim(reg, [good]) { $0.allow_writes = buffer.baseAddress; $0.n_allow_writes = 1 } } }),
+            ("config set a bad confine mode", WIR_EINVAL, { wir_config_set(reg, "confine", "sometimes") }),
+            // Only bad calls, or checks: a wir_confine that succeeds would confine the test runner.
+            ("confine a NULL claim", WIR_EINVAL, { wir_confine(reg, nil, WIR_CONFINE_CHECK) }),
+            ("confine with unknown flags", WIR_EINVAL, { wir_confine(reg, held, 8) }),
+            ("confine a released claim", WIR_EINVAL, { wir_confine(reg, released, WIR_CONFINE_CHECK) }),
         ]
         let before = fingerprint(reg)
         for (name, expected, call) in cases {

@@ -25,7 +25,8 @@ import Testing
             var options = wir_claim_opts(version: UInt32(WIR_CLAIM_OPTS_VERSION), task_id: cTask.map { UnsafePointer($0!) },
                                          writes: buffer.baseAddress, n_writes: buffer.count, ttl_ms: 0,
                                          policy: WIR_POLICY_DEFAULT, timeout_ms: 0, key: nil, owner_pid: 0,
-                                         reads: nil, n_reads: 0, label: nil, parent_task_id: nil, parent_key: nil)
+                                         reads: nil, n_reads: 0, label: nil, parent_task_id: nil, parent_key: nil,
+                                         allow_writes: nil, n_allow_writes: 0)
             configure(&options)
             var out: OpaquePointer?
             let status = wir_claim(&out, reg, &options)
@@ -89,7 +90,8 @@ import Testing
                 var options = wir_claim_opts(version: UInt32(WIR_CLAIM_OPTS_VERSION), task_id: cTask.map { UnsafePointer($0!) },
                                              writes: buffer.baseAddress, n_writes: buffer.count, ttl_ms: 0,
                                              policy: WIR_POLICY_DEFAULT, timeout_ms: -1, key: nil, owner_pid: 0,
-                                             reads: nil, n_reads: 0, label: nil, parent_task_id: nil, parent_key: nil)
+                                             reads: nil, n_reads: 0, label: nil, parent_task_id: nil, parent_key: nil,
+                                             allow_writes: nil, n_allow_writes: 0)
                 var out: OpaquePointer?
                 return (wir_probe(&out, reg, &options), out)
             }

@@ -3,7 +3,7 @@ import Testing
 @testable import WirHost
 
 /// The `wir` command run as a user would: the built binary, real processes, a real registry.
-@Suite struct CLITests: CLIRunner {
+@Suite struct CLITests: CommandLineTest {
     let dir = TempDir()
     var registry: String { dir.file("registry.db") }
 
@@ -56,6 +56,10 @@ import Testing
         (["hook", "cursor"], "unknown agent 'cursor'"),
         (["hook", "claude-code", "--ttl", "0"], "--ttl"),
         (["claim", "--writes", "~/notes"], "starts with '~'"),
+        (["run", "--confine=maybe", "--writes", "f", "--", "true"], "maybe"),
+        (["run", "--allow-write", "cache", "--writes", "f", "--", "true"], "--allow-write"),
+        (["run", "--confine", "--allow-write", "c*", "--writes", "f", "--", "true"], "glob"),
+        (["config", "set", "confine", "sometimes"], "sometimes"),
     ])
     func badArgumentsGiveOneLineAndExit64(arguments: [String], named: String) throws {
         let result = try wir(arguments)
@@ -137,7 +141,7 @@ import Testing
         let first = try gatedHolder("left", ["state.json"])
         let second = try gatedHolder("right", ["state.json"])
         // The loser returns at once; only then may the winner finish.
-        var finished: CLIResult? = nil
+        var finished: CommandResult? = nil
         for _ in 0..<500 where finished == nil {
             if !first.0.isRunning { finished = finish(first) } else if !second.0.isRunning { finished = finish(second) }
             usleep(20_000)
@@ -173,13 +177,6 @@ import Testing
         kill(running.0.processIdentifier, SIGTERM)
         #expect(finish(running).status == 143)
         #expect(try wir(["history", "--json"]).out.contains("\"reason\":\"cancelled\""))
-    }
-
-    /// Runs `script` with `sh -c` under `wir run --task <task> --writes <writes>`, with the
-    /// built `wir-cli` first on PATH.
-    func runShell(_ task: String, _ writes: String, _ script: String, extra: [String] = []) throws -> CLIResult {
-        try wir(["run", "--task", task, "--writes", writes] + extra + ["--", "sh", "-c", script],
-                environment: ["PATH": BuiltProducts.directory + ":/usr/bin:/bin"])
     }
 
     /// A `wir run` inside a `wir run`, on a path within the outer claim, is a sub-claim: admitted
@@ -317,7 +314,7 @@ import Testing
         #expect(history.first?["duration_ms"] is Int && history.first?["label"] as? String == "nightly")
         #expect(try object(["reap", "--json"]) is [Any])
         let doctor = try #require(try object(["doctor", "--json"]) as? [String: Any])
-        #expect(doctor["integrity"] as? String == "ok" && doctor["schema_version"] as? Int == 7)
+        #expect(doctor["integrity"] as? String == "ok" && doctor["schema_version"] as? Int == 8)
         let claimed = try #require(try object(["claim", "--json", "--writes", "g", "--owner-pid", "\(getpid())"]) as? [String: Any])
         #expect(claimed["key"] is String && claimed["token"] is Int)
     }

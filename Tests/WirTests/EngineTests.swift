@@ -12,6 +12,22 @@ import WirEngine
         #expect(a.token == 1 && b.token == 2)
     }
 
+    /// Paths a confined run may write without claiming them are kept with the claim (for
+    /// listings), grow with it, and never conflict: they are not claimed.
+    @Test(arguments: StoreKind.allCases)
+    func allowedWritesAreKeptWithTheClaimAndGrowWithIt(kind: StoreKind) throws {
+        let f = try EngineFixture(kind)
+        var request = try f.request("t1", ["/a"])
+        request.allowWrites = paths("/tmp/x", "/cache")
+        _ = try f.engine.claim(request, in: f.store)
+        request = try f.request("t1", ["/b"])
+        request.allowWrites = paths("/cache", "/more")
+        _ = try f.engine.claim(request, in: f.store)
+        let held = try f.store.read { try $0.claim(taskID: "t1") }
+        #expect(held?.allowWrites == paths("/cache", "/more", "/tmp/x"))
+        _ = try f.admitted("t2", ["/cache"], pid: 2)
+    }
+
     @Test(arguments: StoreKind.allCases)
     func overlapIsRefusedWithAFullReport(kind: StoreKind) throws {
         let f = try EngineFixture(kind)

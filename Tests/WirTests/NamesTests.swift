@@ -6,17 +6,17 @@ import WirEngine
 /// No overlap admitted through another name, another namespace, a clock step
 /// or a lost file: each case with real processes, as a user's environment
 /// would present it.
-@Suite struct NamesTests: CLIRunner {
+@Suite struct NamesTests: CommandLineTest {
     let dir = TempDir()
     var registry: String { dir.file("registry.db") }
 
     /// Claims `paths` for `task` with `wir claim` (owned by this test process,
     /// which outlives the test's claims); the result.
-    func claim(_ task: String, _ paths: [String], extra: [String] = []) throws -> CLIResult {
+    func claim(_ task: String, _ paths: [String], extra: [String] = []) throws -> CommandResult {
         try wir(["claim", "--task", task, "--owner-pid", "\(getpid())"] + paths.flatMap { ["--writes", $0] } + extra)
     }
 
-    func refused(_ result: CLIResult, by holder: String) -> Bool {
+    func refused(_ result: CommandResult, by holder: String) -> Bool {
         result.status == 75 && result.err.contains("task '\(holder)'")
     }
 

@@ -160,6 +160,15 @@ import WirEngine
     }
 
     @Test(arguments: StoreKind.allCases)
+    func theConfineSettingIsStored(kind: StoreKind) throws {
+        let f = try EngineFixture(kind)
+        #expect(try f.engine.settings(in: f.store).confine == .off)
+        try f.engine.save(RegistrySettings(policy: .queue, confine: .bestEffort), in: f.store)
+        let stored = try f.engine.settings(in: f.store)
+        #expect(stored.confine == .bestEffort && stored.policy == .queue)
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func shrinkingFreesSomeEntriesAndWakesWaiters(kind: StoreKind) throws {
         let f = try EngineFixture(kind)
         let (held, _) = try f.admitted("t", ["/a", "/b"], pid: 1)

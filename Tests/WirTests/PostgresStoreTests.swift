@@ -70,6 +70,17 @@ struct PostgresStoreTests {
         #expect(tables.rows.map { $0.text(0) } == ["accounts"])
     }
 
+    /// Version 5 adds the allowed writes of confined runs; claims in flight keep holding, with none.
+    @Test func aVersionFourRegistryIsMigratedWithItsClaims() throws {
+        let raw = try connection()
+        try raw.execute("CREATE SCHEMA \(schema.name)")
+        for step in PostgresSchema.migrations[..<4] { try raw.execute(step) }
+        try raw.execute("UPDATE meta SET value = '4' WHERE name = 'schema_version'; " + claimBeforeAllowedWrites)
+        let store = try schema.store()
+        #expect(try store.schemaVersion() == PostgresSchema.latestVersion)
+        try checkAllowedWritesAfterMigration(in: store)
+    }
+
     @Test func aRegistryOfANewerWirIsRefusedUnchanged() throws {
         _ = try schema.store()
         let raw = try connection()

@@ -71,6 +71,31 @@ import WirEngine
         #expect(waiter.finish().status == 0)
     }
 
+    /// Names in the wake-up directory taken by something that is not a socket (a squatter's
+    /// directories under the next tickets) neither refuse a waiter nor leave it waiting: it
+    /// falls back to its timer and is admitted after the release.
+    @Test func aWaiterWhoseSocketNameIsTakenStillWaitsAndIsAdmitted() throws {
+        let registryPath = dir.file("registry.db")
+        let file = dir.file("state.json")
+        let registry = try Registry(path: registryPath)
+        for ticket in 1...20 {
+            try FileManager.default.createDirectory(atPath: registryPath + ".wake/\(ticket)/x",
+                                                    withIntermediateDirectories: true)
+        }
+        let sleeper = try Child("/bin/sleep", ["30"])
+        defer { sleeper.stop() }
+        guard case .admitted(let held, _, _) = try registry.claim(ClaimSpec(taskID: "holder", writes: [file],
+                                                                            ownerPID: sleeper.pid)).result else {
+            Issue.record("the holder was not admitted")
+            return
+        }
+        let waiter = try Child(BuiltProducts.probe, ["queue", registryPath, "waiter", "0", "30000", file])
+        _ = expectLine(waiter, "queued")
+        try registry.release(taskID: "holder", key: held.key, outcome: .completed)
+        _ = expectLine(waiter, "admitted")
+        #expect(waiter.finish().status == 0)
+    }
+
     @Test func aWaiterTimesOut() throws {
         let registry = dir.file("registry.db")
         let holder = try Child(BuiltProducts.probe, ["hold", registry, "holder", dir.file("f")])

@@ -4,6 +4,7 @@ import WirEngine
 @testable import WirHost
 @testable import WirSQLite
 @testable import WirRegistry
+import WirStorage
 
 @Suite struct SQLiteStoreTests {
     let dir = TempDir()
@@ -67,6 +68,39 @@ import WirEngine
             Issue.record("a lapsed claim must be reaped")
             return
         }
+    }
+
+    /// Version 8 adds the allowed writes of confined runs; claims in flight keep holding, with none.
+    @Test func aVersionSevenRegistryIsMigratedWithItsClaims() throws {
+        let path = dir.file("v7.db")
+        do {
+            let connection = try SQLiteConnection(path: path, busyTimeoutMs: 100)
+            for step in SQLiteSchema.migrations[..<7] { try connection.execute(step) }
+            try connection.execute(claimBeforeAllowedWrites + """
+                PRAGMA application_id = \(SQLiteSchema.applicationID);
+                PRAGMA user_version = 7;
+                """)
+        }
+        let store = try SQLiteStore(path: path)
+        #expect(try store.schemaVersion() == SQLiteSchema.latestVersion)
+        try checkAllowedWritesAfterMigration(in: store)
+    }
+
+    /// A confined process may write the registry's -wal and -shm but create no file beside it, so
+    /// they stay when the last connection closes (SQLite would delete them), the WAL emptied, so
+    /// that the next process to open the registry has nothing to replay.
+    @Test func theWALFilesOutliveTheLastConnectionEmptied() throws {
+        let path = dir.file("persist.db")
+        do {
+            let store = try SQLiteStore(path: path)
+            for _ in 0..<50 { _ = try store.write { try $0.issueToken() } }
+            #expect(store.confinedGrants.map { "\($0.scope) \($0.path.value)" }
+                    == ["existing \(path)", "existing \(path)-wal", "existing \(path)-shm", "tree \(path).wake"])
+            #expect(try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int ?? 0 > 0)
+        }
+        for suffix in ["-wal", "-shm"] { #expect(FileManager.default.fileExists(atPath: path + suffix), "\(suffix)") }
+        #expect(try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int == 0)
+        #expect(try SQLiteStore(path: path).write { try $0.issueToken() } == 51)
     }
 
     @Test func aNewerSchemaIsRefusedAndLeftUntouched() throws {

@@ -33,6 +33,29 @@ func expectMigratedConflictLog(_ store: any RegistryStore) throws {
     #expect(try store.read { try $0.conflictLog(sinceMs: 2600, limit: 10, outcomes: []) }.map(\.count) == [2])
 }
 
+/// Claim 'old' on /a (label "kept") as a registry just before allowed writes were kept (SQLite
+/// version 7, PostgreSQL version 4) holds it: SQL both stores take.
+let claimBeforeAllowedWrites = """
+    INSERT INTO claims(task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms, ttl_ms,
+                       entries, label, owners, parent_task_id)
+    VALUES ('old', 'k', 7, 'h', 1, 1, 'b', 0, 9000000000000, 1000, 'w /a', 'kept', '', '');
+    INSERT INTO claim_entries(path, task_id, entry) VALUES ('/a', 'old', 'w /a');
+    """
+
+/// After the migration that keeps allowed writes: claim 'old' holds /a with none, and a new
+/// claim keeps its own.
+func checkAllowedWritesAfterMigration(in store: any RegistryStore) throws {
+    let old = try #require(try store.read { try $0.claim(taskID: "old") })
+    #expect(old.label == "kept" && old.allowWrites.isEmpty)
+    #expect(try store.read { try $0.holdings(overlapping: CanonicalPath(canonical: "/a/b")) }.map(\.taskID) == ["old"])
+    try store.write { tx in
+        try tx.insert(ClaimRecord(taskID: "new", key: "k", token: try tx.issueToken(), owner: owner(1), createdMs: 0,
+                                  expiresMs: 10, ttlMs: 10, allowWrites: paths("/tmp/wir-run-x")),
+                      entries: [try entry("/b")])
+    }
+    #expect(try store.read { try $0.claim(taskID: "new") }?.allowWrites == paths("/tmp/wir-run-x"))
+}
+
 /// Sums "name=number" fields from the output of probe processes.
 func totals(_ outputs: [String]) -> [String: Int] {
     var sums: [String: Int] = [:]

@@ -1,6 +1,7 @@
 /*
  * The installed libwir.so exercised from C: a handle shared by threads, per-thread
- * error messages, and a handle used after fork. Built with pkg-config by
+ * error messages, a handle used after fork, and a fork child confined to its claim
+ * (Landlock, wir_confine) before it would exec. Built with pkg-config by
  * scripts/test-installed.sh. Prints "abi_test: N passed, N failed".
  */
 #include <wir.h>
@@ -10,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <errno.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -166,6 +169,16 @@ struct claim_opts_v1 {
     const char *label;
 };
 
+/* Options for a sub-claim of `parent` writing writes[0]. */
+static wir_claim_opts sub_claim_opts(const wir_claim_t *parent, const char *const *writes) {
+    wir_claim_opts sub = WIR_CLAIM_OPTS_INIT;
+    sub.writes = writes;
+    sub.n_writes = 1;
+    sub.parent_task_id = wir_claim_task_id(parent);
+    sub.parent_key = wir_claim_key(parent);
+    return sub;
+}
+
 static void owners_sub_claims_and_old_callers(void) {
     wir_registry *reg = NULL;
     CHECK(wir_open(&reg, registry) == WIR_OK);
@@ -185,11 +198,7 @@ static void owners_sub_claims_and_old_callers(void) {
     CHECK(wir_remove_owner(reg, parent, getpid(), WIR_OWNER_PROCESS) == WIR_ENOTFOUND);
 
     const char *inner[] = { "owned/part" }, *outer[] = { "." };
-    wir_claim_opts sub = WIR_CLAIM_OPTS_INIT;
-    sub.writes = inner;
-    sub.n_writes = 1;
-    sub.parent_task_id = wir_claim_task_id(parent);
-    sub.parent_key = wir_claim_key(parent);
+    wir_claim_opts sub = sub_claim_opts(parent, inner);
     wir_claim_t *child = NULL;
     CHECK(wir_claim(&child, reg, &sub) == WIR_OK);
     CHECK(wir_check(reg, child) == WIR_OK);
@@ -363,6 +372,103 @@ static void queue_waits_and_cancels(void) {
     wir_close(reg);
 }
 
+/* ---- confined children --------------------------------------------------- */
+
+/* wir_claim_opts as version 2 callers compiled it (before allow_writes). */
+struct claim_opts_v2 {
+    struct claim_opts_v1 v1;
+    const char *parent_task_id;
+    const char *parent_key;
+};
+
+/* Writes "x" to `path` (appending); 0, or errno. */
+static int append_to(const char *path) {
+    FILE *file = fopen(path, "a");
+    if (file == NULL) return errno;
+    fputs("x", file);
+    fclose(file);
+    return 0;
+}
+
+/* In a fork child: confines itself to `claim` with `flags`, then tries to write
+   `inside` (expecting `inside_errno`) and `outside` (expecting `outside_errno`).
+   Returns the child's exit status: 0 when all went as expected. */
+static int confined_child(wir_registry *reg, wir_claim_t *claim, int flags, const char *abi,
+                          int confine_status, const char *inside, int inside_errno,
+                          const char *outside, int outside_errno) {
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (abi) setenv("WIR_LANDLOCK_ABI", abi, 1);
+        /* The parent's handles, inherited across fork: no WIR_EFORK. */
+        if (wir_confine(reg, claim, flags) != confine_status) _exit(1);
+        if (append_to(inside) != inside_errno) _exit(2);
+        if (append_to(outside) != outside_errno) _exit(3);
+        if (confine_status == WIR_OK && inside_errno == 0) {
+            /* The registry stays usable: a handle of its own, and a sub-claim. */
+            wir_registry *own = NULL;
+            const char *part[] = { inside };
+            wir_claim_opts sub = sub_claim_opts(claim, part);
+            wir_claim_t *child = NULL;
+            if (wir_open(&own, registry) != WIR_OK || wir_claim(&child, own, &sub) != WIR_OK) _exit(4);
+            if (wir_release(own, child, WIR_OUTCOME_COMPLETED) != WIR_OK) _exit(5);
+        }
+        _exit(0);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static void confine_a_child_to_its_claim(void) {
+    wir_registry *reg = NULL;
+    CHECK(wir_open(&reg, registry) == WIR_OK);
+    mkdir("confined", 0700);
+    mkdir("allowed", 0700);
+    mkdir("outside", 0700);
+    FILE *file = fopen("outside/f", "w");
+    fputs("orig", file);
+    fclose(file);
+
+    const char *writes[] = { "confined" }, *allowed[] = { "allowed" };
+    struct claim_opts_v2 old = { { 2, "confine-v2", writes, 1, WIR_TTL_WHILE_ALIVE, WIR_POLICY_DEFAULT, -1,
+                                   NULL, 0, NULL, 0, NULL }, NULL, NULL };
+    wir_claim_t *plain = NULL;                                    /* version 2 callers keep working */
+    CHECK(wir_claim(&plain, reg, (const wir_claim_opts *)&old) == WIR_OK);
+    CHECK(wir_release(reg, plain, WIR_OUTCOME_COMPLETED) == WIR_OK);
+    CHECK(wir_confine(reg, plain, WIR_CONFINE_CHECK) == WIR_EINVAL);    /* released: holds nothing */
+    wir_claim_free(plain);
+
+    wir_claim_opts opts = WIR_CLAIM_OPTS_INIT;
+    opts.task_id = "confined";
+    opts.writes = writes;
+    opts.n_writes = 1;
+    opts.allow_writes = allowed;
+    opts.n_allow_writes = 1;
+    wir_claim_t *claim = NULL;
+    CHECK(wir_claim(&claim, reg, &opts) == WIR_OK);
+    CHECK(wir_landlock_abi() >= 3);
+    CHECK(wir_confine(reg, claim, WIR_CONFINE_STRICT | WIR_CONFINE_CHECK) == WIR_OK);
+    CHECK(wir_confine(reg, claim, 4) == WIR_EINVAL);
+    CHECK(wir_confine(NULL, claim, WIR_CONFINE_STRICT) == WIR_EINVAL);
+    CHECK(append_to("outside/g") == 0);                          /* a check confines nothing */
+    char *listing = NULL;
+    CHECK(wir_inflight_json(&listing, reg) == WIR_OK && strstr(listing, "\"allow_writes\":[\"") != NULL);
+    wir_free(listing);
+
+    CHECK(confined_child(reg, claim, WIR_CONFINE_STRICT, NULL, WIR_OK, "confined/x", 0, "outside/f", EACCES) == 0);
+    CHECK(confined_child(reg, claim, WIR_CONFINE_STRICT, NULL, WIR_OK, "allowed/y", 0, "outside/h", EACCES) == 0);
+    /* Without Landlock (forced): strict confines nothing and says so; best-effort runs unconfined. */
+    CHECK(confined_child(reg, claim, WIR_CONFINE_STRICT, "0", WIR_ENOTSUP, "confined/x", 0, "outside/i", 0) == 0);
+    CHECK(confined_child(reg, claim, WIR_CONFINE_BEST_EFFORT, "0", WIR_OK, "confined/x", 0, "outside/j", 0) == 0);
+    file = fopen("outside/f", "r");
+    char content[16] = { 0 };
+    CHECK(file != NULL && fgets(content, sizeof content, file) != NULL && strcmp(content, "orig") == 0);
+    if (file) fclose(file);
+    CHECK(wir_release(reg, claim, WIR_OUTCOME_COMPLETED) == WIR_OK);
+    wir_claim_free(claim);
+    wir_close(reg);
+}
+
 /* A process that uses only SQLite registries never loads libpq (it is loaded
    when the first PostgreSQL registry is opened). Runs after every other test. */
 static void libpq_is_not_loaded_for_sqlite(void) {
@@ -385,6 +491,7 @@ int main(int argc, char **argv) {
     owners_sub_claims_and_old_callers();
     warn_reads_globs_and_config();
     queue_waits_and_cancels();
+    confine_a_child_to_its_claim();
     libpq_is_not_loaded_for_sqlite();
     printf("abi_test: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;

@@ -19,7 +19,8 @@ def test_every_status_code_and_enumeration_matches_the_header():
         assert sorted(named.values()) == sorted(table.values()), prefix
         for key, value in named.items():
             assert getattr(_native, key) == value, key
-    for name in ["WIR_ACCESS_WRITE", "WIR_ACCESS_READ", "WIR_CLAIM_OPTS_VERSION"]:
+    for name in ["WIR_ACCESS_WRITE", "WIR_ACCESS_READ", "WIR_CLAIM_OPTS_VERSION", "WIR_CONFINE_STRICT",
+                 "WIR_CONFINE_BEST_EFFORT", "WIR_CONFINE_CHECK"]:
         assert getattr(_native, name) == defines[name], name
 
 

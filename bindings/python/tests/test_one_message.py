@@ -36,11 +36,13 @@ class RawC:
         assert status == _native.WIR_EINVAL, status
         return self.lib.wir_errmsg().decode()
 
-    def claim(self, writes=(), task_id=None, label=None) -> str:
-        paths = [p.encode() for p in writes]
+    def claim(self, writes=(), task_id=None, label=None, allow_writes=()) -> str:
+        paths, allowed = [p.encode() for p in writes], [p.encode() for p in allow_writes]
         options = _native.ClaimOpts(version=_native.WIR_CLAIM_OPTS_VERSION, writes=(ctypes.c_char_p * len(paths))(*paths),
                                     n_writes=len(paths), task_id=task_id and task_id.encode(),
-                                    label=label and label.encode(), timeout_ms=-1)
+                                    label=label and label.encode(), timeout_ms=-1,
+                                    allow_writes=(ctypes.c_char_p * len(allowed))(*allowed),
+                                    n_allow_writes=len(allowed))
         out = ctypes.c_void_p()
         status = self.lib.wir_claim(ctypes.byref(out), self.reg, ctypes.byref(options))
         self.lib.wir_claim_free(out)
@@ -78,6 +80,8 @@ CASES = [
     ("nothing to claim", dict(writes=[]), ["claim"]),
     ("a path starting with ~, unexpanded", dict(writes=["~/notes.md"]), ["claim", "--writes", "~/notes.md"]),
     ("a glob starting with ~", dict(writes=["~user/src/*.py"]), ["claim", "--writes", "~user/src/*.py"]),
+    ("a glob to write without claiming", dict(writes=["f"], allow_writes=["c*"]),
+     ["run", "--confine", "--allow-write", "c*", "--writes", "f", "--", "true"]),
 ]
 
 
@@ -99,6 +103,7 @@ SETTINGS = [
     ("a policy that is not one", ("set", "policy", "sometimes")),
     ("a retention that is not a number of days", ("set", "log_days", "a month")),
     ("a retention beyond a century", ("set", "history_days", "40000")),
+    ("a confine mode that is not one", ("set", "confine", "sometimes")),
 ]
 
 

@@ -10,7 +10,7 @@ A thin ctypes binding over libwir.so; every rule lives in the library.
 
 from ._claim import Claim
 from ._errors import (ClaimCancelled, ClaimConflict, ClaimDeadlock, ClaimLost, ClaimTimeout, Conflict,
-                      InvalidArgument, RegistryBusy, RegistryError, WirError)
+                      InvalidArgument, NotSupported, RegistryBusy, RegistryError, WirError)
 from ._native import lib as _lib
 from ._registry import AsyncClaim, Registry
 from ._writes_to import WritesTo
@@ -18,14 +18,20 @@ from ._units import REGISTRY_DEFAULT
 
 __all__ = [
     "AsyncClaim", "Claim", "ClaimCancelled", "ClaimConflict", "ClaimDeadlock", "ClaimLost", "ClaimTimeout",
-    "Conflict", "InvalidArgument", "REGISTRY_DEFAULT", "Registry", "RegistryBusy", "RegistryError", "WirError",
-    "WritesTo", "library_version",
+    "Conflict", "InvalidArgument", "NotSupported", "REGISTRY_DEFAULT", "Registry", "RegistryBusy", "RegistryError",
+    "WirError", "WritesTo", "landlock_abi", "library_version",
 ]
 
 
 def library_version() -> str:
     """The version of the loaded libwir.so."""
     return _lib.wir_version().decode()
+
+
+def landlock_abi() -> int:
+    """The Linux Landlock ABI this kernel offers (0: none; $WIR_LANDLOCK_ABI lowers it for tests).
+    ``Registry.run(..., confine=True)`` needs 3."""
+    return _lib.wir_landlock_abi()
 
 
 def _package_version() -> str:

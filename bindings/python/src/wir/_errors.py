@@ -72,5 +72,10 @@ class RegistryBusy(WirError):
     """The registry stayed locked beyond the busy timeout (WIR_EBUSY)."""
 
 
+class NotSupported(WirError):
+    """Not supported here (WIR_ENOTSUP): a kernel that cannot confine a run as asked (the message
+    says what it lacks), or a PostgreSQL URL without libpq."""
+
+
 class RegistryError(WirError, OSError):
     """The registry file cannot be used: I/O, corrupt, foreign or newer schema."""

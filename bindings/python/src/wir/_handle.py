@@ -102,11 +102,11 @@ class Handle:
             self._pointer = None
 
     def claim(self, writes, reads, *, task_id=None, key=None, ttl=REGISTRY_DEFAULT, policy=None, timeout=None,
-              owner_pid=None, label=None, parent=None) -> int:
+              owner_pid=None, label=None, parent=None, allow_writes=()) -> int:
         """Calls wir_claim; returns the owned ``wir_claim_t *`` (errcheck raises on refusal).
         ``parent`` is a Claim or a (task_id, key) pair."""
         options = self._options(writes, reads, task_id=task_id, key=key, ttl=ttl, policy=policy, timeout=timeout,
-                                owner_pid=owner_pid, label=label, parent=parent)
+                                owner_pid=owner_pid, label=label, parent=parent, allow_writes=allow_writes)
         pointer = c_void_p()
         _claiming.task_id = task_id
         try:
@@ -127,12 +127,12 @@ class Handle:
 
     @staticmethod
     def _options(writes, reads, *, task_id=None, key=None, ttl=REGISTRY_DEFAULT, policy=None, timeout=None,
-                 owner_pid=None, label=None, parent=None) -> _native.ClaimOpts:
+                 owner_pid=None, label=None, parent=None, allow_writes=()) -> _native.ClaimOpts:
         """A wir_claim_opts from Python's values (the library judges them)."""
         if policy not in _native.POLICIES:
             raise ValueError(f"policy must be refuse, queue or warn, not {policy!r}")
         parent_task, parent_key = _parent(parent)
-        write_list, read_list = encode_all(writes), encode_all(reads)
+        write_list, read_list, allow_list = encode_all(writes), encode_all(reads), encode_all(allow_writes)
         return _native.ClaimOpts(
             version=_native.WIR_CLAIM_OPTS_VERSION, task_id=None if task_id is None else task_id.encode(),
             writes=(c_char_p * len(write_list))(*write_list), n_writes=len(write_list),
@@ -140,7 +140,8 @@ class Handle:
             key=None if key is None else key.encode(), owner_pid=owner_pid or 0,
             reads=(c_char_p * len(read_list))(*read_list), n_reads=len(read_list),
             label=None if label is None else label.encode(),
-            parent_task_id=parent_task, parent_key=parent_key)
+            parent_task_id=parent_task, parent_key=parent_key,
+            allow_writes=(c_char_p * len(allow_list))(*allow_list), n_allow_writes=len(allow_list))
 
     def set_warn(self, callback: Callable[[tuple[Conflict, ...], str], None] | None) -> None:
         """Calls ``callback(conflicts, task_id)`` for claims admitted under warn despite overlaps."""

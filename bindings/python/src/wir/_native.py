@@ -17,7 +17,7 @@ from ctypes import (CFUNCTYPE, POINTER, Structure, c_char_p, c_int, c_int32, c_i
 from pathlib import Path
 
 from ._errors import (ClaimCancelled, ClaimConflict, ClaimDeadlock, ClaimLost, ClaimTimeout, Conflict,
-                      InvalidArgument, RegistryBusy, RegistryError, WirError)
+                      InvalidArgument, NotSupported, RegistryBusy, RegistryError, WirError)
 from ._units import to_datetime
 
 
@@ -63,9 +63,10 @@ WIR_ENOTSUP, WIR_EINTERNAL, WIR_ECANCELED, WIR_EDEADLK = -16, -17, -18, -19
 WIR_POLICY_DEFAULT, WIR_POLICY_REFUSE, WIR_POLICY_QUEUE, WIR_POLICY_WARN = 0, 1, 2, 3
 WIR_OUTCOME_COMPLETED, WIR_OUTCOME_FAILED, WIR_OUTCOME_CANCELLED = 0, 1, 2
 WIR_ACCESS_WRITE, WIR_ACCESS_READ = 0, 1
-WIR_CLAIM_OPTS_VERSION = 2
+WIR_CLAIM_OPTS_VERSION = 3
 WIR_TTL_WHILE_ALIVE = -1
 WIR_OWNER_PROCESS, WIR_OWNER_GROUP = 0, 1
+WIR_CONFINE_STRICT, WIR_CONFINE_BEST_EFFORT, WIR_CONFINE_CHECK = 0, 1, 2
 # Python's names for the C enumerations (a test checks every number against wir.h).
 POLICIES = {None: WIR_POLICY_DEFAULT, "refuse": WIR_POLICY_REFUSE, "queue": WIR_POLICY_QUEUE, "warn": WIR_POLICY_WARN}
 OUTCOMES = {"completed": WIR_OUTCOME_COMPLETED, "failed": WIR_OUTCOME_FAILED, "cancelled": WIR_OUTCOME_CANCELLED}
@@ -88,6 +89,8 @@ class ClaimOpts(Structure):
         ("label", c_char_p),
         ("parent_task_id", c_char_p),
         ("parent_key", c_char_p),
+        ("allow_writes", POINTER(c_char_p)),
+        ("n_allow_writes", c_size_t),
     ]
 
 
@@ -183,6 +186,10 @@ _declare("wir_claim_free", None, [c_void_p])
 _declare("wir_token_check", c_int, [c_void_p, c_char_p, c_uint64])
 # int wir_reap(size_t *out, wir_registry *reg);
 _declare("wir_reap", c_int, [POINTER(c_size_t), c_void_p])
+# int wir_landlock_abi(void);
+_declare("wir_landlock_abi", c_int, [])
+# int wir_confine(wir_registry *reg, const wir_claim_t *claim, int flags);
+_declare("wir_confine", c_int, [c_void_p, c_void_p, c_int])
 # const char *wir_claim_task_id(const wir_claim_t *claim);
 _declare("wir_claim_task_id", c_char_p, [c_void_p])
 # const char *wir_claim_key(const wir_claim_t *claim);
@@ -219,7 +226,7 @@ def read_conflicts(pointer: int) -> tuple[Conflict, ...]:
 _ERRORS = {
     WIR_EINVAL: InvalidArgument, WIR_EPATH: InvalidArgument, WIR_ELOST: ClaimLost,
     WIR_ECANCELED: ClaimCancelled, WIR_EDEADLK: ClaimDeadlock, WIR_EBUSY: RegistryBusy, WIR_EIO: RegistryError,
-    WIR_ECORRUPT: RegistryError, WIR_ESCHEMA: RegistryError,
+    WIR_ECORRUPT: RegistryError, WIR_ESCHEMA: RegistryError, WIR_ENOTSUP: NotSupported,
 }
 
 
@@ -268,11 +275,21 @@ def _check_token(result: int, function, arguments):
 for _name in ["wir_open", "wir_cancel", "wir_set_warn_callback", "wir_set_wait_callback", "wir_shrink", "wir_config_get",
               "wir_config_set", "wir_inflight_json", "wir_who_json", "wir_log_json", "wir_history_json",
               "wir_prune", "wir_attach", "wir_heartbeat", "wir_release", "wir_reap", "wir_force_release",
-              "wir_check", "wir_add_owner", "wir_remove_owner", "wir_hand_off"]:
+              "wir_check", "wir_add_owner", "wir_remove_owner", "wir_hand_off", "wir_confine"]:
     getattr(lib, _name).errcheck = _check
 lib.wir_claim.errcheck = _check_claim
 lib.wir_token_check.errcheck = _check_token
 lib.wir_probe.errcheck = _check_probe
+
+
+def _check_abi(result: int, function, arguments):
+    """errcheck for wir_landlock_abi: an ABI (0 or more), or a status."""
+    if result < 0:
+        raise error_for(result, errmsg())
+    return result
+
+
+lib.wir_landlock_abi.errcheck = _check_abi
 
 
 def errmsg() -> str:

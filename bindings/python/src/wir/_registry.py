@@ -6,6 +6,7 @@ import asyncio
 import concurrent.futures
 import json
 import os
+import subprocess
 import threading
 import uuid
 from ctypes import byref, c_size_t, c_void_p
@@ -17,6 +18,7 @@ from ._claim import Claim
 from ._errors import ClaimConflict, ClaimTimeout, Conflict
 from ._handle import Handle, describe, logger
 from ._native import lib
+from ._run import run
 from ._units import REGISTRY_DEFAULT, _RegistryDefault, epoch_ms
 from ._writes_to import WritesTo
 
@@ -69,7 +71,7 @@ class Registry:
               policy: str | None = None, timeout: float | None = None, heartbeat: bool = False,
               key: str | None = None, owner_pid: int | None = None, label: str | None = None,
               parent: "Claim | tuple[str, str] | None" = None,
-              on_lost: Callable[[Claim], None] | None = None) -> Claim:
+              on_lost: Callable[[Claim], None] | None = None, allow_writes: Iterable[str | os.PathLike] = ()) -> Claim:
         """Claims every path or glob in ``writes`` (and ``reads``, read only), all or nothing.
 
         ``ttl`` is the lease in seconds; ``None`` holds the claim as long as an owner
@@ -79,9 +81,10 @@ class Registry:
         try once). ``heartbeat=True`` has the registry's keeper thread renew the lease
         every third of the TTL and watch for the claim's loss, calling ``on_lost``.
         ``parent`` (a Claim, or a (task_id, key) pair) makes this a sub-claim of that
-        claim (see docs/concepts.md, "Who owns a claim"). Raises ClaimConflict,
-        ClaimTimeout, ClaimCancelled, ClaimDeadlock, InvalidArgument, RegistryBusy or
-        RegistryError.
+        claim (see docs/concepts.md, "Who owns a claim"). ``allow_writes`` lists paths a
+        confined run of the task may write without claiming them (recorded and listed;
+        see ``run``). Raises ClaimConflict, ClaimTimeout, ClaimCancelled, ClaimDeadlock,
+        InvalidArgument, RegistryBusy or RegistryError.
 
         The ``wir`` logger reports admitted and released claims at DEBUG, queued ones (with
         whom they wait for) at INFO, refused, timed-out and warned ones at WARNING, lost ones
@@ -89,7 +92,8 @@ class Registry:
         """
         try:
             pointer = self._handle.claim(writes, reads, task_id=task_id, key=key, ttl=ttl, policy=policy,
-                                         timeout=timeout, owner_pid=owner_pid, label=label, parent=parent)
+                                         timeout=timeout, owner_pid=owner_pid, label=label, parent=parent,
+                                         allow_writes=allow_writes)
         except ClaimConflict as refused:
             logger.warning("wir: task %r %s: %s", refused.task_id,
                            "timed out waiting" if isinstance(refused, ClaimTimeout) else "refused",
@@ -124,6 +128,29 @@ class Registry:
         nothing and writes no conflict-log row. ``task_id``'s own claim (and the claims above
         and below it) never conflict; naming it needs no key. Empty sets meet nothing."""
         return self._handle.probe(writes, reads, task_id=task_id, parent=parent)
+
+    def run(self, args, writes: Iterable[str | os.PathLike] = (), reads: Iterable[str | os.PathLike] = (), *,
+            confine: bool | str = False, allow_writes: Iterable[str | os.PathLike] = (), task_id: str | None = None,
+            policy: str | None = None, claim_timeout: float | None = None, label: str | None = None,
+            parent: "Claim | tuple[str, str] | None" = None, **kwargs: Any) -> subprocess.CompletedProcess:
+        """Runs a command under a claim, as ``subprocess.run`` does (``kwargs`` go to it:
+        ``capture_output``, ``timeout``, ``check``, ``env``, ...), and returns its CompletedProcess.
+
+        Claims ``writes`` (and ``reads``) first, held while this process lives (``policy`` and
+        ``claim_timeout`` as for ``claim``), and releases the claim when the command ends: as
+        "completed" (exit 0), "failed", or "cancelled" (killed by a signal). The command gets
+        WIR_TASK_ID, WIR_KEY, WIR_TOKEN and WIR_REGISTRY, so a wir run inside it makes a sub-claim.
+
+        ``confine=True`` (or "strict") lets the command, and everything it starts, write only
+        where its claim allows, enforced by the kernel (Linux Landlock; see docs/concepts.md,
+        "Confined runs"): its write entries, ``allow_writes``, a private TMPDIR made for it and
+        removed afterwards, the registry's files and the terminal. A kernel that cannot enforce
+        it all raises NotSupported before anything runs; "best-effort" runs with what the kernel
+        offers and logs what it leaves out (WARNING on the ``wir`` logger).
+        """
+        return run(self, args, writes, reads, confine=confine, allow_writes=allow_writes,
+                   claim_options=dict(task_id=task_id, policy=policy, timeout=claim_timeout, label=label,
+                                      parent=parent), **kwargs)
 
     def aclaim(self, writes: Iterable[str | os.PathLike] = (), reads: Iterable[str | os.PathLike] = (),
                **options: Any) -> "AsyncClaim":

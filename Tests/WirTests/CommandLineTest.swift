@@ -1,19 +1,19 @@
 import Foundation
 import Testing
 
-/// What a command run returned.
-struct CLIResult { var status: Int32; var out: String; var err: String }
-
-/// Runs the built `wir` command as a user would, against a suite's own
-/// registry in its own directory: real processes, a real registry file.
-protocol CLIRunner {
+/// A suite that runs the built `wir` command as a user would, in its own
+/// directory (`dir`, also the working directory) with its own registry.
+protocol CommandLineTest {
     var dir: TempDir { get }
     var registry: String { get }
 }
 
-extension CLIRunner {
+/// What a `wir` command printed and how it exited.
+struct CommandResult { var status: Int32; var out: String; var err: String }
+
+extension CommandLineTest {
     /// Runs `wir ARGS` with the test's registry; waits for it.
-    func wir(_ arguments: [String], environment: [String: String] = [:]) throws -> CLIResult {
+    func wir(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
         let process = try start(arguments, environment: environment)
         return finish(process)
     }
@@ -40,12 +40,20 @@ extension CLIRunner {
         return (process, out, err)
     }
 
-    func finish(_ started: (Process, URL, URL)) -> CLIResult {
+    func finish(_ started: (Process, URL, URL)) -> CommandResult {
         let (process, out, err) = started
         process.waitUntilExit()
         let output = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
         let error = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
-        return CLIResult(status: process.terminationStatus, out: output, err: error)
+        return CommandResult(status: process.terminationStatus, out: output, err: error)
+    }
+
+    /// Runs `script` with `sh -c` under `wir run --task <task> --writes <writes>`, with the
+    /// built `wir-cli` first on PATH.
+    func runShell(_ task: String, _ writes: String, _ script: String, extra: [String] = [],
+                  environment: [String: String] = [:]) throws -> CommandResult {
+        try wir(["run", "--task", task, "--writes", writes] + extra + ["--", "sh", "-c", script],
+                environment: ["PATH": BuiltProducts.directory + ":/usr/bin:/bin"].merging(environment) { $1 })
     }
 
     /// A `wir run` that holds `writes` until `openGate(name)`: tests never race a fixed sleep,
@@ -79,5 +87,4 @@ extension CLIRunner {
         }
         Issue.record("task \(task) never showed up in `wir ls`")
     }
-
 }
