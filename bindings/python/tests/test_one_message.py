@@ -57,7 +57,9 @@ class RawC:
 
 
 def cli(registry_path: str, *arguments: str) -> str:
-    result = subprocess.run([CLI, *arguments, "--registry", registry_path], capture_output=True, text=True)
+    # The registry through the environment: after `run ... --`, an option would be the command's.
+    result = subprocess.run([CLI, *arguments], capture_output=True, text=True,
+                            env={**os.environ, "WIR_REGISTRY": registry_path})
     assert result.returncode == 64, (arguments, result.stderr)
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("wir: "), result.stderr
