@@ -9,6 +9,10 @@ public struct ClaimRequest: Sendable {
     /// nil: the registry's default.
     public var policy: Policy?
     public var owner: Owner
+    /// The process making the request (for the CLI, the process it acts for:
+    /// its parent). Only an owner may extend a claim in flight without its key:
+    /// this process, or one above it (`callerAncestors`), never a pid it names.
+    public var caller: Owner
     /// The key to give the claim if it is new.
     public var newKey: String
     /// A free-text description for listings.
@@ -23,7 +27,7 @@ public struct ClaimRequest: Sendable {
     public var callerAncestors: @Sendable () -> [Owner]
 
     public init(taskID: String, key: String?, entries: [PathEntry], lease: Lease, policy: Policy?, owner: Owner,
-                newKey: String, label: String = "", parent: ParentClaim? = nil, allowWrites: [CanonicalPath] = [],
+                caller: Owner, newKey: String, label: String = "", parent: ParentClaim? = nil, allowWrites: [CanonicalPath] = [],
                 callerAncestors: @escaping @Sendable () -> [Owner] = { [] }) {
         self.taskID = taskID
         self.key = key
@@ -31,6 +35,7 @@ public struct ClaimRequest: Sendable {
         self.lease = lease
         self.policy = policy
         self.owner = owner
+        self.caller = caller
         self.newKey = newKey
         self.label = label
         self.parent = parent
@@ -48,11 +53,18 @@ public struct ClaimRequest: Sendable {
         return byPrincipal.values.sorted()
     }
 
-    /// A request with a TTL (nil: the registry's default).
+    /// True when the caller owns `claim`: it is one of its owners, or runs
+    /// under one (an owner process above it, or an owner group it or one of
+    /// those is in). Reads `/proc` only when the caller is not an owner itself.
+    public func callerOwns(_ claim: ClaimRecord) -> Bool {
+        claim.owners.contains(caller) || callerAncestors().contains(where: claim.owners.contains)
+    }
+
+    /// A request with a TTL (nil: the registry's default), made by its owner.
     public init(taskID: String, key: String?, entries: [PathEntry], ttlMs: Int64?,
                 policy: Policy?, owner: Owner, newKey: String, label: String = "") {
         self.init(taskID: taskID, key: key, entries: entries, lease: ttlMs.map(Lease.ttl) ?? .registryDefault,
-                  policy: policy, owner: owner, newKey: newKey, label: label)
+                  policy: policy, owner: owner, caller: owner, newKey: newKey, label: label)
     }
 
     /// A request for plain write paths, as most callers make.

@@ -151,12 +151,13 @@ public struct Engine: Sendable {
     // MARK: - Steps inside a transaction
 
     /// The claim in flight under the request's task id, if the request may
-    /// extend it (it comes from the claim's owner or carries its key).
+    /// extend it (its caller owns the claim, `ClaimRequest.callerOwns`, or it
+    /// carries the key; whom the request names as owner grants nothing).
     /// A claim whose lease lapsed within the grace still has its task id: its
     /// owner (or a key holder) coming back renews it.
     func extendable(_ request: ClaimRequest, _ context: EngineContext) throws -> ClaimRecord? {
         guard let held = try blockingClaim(taskID: request.taskID, context) else { return nil }
-        if held.owner != request.owner {
+        if !request.callerOwns(held) {
             guard let key = request.key else {
                 throw WirError(.taskInUse, "task '\(request.taskID)' is in flight under another owner "
                                + "(pid \(held.owner.pid) on \(held.owner.host)); pass its key to extend it")

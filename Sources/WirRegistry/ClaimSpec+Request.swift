@@ -6,9 +6,11 @@ extension ClaimSpec {
     /// named types), every path canonicalised, a task id generated if none was
     /// given and a key for a new claim. `defaultOwner` owns the claim unless
     /// `ownerPID` names another live process; `caller` is the process that
-    /// will wait, whose ancestors it must not wait for. A probe (`probing`)
-    /// may name no entries: it would meet no conflicts.
-    func request(defaultOwner: Owner, caller: Int32, probing: Bool = false) throws -> ClaimRequest {
+    /// asks and will wait (whose ancestors it must not wait for, and whose
+    /// identity, not `ownerPID`, decides whether it may extend a claim in
+    /// flight without its key). A probe (`probing`) may name no entries: it
+    /// would meet no conflicts.
+    func request(defaultOwner: Owner, caller: Owner, probing: Bool = false) throws -> ClaimRequest {
         if !probing { try Limits.entries(writes: writes.count, reads: reads.count) }
         let taskID = try taskID.map { try Limits.identifier($0, "the task id") }
             ?? "task-" + Secret.randomHex(bytes: 6)
@@ -43,7 +45,7 @@ extension ClaimSpec {
             return try PathResolver.canonicalize(text)
         }
         return ClaimRequest(taskID: taskID, key: key, entries: entries, lease: lease, policy: policy, owner: owner,
-                            newKey: Secret.randomHex(bytes: 16), label: label, parent: parent, allowWrites: allowed,
-                            callerAncestors: { ProcessIdentity.ancestors(of: caller) })
+                            caller: caller, newKey: Secret.randomHex(bytes: 16), label: label, parent: parent,
+                            allowWrites: allowed, callerAncestors: { ProcessIdentity.ancestors(of: caller.pid) })
     }
 }

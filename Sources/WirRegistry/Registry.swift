@@ -70,6 +70,16 @@ public final class Registry: @unchecked Sendable {
 
     deinit { ForkSafety.unregister(self) }
 
+    /// The calling process: the opener, or in a fork child the child itself.
+    func caller() throws -> Owner {
+        let pid = getpid()
+        if pid == openerPID { return selfOwner }
+        guard let owner = ProcessIdentity.owner(pid: pid) else {
+            throw WirError(.internalError, "cannot read /proc/\(pid)/stat for this process")
+        }
+        return owner
+    }
+
     /// Before a fork: waits for the call in progress, then closes what must not
     /// cross (`RegistryBackend.suspend`). Only `ForkSafety` calls it.
     func suspendForFork() {
@@ -91,7 +101,7 @@ public final class Registry: @unchecked Sendable {
     public func claim(_ spec: ClaimSpec,
                       whileQueued: ((_ ticket: Int64, _ conflicts: [Conflict], _ waitedMs: Int64) -> Void)? = nil)
         throws -> ClaimOutcome {
-        let request = try spec.request(defaultOwner: selfOwner, caller: getpid())
+        let request = try spec.request(defaultOwner: selfOwner, caller: try caller())
         let decision = try waitForDecision(request, timeoutMs: spec.timeoutMs, whileQueued: whileQueued)
         return ClaimOutcome(taskID: request.taskID, requested: request.entries, result: decision)
     }
@@ -102,7 +112,7 @@ public final class Registry: @unchecked Sendable {
     /// naming its task id needs no key. Its policy, TTL, timeout, key and
     /// label are not used. A spec with no entries meets no conflicts.
     public func probe(_ spec: ClaimSpec) throws -> [Conflict] {
-        let request = try spec.request(defaultOwner: selfOwner, caller: getpid(), probing: true)
+        let request = try spec.request(defaultOwner: selfOwner, caller: try caller(), probing: true)
         return try locked { try engine.probe(request, in: store) }
     }
 
