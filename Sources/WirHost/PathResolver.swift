@@ -34,7 +34,11 @@ public enum PathResolver {
         }
     }
 
-    public static func canonicalize(_ path: String) throws -> CanonicalPath {
+    /// `path` made canonical. `vetLink` is shown each symlink before it is
+    /// followed (its path and the uid owning it) and may refuse it by throwing.
+    public static func canonicalize(_ path: String,
+                                    vetLink: ((_ link: String, _ owner: uid_t) throws -> Void)? = nil)
+        throws -> CanonicalPath {
         try checkText(path)
         // A stack of byte strings still to walk, each from its position; the
         // top is walked first. A symlink's target is pushed on top.
@@ -68,7 +72,8 @@ public enum PathResolver {
             resolved.append(slash)
             resolved.append(contentsOf: source[start..<end])
             let kind = exists ? fileKind(&resolved) : .missing
-            if kind == .symlink {
+            if case .symlink(let owner) = kind {
+                try vetLink?(String(decoding: resolved, as: UTF8.self), owner)
                 let target = try symlinkTarget(&resolved)
                 resolved.removeSubrange(marks.removeLast()...)
                 followed += 1
@@ -181,14 +186,14 @@ public enum PathResolver {
         return buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
     }
 
-    private enum FileKind { case missing, symlink, other }
+    private enum FileKind: Equatable { case missing, symlink(owner: uid_t), other }
 
     /// What is at `path`, without following a final symlink (one lstat).
     private static func fileKind(_ path: inout [UInt8]) -> FileKind {
         var info = stat()
         let found = withCString(&path) { lstat($0, &info) == 0 }
         guard found else { return .missing }
-        return (info.st_mode & S_IFMT) == S_IFLNK ? .symlink : .other
+        return (info.st_mode & S_IFMT) == S_IFLNK ? .symlink(owner: info.st_uid) : .other
     }
 
     /// The target of the symlink at `path`, as bytes of valid UTF-8.

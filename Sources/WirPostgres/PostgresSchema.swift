@@ -157,6 +157,31 @@ enum PostgresSchema {
         }
     }
 
+    /// What in the registry's schema changes what its statements do and was
+    /// not made by wir (which makes none of these): triggers, rules and row
+    /// security on its tables, as "trigger 'quiet' on claim_entries". A
+    /// trigger that drops inserts would switch conflict detection off for everyone.
+    static func foreignObjects(_ connection: PostgresConnection) throws -> [String] {
+        try connection.query("""
+            SELECT 'trigger ''' || t.tgname || ''' on ' || c.relname FROM pg_trigger t
+              JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+              WHERE n.nspname = $1 AND NOT t.tgisinternal
+            UNION ALL
+            SELECT 'rule ''' || r.rulename || ''' on ' || r.tablename FROM pg_rules r WHERE r.schemaname = $1
+            UNION ALL
+            SELECT 'row security on ' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+              WHERE n.nspname = $1 AND (c.relrowsecurity OR c.relforcerowsecurity)
+            ORDER BY 1
+            """, [connection.location.schema.name]).rows.map { $0.text(0) }
+    }
+
+    /// The error for a registry with `foreign` objects in its schema.
+    static func foreignError(_ location: PostgresLocation, _ foreign: [String]) -> WirError {
+        WirError(.schema, "registry schema '\(location.schema.name)' in '\(location.redacted)' has objects that wir did "
+                 + "not make: " + foreign.joined(separator: ", ") + "; wir will not use it until they are dropped "
+                 + "(one could silently change what claims are admitted; wir doctor lists them)")
+    }
+
     /// The registry's schema version: 0 for a schema that does not exist yet
     /// or is empty. Throws `.schema` for a schema of another program or a newer wir.
     static func currentVersion(_ connection: PostgresConnection) throws -> Int64 {

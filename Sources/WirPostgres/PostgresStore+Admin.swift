@@ -53,6 +53,9 @@ extension PostgresStore {
             """, [schema]).first?.int64(0) ?? 0
         report.append(Diagnostic(name: "integrity", value: invalid == 0 ? "ok" : "\(invalid) invalid index(es)",
                                  isNumber: false))
+        let foreign = try PostgresSchema.foreignObjects(connection)
+        report.append(Diagnostic(name: "foreign_objects", value: foreign.isEmpty ? "none" : foreign.joined(separator: ", "),
+                                 isNumber: false))
         return report + (try RowCounts.diagnostics { try connection.query($0).first?.int64(0) ?? 0 })
     }
 }

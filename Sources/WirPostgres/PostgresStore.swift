@@ -18,6 +18,9 @@ public final class PostgresStore: RegistryStore {
     /// (see `StoreTransaction.clockMs`). Registries use it; engine tests keep
     /// a fake clock by passing false.
     public let usesServerClock: Bool
+    /// Whether this store looked for schema objects wir did not make (once per
+    /// store, in its first transaction).
+    private var verified = false
 
     /// Connects to `location`, creating or migrating the registry's schema, and
     /// refusing a foreign or newer one. `lockTimeoutMs`: how long a writer waits
@@ -64,6 +67,11 @@ public final class PostgresStore: RegistryStore {
         try self.begin(begin)
         do {
             let now = try start()
+            if !verified {
+                let foreign = try PostgresSchema.foreignObjects(connection)
+                guard foreign.isEmpty else { throw PostgresSchema.foreignError(connection.location, foreign) }
+                verified = true
+            }
             let result = try body(PostgresTransaction(connection: connection, serverNowMs: usesServerClock ? now : nil))
             try commit()
             return result

@@ -12,6 +12,8 @@ final class SQLiteConnection {
     /// Prepared statements by the address of their SQL literal: a lookup
     /// hashes one integer, never the SQL text.
     private var statements: [UInt: SQLiteStatement] = [:]
+    /// `PRAGMA schema_version`, kept apart from `statements` (it is no query of the store's).
+    private var cookie: SQLiteStatement?
     /// The process that opened the connection. A child made by fork() must not
     /// close it (or finalize its statements): that touches locks and files the
     /// parent still uses. It is leaked there instead, as SQLite advises.
@@ -50,9 +52,11 @@ final class SQLiteConnection {
     deinit {
         guard getpid() == openerPID else {
             statements.values.forEach { _ = Unmanaged.passRetained($0) }   // leak: never finalize in a fork child
+            cookie.map { _ = Unmanaged.passRetained($0) }
             return
         }
         statements.removeAll()          // finalize before closing
+        cookie = nil
         sqlite3_close_v2(db)
     }
 
@@ -75,6 +79,17 @@ final class SQLiteConnection {
         }
         statements[key] = statement
         return statement
+    }
+
+    /// The schema cookie (`PRAGMA schema_version`): it changes whenever anyone
+    /// changes the schema, so a same value means the same schema objects.
+    func schemaCookie() throws -> Int64 {
+        if cookie == nil {
+            cookie = try prepare("PRAGMA schema_version", flags: UInt32(SQLITE_PREPARE_PERSISTENT),
+                                 describing: "PRAGMA schema_version")
+        }
+        cookie?.reset()
+        return try cookie?.first { $0.int64(0) } ?? 0
     }
 
     /// The SQL of every statement cached so far: what the store has actually

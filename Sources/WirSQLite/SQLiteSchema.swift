@@ -152,6 +152,38 @@ enum SQLiteSchema {
 
     static var latestVersion: Int64 { Int64(migrations.count) }
 
+    /// The schema objects wir's migrations make ("type name", SQLite's own
+    /// `sqlite_` objects aside), found by running them on a database in memory.
+    static let ownObjects: Set<String> = {
+        guard let memory = try? SQLiteConnection(path: ":memory:", busyTimeoutMs: 0) else { return [] }
+        for step in migrations { try? memory.execute(step) }
+        return Set((try? objects(memory)) ?? [])
+    }()
+
+    private static func objects(_ connection: SQLiteConnection) throws -> [String] {
+        try connection.uncached("""
+            SELECT type || ' ' || name || ' ' || tbl_name FROM sqlite_schema
+            WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name
+            """).rows { $0.text(0) }
+    }
+
+    /// The registry's schema objects that wir did not make (a trigger, a view,
+    /// a table), as "trigger 'quiet' on claim_entries". A trigger that ignores
+    /// inserts would switch conflict detection off for everyone.
+    static func foreignObjects(_ connection: SQLiteConnection) throws -> [String] {
+        try objects(connection).filter { !ownObjects.contains($0) }.map { object in
+            let parts = object.split(separator: " ", maxSplits: 2).map(String.init)
+            return parts[1] == parts[2] ? "\(parts[0]) '\(parts[1])'" : "\(parts[0]) '\(parts[1])' on \(parts[2])"
+        }
+    }
+
+    /// The error for a registry with `foreign` objects in it.
+    static func foreignError(_ path: String, _ foreign: [String]) -> WirError {
+        WirError(.schema, "registry '\(path)' has schema objects that wir did not make: "
+                 + foreign.joined(separator: ", ") + "; wir will not use it until they are dropped "
+                 + "(one could silently change what claims are admitted; wir doctor lists them)")
+    }
+
     /// Checks that the file is a wir registry this version understands, sets
     /// the connection's pragmas, and migrates the schema forward if needed.
     ///

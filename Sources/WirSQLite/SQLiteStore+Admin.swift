@@ -35,6 +35,9 @@ extension SQLiteStore {
                                  isNumber: false)]
         let integrity = try connection.uncached("PRAGMA integrity_check").rows { $0.text(0) }
         report.append(Diagnostic(name: "integrity", value: integrity.joined(separator: "; "), isNumber: false))
+        let foreign = try SQLiteSchema.foreignObjects(connection)
+        report.append(Diagnostic(name: "foreign_objects", value: foreign.isEmpty ? "none" : foreign.joined(separator: ", "),
+                                 isNumber: false))
         return report + (try RowCounts.diagnostics(connection.integer))
     }
 }

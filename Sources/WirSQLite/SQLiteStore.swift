@@ -20,6 +20,9 @@ public final class SQLiteStore: RegistryStore {
     /// The file's device and inode when it was opened: a registry deleted or
     /// replaced under its users is noticed at their next transaction.
     private let identity: (dev: UInt64, ino: UInt64)
+    /// The schema cookie when the schema was last found to hold only wir's
+    /// objects (-1: not yet looked at).
+    private var verifiedSchema: Int64 = -1
 
     /// Opens the registry file at `path` (which must exist or be creatable),
     /// refusing foreign or newer files, and migrating older ones.
@@ -46,9 +49,21 @@ public final class SQLiteStore: RegistryStore {
                        + "gone (a new file at that path knows nothing of them)")
     }
 
+    /// Throws `.schema` when the registry holds schema objects wir did not
+    /// make (`SQLiteSchema.foreignObjects`); looks again only when the schema
+    /// cookie moved, so a transaction pays one pragma.
+    private func verifySchema(_ connection: SQLiteConnection) throws {
+        let cookie = try connection.schemaCookie()
+        guard cookie != verifiedSchema else { return }
+        let foreign = try SQLiteSchema.foreignObjects(connection)
+        guard foreign.isEmpty else { throw SQLiteSchema.foreignError(path, foreign) }
+        verifiedSchema = cookie
+    }
+
     /// The connection, opened again if `suspend` closed it.
     func connection() throws -> SQLiteConnection {
         if let open { return open }
+        try SQLiteRegistryFile.check(path)
         let connection = try SQLiteConnection(path: path, busyTimeoutMs: busyTimeoutMs)
         try SQLiteSchema.resume(connection)
         open = connection
@@ -79,6 +94,7 @@ public final class SQLiteStore: RegistryStore {
         try checkStillThere()
         try connection.statement(begin).run()
         do {
+            try verifySchema(connection)
             let result = try body(SQLiteTransaction(connection: connection))
             try connection.statement("COMMIT").run()
             return result

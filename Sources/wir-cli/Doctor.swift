@@ -5,7 +5,8 @@ import WirRegistry
 struct Doctor: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check the registry: location, schema version, SQLite or PostgreSQL version, integrity, counts.",
-        discussion: "Exits 74 if the integrity check finds damage.")
+        discussion: "Exits 74 if the integrity check finds damage, or the registry holds schema objects wir did not "
+            + "make (foreign_objects: a trigger, say; wir refuses such a registry until they are dropped).")
 
     @OptionGroup var registry: RegistryOptions
     @OptionGroup var output: OutputOptions
@@ -18,6 +19,8 @@ struct Doctor: ParsableCommand {
         } else {
             Table.print(["CHECK", "VALUE"], report.map { [$0.name, $0.value] })
         }
-        if report.first(where: { $0.name == "integrity" })?.value != "ok" { throw ExitCode(Failure.ioError) }
+        let damaged = report.contains { ($0.name == "integrity" && $0.value != "ok")
+            || ($0.name == "foreign_objects" && $0.value != "none") }
+        if damaged { throw ExitCode(Failure.ioError) }
     }
 }

@@ -52,11 +52,15 @@ import Testing
         #expect(wir_open(&reg, dir.file("registry.db")) == WIR_OK)
         defer { wir_close(reg) }
         let good = text(dir.file("good"))
-        // A held claim that bad calls must not disturb.
+        // A held claim that bad calls must not disturb, owned by another process (its owner
+        // could extend it without the key).
+        let owner = try Child("/bin/sleep", ["60"])
+        defer { owner.stop() }
         var held: OpaquePointer?
         let heldStatus = [UnsafePointer(strdup(dir.file("held")))].withUnsafeBufferPointer { buffer -> Int32 in
             var options = wir_claim_opts()
             options.version = UInt32(WIR_CLAIM_OPTS_VERSION)
+            options.owner_pid = Int64(owner.pid)
             options.task_id = UnsafePointer(strdup("held"))
             options.writes = buffer.baseAddress
             options.n_writes = 1

@@ -40,6 +40,22 @@ extension CommandLineTest {
         return (process, out, err)
     }
 
+    /// Runs `wir ARGS`, killing it if it has not ended after `seconds`: a hang
+    /// is recorded as an issue and returns status -1.
+    func wir(_ arguments: [String], environment: [String: String] = [:], killAfter seconds: Double)
+        throws -> CommandResult {
+        let started = try start(arguments, environment: environment)
+        let deadline = Date().addingTimeInterval(seconds)
+        while started.0.isRunning && Date() < deadline { usleep(20_000) }
+        guard !started.0.isRunning else {
+            kill(started.0.processIdentifier, SIGKILL)
+            _ = finish(started)
+            Issue.record("wir \(arguments.joined(separator: " ")) hung for \(seconds) s")
+            return CommandResult(status: -1, out: "", err: "")
+        }
+        return finish(started)
+    }
+
     func finish(_ started: (Process, URL, URL)) -> CommandResult {
         let (process, out, err) = started
         process.waitUntilExit()
