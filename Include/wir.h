@@ -116,6 +116,13 @@ WIR_API const char *wir_errmsg(void);
 /** Longest accepted path, task id or key, in bytes (without the NUL). */
 #define WIR_PATH_MAX     4096
 #define WIR_TASK_ID_MAX   256
+/* At most this many entries (writes and reads) in one claim. */
+#define WIR_ENTRIES_MAX  10000
+/* At most this many wildcards that match runs ('*', '**') in one glob. */
+#define WIR_GLOB_WILDCARDS_MAX 32
+/* A conflict report lists (and the conflict log keeps) at most this many
+ * overlapping pairs of one request; wir_claim_conflict_total counts them all. */
+#define WIR_CONFLICTS_MAX 100
 /** Default lease: 10 minutes. Longest lease: 366 days. WIR_TTL_WHILE_ALIVE
  *  holds a claim as long as one of its owners lives, with no heartbeat: owners
  *  on this host are judged by /proc; other hosts (a PostgreSQL registry) see a
@@ -558,8 +565,14 @@ WIR_API int64_t wir_claim_expires_ms(const wir_claim_t *claim);
 WIR_API size_t wir_claim_path_count(const wir_claim_t *claim);
 /** The i-th canonical path; NULL if i is out of range. Borrowed. */
 WIR_API const char *wir_claim_path(const wir_claim_t *claim, size_t i);
-/** Number of overlapping pairs in the conflict report; 0 for an admitted claim. */
+/** Number of overlapping pairs in the conflict report (at most
+ *  WIR_CONFLICTS_MAX: the first ones found); 0 for an admitted claim with no
+ *  warnings. */
 WIR_API size_t wir_claim_conflict_count(const wir_claim_t *claim);
+/** How many overlapping pairs were found in all, reported or not (a claim of
+ *  thousands of paths against one that holds them finds thousands). When the
+ *  work limit of one decision ended the search early, at least this many. */
+WIR_API size_t wir_claim_conflict_total(const wir_claim_t *claim);
 /** The i-th overlapping pair; NULL if i is out of range. Borrowed. */
 WIR_API const wir_conflict *wir_claim_conflict(const wir_claim_t *claim, size_t i);
 

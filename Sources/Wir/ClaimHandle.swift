@@ -23,10 +23,13 @@ final class ClaimHandle {
     private(set) var cKey: UnsafePointer<CChar>? = nil
     private(set) var cPaths: [UnsafePointer<CChar>] = []
     let conflicts: UnsafeMutableBufferPointer<wir_conflict>
+    /// How many overlapping pairs were found (`conflicts` holds the first
+    /// `Limits.maxReportedConflicts`).
+    let conflictTotal: Int
 
     /// An admitted (or attached) claim; under the warn policy, with the
     /// overlaps it was admitted despite.
-    init(held claim: ClaimRecord, entries: [PathEntry], warnings: [Conflict] = []) {
+    init(held claim: ClaimRecord, entries: [PathEntry], warnings: ConflictReport = []) {
         state = .held
         taskID = claim.taskID
         key = claim.key
@@ -35,11 +38,12 @@ final class ClaimHandle {
         self.entries = entries
         allowWrites = claim.allowWrites
         conflicts = .allocate(capacity: warnings.count)
+        conflictTotal = warnings.total
         fill(entries: entries, report: warnings)
     }
 
     /// A refused (or timed-out) claim carrying its conflict report.
-    init(refused taskID: String, requested: [PathEntry], conflicts report: [Conflict]) {
+    init(refused taskID: String, requested: [PathEntry], conflicts report: ConflictReport) {
         state = .refused
         self.taskID = taskID
         key = nil
@@ -48,10 +52,11 @@ final class ClaimHandle {
         entries = requested
         allowWrites = []
         conflicts = .allocate(capacity: report.count)
+        conflictTotal = report.total
         fill(entries: requested, report: report)
     }
 
-    private func fill(entries: [PathEntry], report: [Conflict]) {
+    private func fill(entries: [PathEntry], report: ConflictReport) {
         cTaskID = strings.make(taskID)
         cKey = key.map { strings.make($0) }
         cPaths = entries.map { strings.make($0.text) }

@@ -17,7 +17,7 @@ public func wir_claim(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ reg: Opaqu
         var whileQueued: ((Int64, [Conflict], Int64) -> Void)?
         if let (callback, payload) = handle.waitCallback() {
             whileQueued = { _, conflicts, waitedMs in
-                let report = ClaimHandle(refused: "", requested: [], conflicts: conflicts).opaque
+                let report = ClaimHandle(refused: "", requested: [], conflicts: ConflictReport(conflicts)).opaque
                 callback(payload, report, waitedMs)
                 ClaimHandle.release(report)
             }
@@ -41,7 +41,7 @@ public func wir_claim(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ reg: Opaqu
                 "claim '\(outcome.taskID)' \(timedOut ? "timed out" : "refused"): '\(first.requested.text)' "
                 + "overlaps '\(first.held.text)' \(first.holderIsWaiting ? "queued ahead" : "held") by task "
                 + "'\(first.holderTaskID)' (pid \(first.holderPID) on \(first.holderHost))"
-                + (conflicts.count > 1 ? " and \(conflicts.count - 1) more" : ""))
+                + (conflicts.total > 1 ? " and \(conflicts.total - 1) more" : ""))
         }
     }
 }
@@ -60,7 +60,7 @@ public func wir_probe(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ reg: Opaqu
         return Status.report(WIR_ECONFLICT,
             "'\(first.requested.text)' overlaps '\(first.held.text)' \(first.holderIsWaiting ? "queued ahead" : "held") "
             + "by task '\(first.holderTaskID)' (pid \(first.holderPID) on \(first.holderHost))"
-            + (conflicts.count > 1 ? " and \(conflicts.count - 1) more" : ""))
+            + (conflicts.total > 1 ? " and \(conflicts.total - 1) more" : ""))
     }
 }
 
@@ -313,6 +313,11 @@ public func wir_claim_path(_ claim: OpaquePointer?, _ index: Int) -> UnsafePoint
 @c @implementation
 public func wir_claim_conflict_count(_ claim: OpaquePointer?) -> Int {
     claim.map { ClaimHandle.borrow($0).conflicts.count } ?? 0
+}
+
+@c @implementation
+public func wir_claim_conflict_total(_ claim: OpaquePointer?) -> Int {
+    claim.map { ClaimHandle.borrow($0).conflictTotal } ?? 0
 }
 
 @c @implementation

@@ -39,7 +39,7 @@ public struct Engine: Sendable {
                                                             lineage: lineage, context)
             if policy != .warn {
                 let ahead = try waiterConflicts(for: request.entries, before: ticket, excluding: request.taskID,
-                                                lineage: lineage, context)
+                                                lineage: lineage, found: !conflicts.isEmpty, context)
                 conflicts += ahead.conflicts
                 blockers += ahead.blockers
             }
@@ -73,15 +73,16 @@ public struct Engine: Sendable {
     /// claims in its line (above or below it) are left out, as for a claim;
     /// its task id needs no key (nothing is disclosed that listings do not
     /// show). Ended holders met on the way are reaped. No entries: no conflicts.
-    public func probe(_ request: ClaimRequest, in store: any RegistryStore) throws -> [Conflict] {
+    public func probe(_ request: ClaimRequest, in store: any RegistryStore) throws -> ConflictReport {
         guard !request.entries.isEmpty else { return [] }
         return try writing(store) { context in
             let existing = try blockingClaim(taskID: request.taskID, context)
             let lineage = try Lineage(of: request, existing: existing, engine: self, context)
-            let held = try holderConflicts(for: request.entries, excluding: request.taskID, lineage: lineage, context)
-            let ahead = try waiterConflicts(for: request.entries, before: nil, excluding: request.taskID,
-                                            lineage: lineage, context)
-            return held.conflicts + ahead.conflicts
+            var report = try holderConflicts(for: request.entries, excluding: request.taskID, lineage: lineage,
+                                             context).conflicts
+            report += try waiterConflicts(for: request.entries, before: nil, excluding: request.taskID,
+                                          lineage: lineage, found: !report.isEmpty, context).conflicts
+            return report
         }
     }
 
@@ -214,14 +215,24 @@ public struct Engine: Sendable {
     /// Every pair between `entries` and entries of other tasks' claims that
     /// still block, with what to wait for. Ended holders met on the way are
     /// reaped; a lapsed lease still blocks during the registry's grace.
+    ///
+    /// The decision stops at the transaction's work limit (`OverlapBudget`):
+    /// with pairs found, the report is marked incomplete; with none, the
+    /// request is refused as too costly to decide.
     func holderConflicts(for entries: [PathEntry], excluding taskID: String, lineage: Lineage,
-                         _ context: EngineContext) throws -> (conflicts: [Conflict], blockers: [Blocker]) {
+                         _ context: EngineContext) throws -> (conflicts: ConflictReport, blockers: [Blocker]) {
         var holders: [String: ClaimRecord?] = [:]
-        var conflicts: [Conflict] = []
+        var conflicts = ConflictReport()
         // One batch for all entries: their common ancestors are looked up once.
         let held = try context.tx.holdings(overlappingAny: entries.flatMap(\.indexBases)).filter { $0.taskID != taskID }
-        for entry in entries {
-            for holding in held where entry.conflicts(with: holding.entry) {
+        search: for entry in entries {
+            for holding in held {
+                guard let overlaps = entry.conflicts(with: holding.entry, budget: context.budget) else {
+                    guard !conflicts.isEmpty else { throw OverlapBudget.exhausted }
+                    conflicts.markIncomplete()
+                    break search
+                }
+                guard overlaps else { continue }
                 if holders[holding.taskID] == nil {
                     let holder = try blockingClaim(taskID: holding.taskID, context)
                     // Claims above or below this one in its tree never block it.
@@ -246,11 +257,14 @@ public struct Engine: Sendable {
 
     /// Every pair between `entries` and live waiters ahead of `ticket` (all
     /// waiters when it has none). Waiters that are gone are dropped.
+    /// `found` says whether the holders already conflict: then running out of
+    /// work ends the search (see `holderConflicts`).
     func waiterConflicts(for entries: [PathEntry], before ticket: Int64?, excluding taskID: String,
-                         lineage: Lineage, _ context: EngineContext) throws -> (conflicts: [Conflict], blockers: [Blocker]) {
-        var conflicts: [Conflict] = []
+                         lineage: Lineage, found: Bool, _ context: EngineContext) throws
+        -> (conflicts: ConflictReport, blockers: [Blocker]) {
+        var conflicts = ConflictReport()
         var blockers: [Blocker] = []
-        for waiter in try context.tx.waiters() where waiter.taskID != taskID {
+        queue: for waiter in try context.tx.waiters() where waiter.taskID != taskID {
             if let ticket, waiter.ticket >= ticket { break }
             if isGone(waiter, context) {
                 try leaveQueue(ticket: waiter.ticket, outcome: .abandoned, context)
@@ -258,13 +272,19 @@ public struct Engine: Sendable {
             }
             if try lineage.isRelated(to: waiter.taskID, parent: waiter.parentTaskID, context) { continue }
             var blocks = false
+            defer { if blocks { blockers.append(Blocker(owners: [waiter.owner], lapsesInMs: waiter.expiresMs - context.now)) } }
             for entry in entries {
-                for theirs in waiter.entries where entry.conflicts(with: theirs) {
+                for theirs in waiter.entries {
+                    guard let overlaps = entry.conflicts(with: theirs, budget: context.budget) else {
+                        guard found || !conflicts.isEmpty else { throw OverlapBudget.exhausted }
+                        conflicts.markIncomplete()
+                        break queue
+                    }
+                    guard overlaps else { continue }
                     conflicts.append(Conflict(requested: entry, held: theirs, waiter: waiter))
                     blocks = true
                 }
             }
-            if blocks { blockers.append(Blocker(owners: [waiter.owner], lapsesInMs: waiter.expiresMs - context.now)) }
         }
         return (conflicts, blockers)
     }
@@ -272,7 +292,7 @@ public struct Engine: Sendable {
     /// Refuses at once a queued claim that would wait for a claim owned by a
     /// process above the caller (its parent, or further up), or by a group one
     /// of them is in: that owner waits for the caller, so the wait would never end.
-    private func refuseWaitingOnAncestors(_ request: ClaimRequest, _ conflicts: [Conflict],
+    private func refuseWaitingOnAncestors(_ request: ClaimRequest, _ conflicts: ConflictReport,
                                           _ context: EngineContext) throws {
         let holders = Set(conflicts.filter { !$0.holderIsWaiting }.map(\.holderTaskID))
         guard !holders.isEmpty else { return }
@@ -306,7 +326,7 @@ public struct Engine: Sendable {
     /// that its task already saw turned away by the same holder on the same
     /// entries counts one more attempt on that row instead (a polling worker
     /// leaves one row, not one per attempt).
-    private func log(_ conflicts: [Conflict], _ request: ClaimRequest, _ policy: Policy, _ outcome: ConflictOutcome,
+    private func log(_ conflicts: ConflictReport, _ request: ClaimRequest, _ policy: Policy, _ outcome: ConflictOutcome,
                      ticket: Int64?, _ context: EngineContext) throws {
         for conflict in conflicts {
             let entry = ConflictLogEntry(atMs: context.now, taskID: request.taskID, conflict: conflict,

@@ -10,6 +10,8 @@ final class EngineContext {
     let settings: RegistrySettings
     /// Set when the transaction freed an entry or left the queue: waiters must look again.
     var freed = false
+    /// The work its overlap decisions may still do.
+    let budget = OverlapBudget()
 
     init(tx: any StoreTransaction, lease: LeaseClock, settings: RegistrySettings) {
         self.tx = tx

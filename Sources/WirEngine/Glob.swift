@@ -30,6 +30,15 @@ public struct Glob: Hashable, Sendable {
     /// The components after the leading '/'.
     public let components: [Component]
 
+    /// How many wildcards match runs of bytes (`*`, and `**` components):
+    /// each is a loop in the glob's automaton.
+    public var runWildcards: Int {
+        components.reduce(0) { count, component in
+            guard case .segment(let atoms) = component else { return count + 1 }
+            return count + atoms.filter { $0 == .star }.count
+        }
+    }
+
     /// True when `text` must be read as a glob: it holds `*`, `?`, `[` or a
     /// backslash escape. (A file name with a backslash in it is claimed as
     /// a glob that escapes it: `\\`.)

@@ -6,6 +6,17 @@ public enum Limits {
     public static let maxTTLMs: Int64 = 366 * 86_400_000     // WIR_TTL_MAX_MS
     public static let maxTaskIDBytes = 256                   // WIR_TASK_ID_MAX
     public static let maxPathBytes = 4096                    // WIR_PATH_MAX
+    /// Entries (writes and reads) in one claim.
+    public static let maxEntries = 10_000                    // WIR_ENTRIES_MAX
+    /// Wildcards that match runs (`*`, `**`) in one glob: each is a loop in
+    /// its automaton, and the product of two globs' automata grows with both.
+    public static let maxGlobWildcards = 32                  // WIR_GLOB_WILDCARDS_MAX
+    /// Overlapping pairs a refusal (or queueing, or warning) reports and logs.
+    public static let maxReportedConflicts = 100             // WIR_CONFLICTS_MAX
+    /// Steps one claim's overlap decision may take, and how long, holding the
+    /// write lock (`OverlapBudget`): far below the 5 s other writers wait.
+    public static let maxOverlapWork = 250_000
+    public static let maxOverlapMs = 500
 
     /// Checks a claim's lease: 0 means the registry's default (nil); negative
     /// or over a year is refused.
@@ -56,10 +67,24 @@ public enum Limits {
         }
     }
 
-    /// Checks that a claim names something: at least one entry to write or read.
-    public static func entries(writes: Int, reads: Int) throws {
-        guard writes > 0 || reads > 0 else {
+    /// Checks a glob a caller gives: at most `maxGlobWildcards` wildcards that
+    /// match runs. (Stored entries are read back without this check.)
+    public static func glob(_ glob: Glob, _ text: String) throws {
+        guard glob.runWildcards <= maxGlobWildcards else {
+            throw WirError(.invalidArgument, "glob '\(text)' has \(glob.runWildcards) wildcards that match runs "
+                           + "('*', '**'); at most \(maxGlobWildcards)")
+        }
+    }
+
+    /// Checks that a claim names something, and not too much: 1 to
+    /// `maxEntries` entries to write or read.
+    public static func entries(writes: Int, reads: Int, mayBeEmpty: Bool = false) throws {
+        guard writes > 0 || reads > 0 || mayBeEmpty else {
             throw WirError(.invalidArgument, "a claim needs at least one path to write or read")
+        }
+        guard writes + reads <= maxEntries else {
+            throw WirError(.invalidArgument, "a claim names \(writes + reads) entries; at most \(maxEntries) (claim "
+                           + "their directory, or a glob)")
         }
     }
 }

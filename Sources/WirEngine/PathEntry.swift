@@ -18,6 +18,9 @@ public struct PathEntry: Hashable, Sendable, Comparable, CustomStringConvertible
     /// Other names of the same files, each a path or a glob (never with
     /// aliases of its own), with the same access.
     public let aliases: [PathEntry]
+    /// A glob's automaton, built once (an overlap decision compares each
+    /// held glob with every requested entry).
+    private let globAutomaton: AutomatonBox?
 
     /// A plain path.
     public init(_ access: Access, _ path: CanonicalPath, aliases: [PathEntry] = []) {
@@ -25,6 +28,7 @@ public struct PathEntry: Hashable, Sendable, Comparable, CustomStringConvertible
         text = path.value
         base = path
         glob = nil
+        globAutomaton = nil
         self.aliases = PathEntry.distinct(aliases, besides: path.value)
     }
 
@@ -34,7 +38,9 @@ public struct PathEntry: Hashable, Sendable, Comparable, CustomStringConvertible
         self.access = access
         text = pattern
         self.base = base
-        glob = try Glob(absolute: pattern)
+        let glob = try Glob(absolute: pattern)
+        self.glob = glob
+        globAutomaton = AutomatonBox(PatternAutomaton(glob.components))
         self.aliases = PathEntry.distinct(aliases, besides: pattern)
     }
 
@@ -54,22 +60,38 @@ public struct PathEntry: Hashable, Sendable, Comparable, CustomStringConvertible
     /// True when the two entries conflict: their path sets intersect (under
     /// any of their names) and at least one of them writes.
     public func conflicts(with other: PathEntry) -> Bool {
+        conflicts(with: other, budget: nil) ?? true
+    }
+
+    /// `conflicts(with:)` within `budget` (one step per pair of names, one
+    /// per state of a glob product); nil when the budget ran out first.
+    func conflicts(with other: PathEntry, budget: OverlapBudget?) -> Bool? {
         if access == .read && other.access == .read { return false }
-        return covers(commonPathWith: other)
+        return covers(commonPathWith: other, budget: budget)
     }
 
     /// True when some path lies in both entries' sets (access aside), under
     /// any name of each.
     public func covers(commonPathWith other: PathEntry) -> Bool {
-        if aliases.isEmpty && other.aliases.isEmpty { return nameCovers(other) }
-        return names.contains { mine in other.names.contains { mine.nameCovers($0) } }
+        covers(commonPathWith: other, budget: nil) ?? true
+    }
+
+    private func covers(commonPathWith other: PathEntry, budget: OverlapBudget?) -> Bool? {
+        for mine in aliases.isEmpty ? [self] : names {
+            for theirs in other.aliases.isEmpty ? [other] : other.names {
+                if let budget, !budget.spend() { return nil }
+                guard let covered = mine.nameCovers(theirs, budget: budget) else { return nil }
+                if covered { return true }
+            }
+        }
+        return false
     }
 
     /// `covers` for the principal names alone.
-    private func nameCovers(_ other: PathEntry) -> Bool {
+    private func nameCovers(_ other: PathEntry, budget: OverlapBudget?) -> Bool? {
         guard base.overlaps(other.base) else { return false }      // both sets lie within their bases
         if glob == nil && other.glob == nil { return true }
-        return automaton.intersects(other.automaton)
+        return automaton.intersects(other.automaton, budget: budget)
     }
 
     /// True when `path` lies in this entry's set under any of its names: it is
@@ -88,18 +110,21 @@ public struct PathEntry: Hashable, Sendable, Comparable, CustomStringConvertible
         text = other.text
         base = other.base
         glob = other.glob
+        globAutomaton = other.globAutomaton
         aliases = keepingAliases ? other.aliases : []
     }
 
     private mutating func setAliases(_ names: [PathEntry]) {
-        self = PathEntry(access: access, text: text, base: base, glob: glob, aliases: names)
+        self = PathEntry(access: access, text: text, base: base, glob: glob, automaton: globAutomaton, aliases: names)
     }
 
-    private init(access: Access, text: String, base: CanonicalPath, glob: Glob?, aliases: [PathEntry]) {
+    private init(access: Access, text: String, base: CanonicalPath, glob: Glob?, automaton: AutomatonBox?,
+                 aliases: [PathEntry]) {
         self.access = access
         self.text = text
         self.base = base
         self.glob = glob
+        globAutomaton = automaton
         self.aliases = aliases
     }
 
@@ -111,7 +136,7 @@ public struct PathEntry: Hashable, Sendable, Comparable, CustomStringConvertible
     }
 
     private var automaton: PatternAutomaton {
-        if let glob { return PatternAutomaton(glob.components) }
+        if let globAutomaton { return globAutomaton.automaton }
         let parts = base.isRoot ? [] : base.value.utf8.dropFirst().split(separator: UInt8(ascii: "/"))
         return PatternAutomaton(parts.map { .segment($0.map { .bytes(ByteSet($0)) }) })
     }
@@ -196,4 +221,11 @@ public struct PathEntry: Hashable, Sendable, Comparable, CustomStringConvertible
         if a.access != b.access { return a.access == .read }
         return !a.isGlob && b.isGlob
     }
+}
+
+/// A glob's automaton, shared by the copies of its entry. Immutable: thread-safe.
+private final class AutomatonBox: Sendable {
+    let automaton: PatternAutomaton
+
+    init(_ automaton: PatternAutomaton) { self.automaton = automaton }
 }

@@ -6,10 +6,12 @@
 /// two automata and a third one that accepts only canonical paths (no empty,
 /// `.` or `..` components, no trailing slash). So there are no false
 /// negatives, and no false positives from strings that are not paths.
-struct PatternAutomaton {
+struct PatternAutomaton: Sendable {
     private var edges: [[(ByteSet, Int)]] = []
     private var epsilons: [[Int]] = []
     private var accepting: [Bool] = []
+    /// Each state's epsilon closure, computed once.
+    private var closures: [[Int]] = []
 
     /// The automaton of `components` (after the leading '/') with the subtree closure.
     init(_ components: [Glob.Component]) {
@@ -59,6 +61,7 @@ struct PatternAutomaton {
 
         addEdge(beneath, .all, beneath)
         accepting[beneath] = true
+        closures = edges.indices.map(closure)
     }
 
     private mutating func addState() -> Int {
@@ -83,11 +86,11 @@ struct PatternAutomaton {
 
     /// True when the automaton accepts `bytes` (a canonical path).
     func accepts(_ bytes: some Sequence<UInt8>) -> Bool {
-        var current = Set(closure(0))
+        var current = Set(closures[0])
         for byte in bytes {
             var next = Set<Int>()
             for state in current {
-                for (set, target) in edges[state] where set.contains(byte) { next.formUnion(closure(target)) }
+                for (set, target) in edges[state] where set.contains(byte) { next.formUnion(closures[target]) }
             }
             if next.isEmpty { return false }
             current = next
@@ -95,9 +98,12 @@ struct PatternAutomaton {
         return current.contains { accepting[$0] }
     }
 
-    /// True when some canonical path is accepted by both automata.
-    func intersects(_ other: PatternAutomaton) -> Bool {
-        let closuresA = edges.indices.map(closure), closuresB = other.edges.indices.map(other.closure)
+    /// True when some canonical path is accepted by both automata; nil when
+    /// `budget` ran out first (each state of either automaton, and each
+    /// product state visited, is a step).
+    func intersects(_ other: PatternAutomaton, budget: OverlapBudget? = nil) -> Bool? {
+        if let budget, !budget.spend(edges.count + other.edges.count) { return nil }
+        let closuresA = closures, closuresB = other.closures
         let width = other.edges.count * CanonicalForm.stateCount
         var seen = Set<Int>()
         var queue: [(Int, Int, CanonicalForm)] = []
@@ -111,6 +117,7 @@ struct PatternAutomaton {
         visit(0, 0, .start)
         var index = 0
         while index < queue.count {
+            if let budget, !budget.spend() { return nil }
             let (a, b, c) = queue[index]
             index += 1
             if accepting[a] && other.accepting[b] && c.isAccepting { return true }

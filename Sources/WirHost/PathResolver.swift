@@ -133,7 +133,9 @@ public enum PathResolver {
         let spelled = try spelling(absolute ? "/" + literal : (literal.isEmpty ? "." : literal))
         let bases = [spelled, MountTable.shared.rootName(of: base)].compactMap { $0 }.filter { $0 != base }
         let aliases = try bases.map { try globEntry(access, base: $0, tail: tail) }
-        return try globEntry(access, base: base, tail: tail, aliases: aliases)
+        let entry = try globEntry(access, base: base, tail: tail, aliases: aliases)
+        if let glob = entry.glob { try Limits.glob(glob, text) }
+        return entry
     }
 
     /// The glob made of the canonical directory `base` and the components

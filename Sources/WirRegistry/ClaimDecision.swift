@@ -5,9 +5,9 @@ import WirEngine
 public enum ClaimDecision: Sendable, Equatable {
     /// Admitted: the claim as now held with all its entries; under the warn
     /// policy, the overlaps it was admitted despite.
-    case admitted(ClaimRecord, entries: [PathEntry], warnings: [Conflict])
-    /// Refused: nothing was claimed; every overlapping pair.
-    case refused([Conflict])
+    case admitted(ClaimRecord, entries: [PathEntry], warnings: ConflictReport)
+    /// Refused: nothing was claimed; the overlapping pairs (`ConflictReport`).
+    case refused(ConflictReport)
     /// Queue policy, and the timeout ran out: nothing was claimed; what still blocked it.
-    case timedOut([Conflict])
+    case timedOut(ConflictReport)
 }

@@ -11,7 +11,7 @@ extension ClaimSpec {
     /// flight without its key). A probe (`probing`) may name no entries: it
     /// would meet no conflicts.
     func request(defaultOwner: Owner, caller: Owner, probing: Bool = false) throws -> ClaimRequest {
-        if !probing { try Limits.entries(writes: writes.count, reads: reads.count) }
+        try Limits.entries(writes: writes.count, reads: reads.count, mayBeEmpty: probing)
         let taskID = try taskID.map { try Limits.identifier($0, "the task id") }
             ?? "task-" + Secret.randomHex(bytes: 6)
         let key = try key.map { try Limits.identifier($0, "the key") }

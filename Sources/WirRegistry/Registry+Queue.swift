@@ -31,7 +31,7 @@ extension Registry {
             let wait = try QueueWait(channel: channel)
             waitsLock.withLock { waits[request.taskID] = wait }
             defer { waitsLock.withLock { if waits[request.taskID] === wait { waits[request.taskID] = nil } } }
-            whileQueued?(ticket, firstConflicts, 0)
+            whileQueued?(ticket, Array(firstConflicts), 0)
             while true {
                 try wait.listen(ticket: ticket)
                 if wait.isCancelled {
@@ -43,7 +43,7 @@ extension Registry {
                 result = try decide(ticket: ticket, mayWait: MonotonicClock.nowMs() < deadline)
                 guard case .queued(let next, let conflicts, let blockers) = result else { return Self.decision(result) }
                 ticket = next
-                whileQueued?(ticket, conflicts, MonotonicClock.nowMs() - started)
+                whileQueued?(ticket, Array(conflicts), MonotonicClock.nowMs() - started)
                 let lapse = blockers.map(\.lapsesInMs).min() ?? Self.fallbackRecheckMs
                 let sleep = min(deadline - MonotonicClock.nowMs(), max(1, lapse), Self.fallbackRecheckMs)
                 wait.sleep(timeoutMs: sleep, blockers: blockers.flatMap(\.owners))

@@ -111,7 +111,7 @@ public final class Registry: @unchecked Sendable {
     /// spec's task (and the claims above and below it) never conflict with it;
     /// naming its task id needs no key. Its policy, TTL, timeout, key and
     /// label are not used. A spec with no entries meets no conflicts.
-    public func probe(_ spec: ClaimSpec) throws -> [Conflict] {
+    public func probe(_ spec: ClaimSpec) throws -> ConflictReport {
         let request = try spec.request(defaultOwner: selfOwner, caller: try caller(), probing: true)
         return try locked { try engine.probe(request, in: store) }
     }

@@ -53,7 +53,8 @@ enum Failure {
 
     /// The admitted claim of `outcome`; a refusal or timeout says who holds
     /// what and exits with `refusedExit`.
-    static func admitted(_ outcome: ClaimOutcome, refusedExit: Int32) throws -> (ClaimRecord, [PathEntry], [Conflict]) {
+    static func admitted(_ outcome: ClaimOutcome, refusedExit: Int32) throws
+        -> (ClaimRecord, [PathEntry], ConflictReport) {
         switch outcome.result {
         case .admitted(let record, let entries, let warnings): return (record, entries, warnings)
         case .refused(let conflicts): throw refused(outcome.taskID, conflicts, timedOut: false, exit: refusedExit)
@@ -62,9 +63,10 @@ enum Failure {
     }
 
     /// Prints who holds what, for a refusal or a timeout, and fails with `exit`.
-    static func refused(_ taskID: String, _ conflicts: [Conflict], timedOut: Bool, exit: Int32) -> ExitCode {
+    static func refused(_ taskID: String, _ conflicts: ConflictReport, timedOut: Bool, exit: Int32) -> ExitCode {
         say("wir: task '\(taskID)' \(timedOut ? "timed out waiting" : "refused"): "
-            + "\(conflicts.count) overlap\(conflicts.count == 1 ? "" : "s")")
+            + "\(conflicts.isComplete ? "" : "at least ")\(conflicts.total) overlap\(conflicts.total == 1 ? "" : "s")"
+            + (conflicts.total > conflicts.count ? " (the first \(conflicts.count) listed)" : ""))
         for conflict in conflicts {
             let holder = conflict.holderIsWaiting ? "queued ahead" : "held"
             let expiry = conflict.holderWhileAlive ? ", held while its owners live"

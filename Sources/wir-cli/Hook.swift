@@ -153,7 +153,7 @@ struct Hook: ParsableCommand {
     }
 
     /// Why the edit was stopped, for the agent: who holds what, and until when.
-    static func reason(_ conflicts: [Conflict]) -> String {
+    static func reason(_ conflicts: ConflictReport) -> String {
         var lines = ["wir: this file is claimed by another task, so the edit was stopped before it began."]
         for conflict in conflicts {
             let holder = conflict.holderIsWaiting ? "queued ahead by" : "held by"

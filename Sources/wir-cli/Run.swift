@@ -83,7 +83,7 @@ struct Run: ParsableCommand {
         var spec = claim.spec(defaultTTL: ClaimSpec.whileAlive)
         spec.allowWrites = confine.allowWrites + (temp.map { [$0.path] } ?? [])
         let relay = SignalRelay(signals: forwarded, registry: reg)
-        let admitted: (ClaimRecord, [PathEntry], [Conflict])
+        let admitted: (ClaimRecord, [PathEntry], ConflictReport)
         do {
             let outcome = try Failure.map { try reg.claim(spec, whileQueued: Progress.reporter()) }
             admitted = try Failure.admitted(outcome, refusedExit: refused)

@@ -183,10 +183,11 @@ import Testing
         defer { wir_close(reg) }
         // ".." cannot climb above the root: it folds to "/".
         #expect(claim(reg, [text("/../../\(dir.path.dropFirst())/up")]) == WIR_OK)
-        // 100,000 paths in one claim: admitted and released.
-        let many = (0..<100_000).map { text(dir.file("many/\($0)")) }
+        // As many paths as one claim may name (WIR_ENTRIES_MAX): admitted and released; one more is refused.
+        let many = (0..<Int(WIR_ENTRIES_MAX)).map { text(dir.file("many/\($0)")) }
         #expect(claim(reg, many) == WIR_OK)
         #expect(claim(reg, [text(dir.file("many/5"))]) == WIR_OK, "released with the rest")
+        #expect(claim(reg, many + [text(dir.file("many/one-more"))]) == WIR_EINVAL)
     }
 
     @Test(arguments: ["directory", "junk", "foreign", "newer"])

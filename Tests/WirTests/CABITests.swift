@@ -1,6 +1,7 @@
 import CWir
 import Foundation
 import Testing
+import WirEngine
 
 /// The C ABI called as C would call it: statuses, messages, ownership, bad input.
 @Suite struct CABITests {
@@ -32,6 +33,13 @@ import Testing
             let status = wir_claim(&out, reg, &options)
             return (status, out)
         }
+    }
+
+    /// The limits wir.h promises are the ones the library keeps (one rule, in `Limits`).
+    @Test func theHeadersLimitsAreTheLibrarys() {
+        #expect(Int(WIR_PATH_MAX) == Limits.maxPathBytes && Int(WIR_TASK_ID_MAX) == Limits.maxTaskIDBytes)
+        #expect(Int(WIR_ENTRIES_MAX) == Limits.maxEntries && Int(WIR_GLOB_WILDCARDS_MAX) == Limits.maxGlobWildcards)
+        #expect(Int(WIR_CONFLICTS_MAX) == Limits.maxReportedConflicts && WIR_TTL_MAX_MS == Limits.maxTTLMs)
     }
 
     @Test func admittedClaimExposesItsFields() throws {

@@ -51,7 +51,7 @@ final class EngineFixture {
 
     func conflicts(_ task: String, _ writes: [String], reads: [String] = [], pid: Int32 = 2) throws -> [Conflict] {
         guard case .refused(let conflicts) = try claim(task, writes, reads: reads, pid: pid) else { return [] }
-        return conflicts
+        return Array(conflicts)
     }
 
     /// Queues a request (queue policy) and returns its ticket; fails the test if it was not queued.
