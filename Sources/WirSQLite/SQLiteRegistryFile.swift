@@ -18,18 +18,30 @@ enum SQLiteRegistryFile {
 
     /// Creates missing parent directories (0700, or 2770 shared with the group)
     /// and the file (0600, or 0660), and checks that the path names a regular
-    /// file. Returns the canonical path.
-    static func prepare(_ path: String, sharedWithGroup: Bool) throws -> String {
+    /// file. Returns the canonical path. Without `create`, a missing file is
+    /// `.noRegistry` and nothing is made. A path that cannot be looked at (a
+    /// directory on the way that this user may not search) says so, rather
+    /// than that the file cannot be created.
+    static func prepare(_ path: String, sharedWithGroup: Bool, create: Bool = true) throws -> String {
         let canonical = try PathResolver.canonicalize(path)
-        if !canonical.isRoot {
-            try makeDirectories(canonical.selfAndAncestors.dropLast(), mode: sharedWithGroup ? 0o2770 : 0o700)
-        }
         var info = stat()
         if stat(canonical.value, &info) == 0 {
             guard (info.st_mode & S_IFMT) == S_IFREG else {
                 throw WirError(.io, "registry '\(canonical.value)' is not a regular file (a directory?)")
             }
             return canonical.value
+        }
+        let missing = errno == ENOENT
+        guard missing || errno == ENOTDIR else {
+            throw WirError(.io, "cannot reach registry '\(canonical.value)': \(SystemFiles.describe(errno))"
+                           + (errno == EACCES ? " (a directory on its way is not searchable by this user)" : ""))
+        }
+        guard create else {
+            throw WirError(.noRegistry, "there is no registry at '\(canonical.value)' (nothing was ever claimed "
+                           + "there); check --registry or $WIR_REGISTRY, or claim something first")
+        }
+        if !canonical.isRoot {
+            try makeDirectories(canonical.selfAndAncestors.dropLast(), mode: sharedWithGroup ? 0o2770 : 0o700)
         }
         let mode: mode_t = sharedWithGroup ? 0o660 : 0o600
         let fd = open(canonical.value, O_RDWR | O_CREAT | O_CLOEXEC, mode)
@@ -45,10 +57,16 @@ enum SQLiteRegistryFile {
         for directory in directories where !directory.isRoot {
             if mkdir(directory.value, mode) == 0 {
                 chmod(directory.value, mode)   // mkdir masks with the umask and drops setgid
-            } else if errno != EEXIST {
-                throw WirError(.io, "cannot create directory '\(directory.value)' for the registry: "
-                               + SystemFiles.describe(errno))
+                continue
             }
+            let failure = errno
+            guard failure != EEXIST else { continue }
+            // EACCES: no right to create it, or no right to look into a directory above it.
+            let unreachable = failure == EACCES && access(directory.value, F_OK) != 0 && errno == EACCES
+            throw WirError(.io, (unreachable ? "cannot reach directory '\(directory.value)' for the registry: "
+                                 : "cannot create directory '\(directory.value)' for the registry: ")
+                           + SystemFiles.describe(failure)
+                           + (unreachable ? " (a directory on its way is not searchable by this user)" : ""))
         }
     }
 }
