@@ -108,7 +108,8 @@ def test_the_wir_logger_reports_each_step_at_its_level(registry, tmp_path, caplo
     release.start()
     with registry.claim(writes=[path], task_id="patient", policy="queue", timeout=30):
         pass
-    lost = registry.claim(writes=[tmp_path / "g"], task_id="doomed", ttl=0.05, heartbeat=True)
+    lost = registry.claim(writes=[tmp_path / "g"], task_id="doomed", ttl=1, heartbeat=True)
+    wir.Registry(registry.path).attach("doomed", lost.key).release("cancelled")
     for _ in range(200):
         if lost.lost:
             break
