@@ -20,10 +20,10 @@ enum PostgresKeywords {
     /// True when `text` starts as a keyword string does: optional spaces, one
     /// of libpq's keywords (any case), optional spaces, `=`.
     static func startsKeywordString(_ text: String) -> Bool {
-        guard case .pair(let name, _, _)? = pieces(of: text).first(where: {
-            if case .text = $0 { return false } else { return true }
-        }) else { return false }
-        return names.contains(name.lowercased())
+        let scalars = text.unicodeScalars.drop(while: isSpace)
+        let name = scalars.prefix { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
+        guard !name.isEmpty, scalars.dropFirst(name.count).drop(while: isSpace).first == "=" else { return false }
+        return names.contains(String(String.UnicodeScalarView(name)).lowercased())
     }
 
     /// A keyword string cut into pairs and the spaces between them; what

@@ -6,10 +6,12 @@ import WirEngine
 ///
 /// The rules are libpq's own, so that no spelling it accepts slips through:
 /// - in a URL (`postgresql://`, `postgres://`, or any `scheme://` a caller
-///   typed), the user information ends at the first `@` before any `/` (a
-///   password may hold `?`, `#` or `:`), and the password follows its first
-///   `:`; parameters follow the first `?` after it, and their names are
-///   percent-decoded (`%70assword` is `password`) and compared without case;
+///   typed), the user information runs to the first `@` (libpq stops at a
+///   `/` too, but a password typed with one must not show either: an `@` in
+///   a later parameter only masks more than needed), and the password follows
+///   its first `:`; a password may hold `?`, `#` or `:`. Parameters follow
+///   the first `?` after it; their names are percent-decoded (`%70assword` is
+///   `password`) and compared without case;
 /// - in a keyword/value string (`host=db password='a b'`), a value runs to
 ///   the next space, or is quoted with `'` and escaped with `\`.
 /// A plain value type's functions: thread-safe.
@@ -28,14 +30,11 @@ public enum PostgresSecrets {
     private static func redactedURL(_ url: String, schemeLength: Int) -> String {
         var bytes = Array(url.utf8)
         var cursor = schemeLength
-        while cursor < bytes.count, bytes[cursor] != UInt8(ascii: "@"), bytes[cursor] != UInt8(ascii: "/") { cursor += 1 }
+        while cursor < bytes.count, bytes[cursor] != UInt8(ascii: "@") { cursor += 1 }
         var queryFrom = schemeLength
-        if cursor < bytes.count, bytes[cursor] == UInt8(ascii: "@") {
-            if let colon = bytes[schemeLength..<cursor].firstIndex(of: UInt8(ascii: ":")) {
-                bytes.replaceSubrange((colon + 1)..<cursor, with: Array("***".utf8))
-                cursor = colon + 4
-            }
-            queryFrom = cursor + 1
+        if cursor < bytes.count, let colon = bytes[schemeLength..<cursor].firstIndex(of: UInt8(ascii: ":")) {
+            bytes.replaceSubrange((colon + 1)..<cursor, with: Array("***".utf8))
+            queryFrom = colon + 5                  // past "***@": what it masked held no parameter to read
         }
         guard let question = bytes[min(queryFrom, bytes.count)...].firstIndex(of: UInt8(ascii: "?")) else {
             return String(decoding: bytes, as: UTF8.self)
