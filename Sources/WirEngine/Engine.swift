@@ -175,7 +175,8 @@ public struct Engine: Sendable {
                _ context: EngineContext) throws -> (ClaimRecord, [PathEntry]) {
         let ttl: Int64
         switch request.lease {
-        case .registryDefault: ttl = existing?.ttlMs ?? context.settings.ttlMs
+        // A default stored before leases had a minimum is raised to it (`Limits.minTTLMs`).
+        case .registryDefault: ttl = existing?.ttlMs ?? max(context.settings.ttlMs, Limits.minTTLMs)
         case .ttl(let ms): ttl = ms
         case .whileAlive: ttl = 0
         }

@@ -183,6 +183,14 @@ def test_the_shortest_lease_and_the_documented_durations_are_accepted(tmp_path):
     assert wir(tmp_path, "history", "--limit", "-1").returncode == 0
 
 
+def test_a_default_lease_stored_by_an_older_wir_is_raised_to_the_shortest(tmp_path):
+    registry = tmp_path / "registry.db"
+    assert wir(tmp_path, "config", "set", "ttl", "10m").returncode == 0
+    plant(registry, "UPDATE settings SET value = '10' WHERE name = 'ttl_ms'")
+    assert wir(tmp_path, "claim", "--writes", "f", "--owner-pid", os.getpid()).returncode == 0
+    assert json.loads(wir(tmp_path, "ls", "--json").stdout)["claims"][0]["ttl_ms"] == 1000
+
+
 # ---- 9. The token counter ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("value, named", [("9223372036854775807", "largest value"), ("'abc'", "not a whole number"),

@@ -151,7 +151,8 @@ class Claim:
     def grow(self, writes: Iterable[str] = (), reads: Iterable[str] = (), *, policy: str | None = None,
              timeout: float | None = None) -> None:
         """Adds entries to the claim, all or nothing, under ``policy``; the claim
-        gets a new, greater token. Raises ClaimConflict (nothing changes) etc."""
+        gets a new, greater token and keeps its TTL. Raises ClaimConflict or
+        ClaimTimeout (ClaimBlocked: nothing changes) etc."""
         grown = self._handle.claim(writes, reads, task_id=self.task_id, key=self.key, policy=policy, timeout=timeout)
         with self._lock:
             lib.wir_claim_free(self._pointer)

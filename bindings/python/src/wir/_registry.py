@@ -87,6 +87,10 @@ class Registry:
         when ``timeout`` ran out; both are ClaimBlocked), ClaimCancelled, ClaimDeadlock,
         InvalidArgument, RegistryBusy or RegistryError.
 
+        Under a ``task_id`` that a claim of this process holds, it grows that claim; used as a
+        context manager, the new claim's end then releases only the entries it added (nested
+        blocks), and the outer claim's ``token`` becomes the grown claim's.
+
         The ``wir`` logger reports admitted and released claims at DEBUG, queued ones (with
         whom they wait for) at INFO, refused, timed-out and warned ones at WARNING, lost ones
         at ERROR.
