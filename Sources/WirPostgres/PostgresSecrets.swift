@@ -22,31 +22,71 @@ public enum PostgresSecrets {
     /// `location` with every password masked: a URL's or a keyword string's;
     /// anything else unchanged.
     public static func redacted(_ location: String) -> String {
-        if let scheme = URLScheme.of(location) { return redactedURL(location, schemeLength: scheme.utf8.count + 3) }
+        if URLScheme.of(location) != nil {
+            var bytes = Array(location.utf8)
+            for range in secretRanges(inURL: location).reversed() { bytes.replaceSubrange(range, with: Array("***".utf8)) }
+            return String(decoding: bytes, as: UTF8.self)
+        }
         if PostgresKeywords.startsKeywordString(location) { return redactedKeywords(location) }
         return location
     }
 
-    private static func redactedURL(_ url: String, schemeLength: Int) -> String {
-        var bytes = Array(url.utf8)
+    /// `message` (libpq's, which may quote a malformed value: `invalid
+    /// percent-encoded token: "..."`) with every password of the URL
+    /// `location`, as written and percent-decoded, replaced by `***`.
+    public static func scrubbed(_ message: String, of location: String) -> String {
+        let bytes = Array(location.utf8)
+        let secrets = secretRanges(inURL: location).flatMap { range in
+            [String(decoding: bytes[range], as: UTF8.self), PercentText.decoded(bytes[range])]
+        }
+        var text = message
+        for secret in Set(secrets).sorted(by: { $0.utf8.count > $1.utf8.count }) where secret.utf8.count >= 2 {
+            text = replacing(secret, in: text)
+        }
+        return text
+    }
+
+    /// Where a URL's passwords are, as byte ranges in order: the user
+    /// information's after its first `:`, and the values of secret parameters.
+    static func secretRanges(inURL url: String) -> [Range<Int>] {
+        guard let scheme = URLScheme.of(url) else { return [] }
+        let bytes = Array(url.utf8)
+        let schemeLength = scheme.utf8.count + 3
+        var ranges: [Range<Int>] = []
         var cursor = schemeLength
         while cursor < bytes.count, bytes[cursor] != UInt8(ascii: "@") { cursor += 1 }
         var queryFrom = schemeLength
         if cursor < bytes.count, let colon = bytes[schemeLength..<cursor].firstIndex(of: UInt8(ascii: ":")) {
-            bytes.replaceSubrange((colon + 1)..<cursor, with: Array("***".utf8))
-            queryFrom = colon + 5                  // past "***@": what it masked held no parameter to read
+            ranges.append((colon + 1)..<cursor)
+            queryFrom = cursor + 1                 // what it masks held no parameter to read
         }
-        guard let question = bytes[min(queryFrom, bytes.count)...].firstIndex(of: UInt8(ascii: "?")) else {
-            return String(decoding: bytes, as: UTF8.self)
-        }
-        let parameters = bytes[(question + 1)...].split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: false)
-            .map { parameter -> [UInt8] in
-                guard let equals = parameter.firstIndex(of: UInt8(ascii: "=")) else { return Array(parameter) }
-                let name = PercentText.decoded(parameter[parameter.startIndex..<equals]).lowercased()
-                return secretNames.contains(name) ? Array(parameter[...equals]) + Array("***".utf8) : Array(parameter)
+        guard let question = bytes[min(queryFrom, bytes.count)...].firstIndex(of: UInt8(ascii: "?")) else { return ranges }
+        var start = question + 1
+        while start <= bytes.count {
+            let stop = bytes[start...].firstIndex(of: UInt8(ascii: "&")) ?? bytes.count
+            if let equals = bytes[start..<stop].firstIndex(of: UInt8(ascii: "=")),
+               secretNames.contains(PercentText.decoded(bytes[start..<equals]).lowercased()) {
+                ranges.append((equals + 1)..<stop)
             }
-        let joined = parameters.joined(separator: [UInt8(ascii: "&")])
-        return String(decoding: bytes[...question] + joined, as: UTF8.self)
+            start = stop + 1
+        }
+        return ranges
+    }
+
+    private static func replacing(_ secret: String, in text: String) -> String {
+        let needle = Array(secret.utf8), hay = Array(text.utf8)
+        var out: [UInt8] = []
+        var index = 0
+        while index < hay.count {
+            if hay[index...].starts(with: needle) {
+                out += Array("***".utf8)
+                index += needle.count
+            } else {
+                out.append(hay[index])
+                index += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     private static func redactedKeywords(_ text: String) -> String {

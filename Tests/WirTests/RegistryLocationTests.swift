@@ -25,6 +25,13 @@ import WirEngine
         #expect(!PostgresSecrets.redacted(location).contains("S3"))
     }
 
+    @Test func libpqMessagesLoseThePasswordsTheyQuote() {
+        let url = "postgresql://me:ab%zzS3cret@db/x?password=Q%2Fw"
+        #expect(PostgresSecrets.scrubbed("invalid percent-encoded token: \"ab%zzS3cret\"", of: url)
+                == "invalid percent-encoded token: \"***\"")
+        #expect(PostgresSecrets.scrubbed("saw Q/w and Q%2Fw", of: url) == "saw *** and ***")
+    }
+
     @Test(arguments: [
         ("postgressql://db/x", true), ("file:///tmp/r.db", true), ("host=db", true), ("dbname = app", true),
         ("POSTGRESQL://db/x", true), ("postgresql://db/x", false), ("/srv/a=b/registry.db", false),
