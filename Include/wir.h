@@ -232,7 +232,7 @@ typedef struct wir_claim_opts {
                                    WIR_TTL_MAX_MS */
     int32_t policy;             /* WIR_POLICY_*; 0: the registry's default */
     int64_t timeout_ms;         /* queue policy: -1 (the default) waits for ever, 0 tries
-                                   once, else milliseconds */
+                                   once, else milliseconds (INT64_MAX: for ever too) */
     const char *key;            /* to extend a task's claim from another process: its key */
     int64_t owner_pid;          /* 0: the calling process owns the claim; else a live pid
                                    on this host whose death ends the claim */

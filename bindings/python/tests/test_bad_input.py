@@ -154,3 +154,29 @@ def test_c_takes_size_max_as_every_row(registry, tmp_path):
         rows = json.loads(ctypes.string_at(out.value).decode())
         _native.lib.wir_free(out)
         assert len(rows) == 3
+
+
+LONGEST_WAIT = """
+import ctypes, os, sys, threading, time, wir
+from wir import _native
+registry = wir.Registry(sys.argv[1])
+holder = registry.claim(writes=[sys.argv[2]], task_id="holder")
+threading.Timer(0.5, registry.cancel, ["waiter"]).start()
+options = registry._handle._options([sys.argv[2]], [], task_id="waiter", policy="queue", owner_pid=os.getppid())
+options.timeout_ms = int(sys.argv[3])
+try:
+    _native.lib.wir_claim(ctypes.byref(ctypes.c_void_p()), registry._handle.use(), ctypes.byref(options))
+except wir.ClaimCancelled:
+    print("cancelled")
+"""
+
+
+@pytest.mark.parametrize("timeout_ms", [2**63 - 1, 2**63 - 1000, 9_000_000_000_000_000_000])
+def test_a_queued_claim_with_the_longest_timeout_waits_and_can_be_cancelled(tmp_path, python_env, timeout_ms):
+    """C's INT64_MAX as timeout_ms (or anything too long to add to the clock) waits as long as -1,
+    and never crashes the process (it did: an overflow trap)."""
+    import subprocess
+    import sys
+    result = subprocess.run([sys.executable, "-c", LONGEST_WAIT, str(tmp_path / "registry.db"), str(tmp_path / "f"),
+                             str(timeout_ms)], env=python_env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and result.stdout == "cancelled\n", result.stderr[-2000:]
