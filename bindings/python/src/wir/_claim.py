@@ -12,7 +12,7 @@ from typing import Callable, Iterable
 
 from . import _native
 from ._errors import ClaimLost, Conflict
-from ._handle import Handle
+from ._handle import Handle, shown
 from ._keeper import Keeper
 from ._native import lib, read_conflicts
 from ._units import c_strings, int64, millis, to_datetime
@@ -124,7 +124,7 @@ class Claim:
     def _on_loss(self) -> None:
         self.lost = True
         logger.error("wir: task %r lost its claim on %s (released by force, lapsed, or its parent "
-                     "ended); others may now write there: stop writing", self.task_id, ", ".join(self.paths))
+                     "ended); others may now write there: stop writing", self.task_id, shown(self.paths))
         if self._on_lost is not None:
             try:
                 self._on_lost(self)
@@ -146,7 +146,7 @@ class Claim:
                 raise
             finally:
                 self.released = True
-        logger.debug("wir: task %r released (%s): %s", self.task_id, outcome, ", ".join(self.paths))
+        logger.debug("wir: task %r released (%s): %s", self.task_id, outcome, shown(self.paths))
 
     def grow(self, writes: Iterable[str] = (), reads: Iterable[str] = (), *, policy: str | None = None,
              timeout: float | None = None) -> None:

@@ -22,9 +22,16 @@ _claiming = threading.local()
 
 
 def describe(conflicts: Iterable[Conflict]) -> str:
-    """Who holds (or is queued ahead on) what, in one line."""
-    return "; ".join(f"{c.requested_path} overlaps {c.held_path}, {'queued ahead' if c.holder_waiting else 'held'} "
-                     f"by task {c.holder_task_id!r} (pid {c.pid} on {c.host})" for c in conflicts)
+    """Who holds (or is queued ahead on) what, in one line. Names from the registry are shown as
+    repr() shows them: a log line may reach a terminal, and whoever can write a shared registry can
+    put escape sequences in them."""
+    return "; ".join(f"{c.requested_path!r} overlaps {c.held_path!r}, {'queued ahead' if c.holder_waiting else 'held'} "
+                     f"by task {c.holder_task_id!r} (pid {c.pid} on {c.host!r})" for c in conflicts)
+
+
+def shown(paths: Iterable[str]) -> str:
+    """Paths for a log line, as repr() shows them (see ``describe``)."""
+    return ", ".join(repr(path) for path in paths)
 
 
 @_native.WaitFn

@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable
 from . import _native
 from ._claim import Claim, held_claims
 from ._errors import ClaimBlocked, ClaimTimeout, Conflict
-from ._handle import Handle, describe, logger
+from ._handle import Handle, describe, logger, shown
 from ._native import lib
 from ._run import run
 from ._units import REGISTRY_DEFAULT, _RegistryDefault, c_string, c_string_or_none, epoch_ms, row_limit, uint64
@@ -112,7 +112,7 @@ class Registry:
         if claim.conflicts:
             logger.warning("wir: task %r admitted despite overlaps (policy warn): %s", claim.task_id,
                            describe(claim.conflicts))
-        logger.debug("wir: task %r admitted (token %d): %s", claim.task_id, claim.token, ", ".join(claim.paths))
+        logger.debug("wir: task %r admitted (token %d): %s", claim.task_id, claim.token, shown(claim.paths))
         return claim
 
     def writes_to(self, writes: Iterable[str | os.PathLike] = (), reads: Iterable[str | os.PathLike] = (),
