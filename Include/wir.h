@@ -108,7 +108,11 @@ WIR_API const char *wir_errstr(int status);
 /** The message of the calling thread's most recent wir call: for a failed call
  *  it names the argument, path, task or file involved; after a successful
  *  call it is "not an error". Borrowed: valid until the calling thread makes
- *  its next wir call. Never NULL. Thread-safe (the message is per thread). */
+ *  its next wir call. Never NULL. Thread-safe (the message is per thread).
+ *  One line: control characters (C0, DEL, C1, U+2028, U+2029) and bidirectional
+ *  overrides in the names it quotes, which may come from a shared registry, are
+ *  shown escaped ("\x1b", "\u{202e}"); passwords in a registry location never
+ *  appear ("***"). */
 WIR_API const char *wir_errmsg(void);
 
 /* ---- Limits and enumerations -------------------------------------------- */
@@ -123,11 +127,14 @@ WIR_API const char *wir_errmsg(void);
 /* A conflict report lists (and the conflict log keeps) at most this many
  * overlapping pairs of one request; wir_claim_conflict_total counts them all. */
 #define WIR_CONFLICTS_MAX 100
-/** Default lease: 10 minutes. Longest lease: 366 days. WIR_TTL_WHILE_ALIVE
+/** Default lease: 10 minutes. Shortest lease: 1 s (a shorter one lapses between
+ *  its holder's renewals: wir run and Python's heartbeat renew every third of
+ *  it). Longest lease: 366 days. WIR_TTL_WHILE_ALIVE
  *  holds a claim as long as one of its owners lives, with no heartbeat: owners
  *  on this host are judged by /proc; other hosts (a PostgreSQL registry) see a
  *  60 s host lease, renewed by wir_heartbeat and by wir calls on the owner's host. */
 #define WIR_TTL_DEFAULT_MS 600000
+#define WIR_TTL_MIN_MS     1000
 #define WIR_TTL_MAX_MS     31622400000LL
 #define WIR_TTL_WHILE_ALIVE (-1)
 
@@ -166,7 +173,14 @@ typedef struct wir_registry wir_registry;
  *                    in that schema; leases then go by the server's clock.
  *                    A server that cannot be reached, or a connection lost
  *                    later, gives WIR_EIO (the next call reconnects).
- *  @return WIR_OK; WIR_EINVAL (out NULL, path empty or not UTF-8); WIR_EIO (the
+ *                    Refused with WIR_EINVAL, creating nothing: a URL of any
+ *                    other scheme ("postgressql://", "file://"), a libpq
+ *                    keyword/value string ("host=db dbname=app": write
+ *                    "./host=db" for a file of that name), and with NULL a
+ *                    relative $WIR_REGISTRY (each working directory would get
+ *                    a registry of its own).
+ *  @return WIR_OK; WIR_EINVAL (out NULL, path empty or not UTF-8, or one of the
+ *          strings above); WIR_EIO (the
  *          file or its directory cannot be created or opened, e.g. the path is a
  *          directory); WIR_ECORRUPT (not a SQLite database); WIR_ESCHEMA (another
  *          program's database, or a newer wir's registry: the file is left
@@ -220,10 +234,12 @@ typedef struct wir_claim_opts {
     const char *const *writes;  /* paths or globs this task will write; NULL if n_writes is 0 */
     size_t n_writes;            /* number of them */
     int64_t ttl_ms;             /* lease length; 0: the registry's default (WIR_TTL_DEFAULT_MS
-                                   unless set); WIR_TTL_WHILE_ALIVE; max WIR_TTL_MAX_MS */
+                                   unless set; growing a claim: its own TTL);
+                                   WIR_TTL_WHILE_ALIVE; else WIR_TTL_MIN_MS to
+                                   WIR_TTL_MAX_MS */
     int32_t policy;             /* WIR_POLICY_*; 0: the registry's default */
     int64_t timeout_ms;         /* queue policy: -1 (the default) waits for ever, 0 tries
-                                   once, else milliseconds */
+                                   once, else milliseconds (INT64_MAX: for ever too) */
     const char *key;            /* to extend a task's claim from another process: its key */
     int64_t owner_pid;          /* 0: the calling process owns the claim; else a live pid
                                    on this host whose death ends the claim */
@@ -283,7 +299,9 @@ typedef struct wir_claim_opts {
  *          the parent's); WIR_ENOTFOUND (the parent is not in flight);
  *          WIR_EDEADLK (queue policy: what it would wait for is owned by a
  *          process above the caller, which waits for it in turn); WIR_EBUSY;
- *          WIR_EIO; WIR_ECORRUPT; WIR_EFORK; WIR_ENOMEM.
+ *          WIR_EIO; WIR_ECORRUPT (also: the token counter is at INT64_MAX or
+ *          not a whole number, so no new token could be greater than every
+ *          one issued); WIR_EFORK; WIR_ENOMEM.
  *  The claim is freed with wir_claim_free (which does not release it).
  *  Thread-safe; a queued claim does not block other calls on the handle. */
 WIR_API int wir_claim(wir_claim_t **out, wir_registry *reg, const wir_claim_opts *opts);
@@ -356,8 +374,8 @@ WIR_API int wir_config_get(char **out, wir_registry *reg, const char *name);
  *                decimal or a number with a unit ("250ms", "30s", "1.5m", "10m",
  *                "1h", "1d"); for "log_days" and "history_days", whole days in
  *                decimal, 0 to 36500; for "confine", off, strict or best-effort
- *                (1 and on mean strict, 0 off). The TTL is 1 ms to
- *                WIR_TTL_MAX_MS, the grace 0 to WIR_TTL_MAX_MS.
+ *                (1 and on mean strict, 0 off). The TTL is WIR_TTL_MIN_MS
+ *                to WIR_TTL_MAX_MS, the grace 0 to WIR_TTL_MAX_MS.
  *  @return WIR_OK; WIR_EINVAL (unknown name or bad value); WIR_EBUSY; WIR_EIO. */
 WIR_API int wir_config_set(wir_registry *reg, const char *name, const char *value);
 
@@ -456,7 +474,8 @@ WIR_API int wir_confine(wir_registry *reg, const wir_claim_t *claim, int flags);
 
 /* ---- Listings: what is in flight, who holds what, what conflicted -------- */
 /* Each returns a JSON document (schema: docs/json.md) as a string the caller
- * frees with wir_free; times are ms since the Unix epoch. All return WIR_OK,
+ * frees with wir_free; times are ms since the Unix epoch. A `limit` above
+ * INT64_MAX (SIZE_MAX among them) means every row. All return WIR_OK,
  * WIR_EINVAL (NULL out or reg), WIR_EBUSY, WIR_EIO, WIR_EFORK or WIR_ENOMEM,
  * and are thread-safe. */
 
@@ -517,7 +536,9 @@ WIR_API int wir_heartbeat(wir_registry *reg, wir_claim_t *claim, int64_t ttl_ms)
 
 /** Releases a claim: its paths are free at once and the registry's history
  *  records the outcome (WIR_OUTCOME_*). The claim object stays allocated
- *  (free it with wir_claim_free); releasing it again returns WIR_ELOST.
+ *  (free it with wir_claim_free); releasing it again returns WIR_ELOST, whose
+ *  message says whether no claim is in flight under the task id or one is
+ *  under another key.
  *  @return WIR_OK; WIR_ELOST (already released, expired or reaped: nothing
  *          changed); WIR_EINVAL (NULL, a refused claim, unknown outcome);
  *          WIR_EBUSY; WIR_EIO; WIR_EFORK. Thread-safe. */

@@ -14,7 +14,7 @@ enum Status {
         case .timedOut: return WIR_ETIMEDOUT
         case .lost: return WIR_ELOST
         case .wrongKey: return WIR_EKEY
-        case .notFound: return WIR_ENOTFOUND
+        case .notFound, .noRegistry: return WIR_ENOTFOUND
         case .taskInUse: return WIR_EEXIST
         case .staleToken: return WIR_ESTALE
         case .busy: return WIR_EBUSY

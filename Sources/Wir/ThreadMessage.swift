@@ -1,8 +1,11 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import WirEngine
 
-/// The calling thread's last error message, for wir_errmsg.
+/// The calling thread's last error message, for wir_errmsg: one line, with
+/// what could act on a terminal escaped (`TerminalText`), since messages name
+/// tasks, hosts and paths from a shared registry and callers print them.
 enum ThreadMessage {
     private static let key: pthread_key_t = {
         var key = pthread_key_t()
@@ -12,7 +15,7 @@ enum ThreadMessage {
 
     static func set(_ message: String) {
         free(pthread_getspecific(key))
-        pthread_setspecific(key, strdup(message))
+        pthread_setspecific(key, strdup(TerminalText.escaped(message)))
     }
 
     static func clear() {

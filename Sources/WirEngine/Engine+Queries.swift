@@ -48,16 +48,22 @@ extension Engine {
     }
 
     /// Conflict-log rows that last changed at or after `sinceMs` (ms since the
-    /// epoch), in that order; only those with an outcome in `outcomes` (empty: all).
+    /// epoch), in that order, at most `limit` (`rows(_:)`); only those with an
+    /// outcome in `outcomes` (empty: all).
     public func conflictLog(sinceMs: Int64, limit: Int, outcomes: Set<ConflictOutcome> = [],
                             in store: any RegistryStore) throws -> [ConflictLogEntry] {
-        try store.read { try $0.conflictLog(sinceMs: sinceMs, limit: max(0, limit), outcomes: outcomes) }
+        try store.read { try $0.conflictLog(sinceMs: sinceMs, limit: Self.rows(limit), outcomes: outcomes) }
     }
 
-    /// Ended claims at or after `sinceMs`, oldest first.
+    /// Ended claims at or after `sinceMs`, oldest first, at most `limit` (`rows(_:)`).
     public func history(sinceMs: Int64, limit: Int, in store: any RegistryStore) throws -> [HistoryEntry] {
-        try store.read { try $0.history(sinceMs: sinceMs, limit: max(0, limit)) }
+        try store.read { try $0.history(sinceMs: sinceMs, limit: Self.rows(limit)) }
     }
+
+    /// A listing's row limit: a negative one means every row. C passes a
+    /// `size_t`, whose values above `Int.max` (SIZE_MAX among them) arrive
+    /// negative; Python and the CLI spell "all" -1.
+    static func rows(_ limit: Int) -> Int { limit < 0 ? Int.max : limit }
 
     /// The claims still in force whose entries contain `path` (only write
     /// entries when `writing`), each once, by task id.

@@ -177,7 +177,8 @@ public struct Engine: Sendable {
                _ context: EngineContext) throws -> (ClaimRecord, [PathEntry]) {
         let ttl: Int64
         switch request.lease {
-        case .registryDefault: ttl = existing?.ttlMs ?? context.settings.ttlMs
+        // A default stored before leases had a minimum is raised to it (`Limits.minTTLMs`).
+        case .registryDefault: ttl = existing?.ttlMs ?? max(context.settings.ttlMs, Limits.minTTLMs)
         case .ttl(let ms): ttl = ms
         case .whileAlive: ttl = 0
         }
@@ -337,10 +338,18 @@ public struct Engine: Sendable {
     }
 
     /// The claim `taskID` holds under `key`, or `.lost` if it has ended,
-    /// its lease has lapsed (even within grace), or it was replaced.
+    /// its lease has lapsed (even within grace), or it was replaced. The
+    /// message says which it can tell: no claim in flight under that task id
+    /// (ended, or never made: a task id with a typo looks the same), or one
+    /// under another key (which says nothing `wir ls` does not show).
     func ownClaim(taskID: String, key: String, _ context: EngineContext) throws -> ClaimRecord {
-        guard let held = try liveClaim(taskID: taskID, context), Secret.matches(key, held.key) else {
-            throw WirError(.lost, "task '\(taskID)' no longer holds its claim (released, expired or reaped)")
+        guard let held = try liveClaim(taskID: taskID, context) else {
+            throw WirError(.lost, "task '\(taskID)' has no claim in flight: it ended (released, expired or reaped), "
+                           + "or there never was one under that task id")
+        }
+        guard Secret.matches(key, held.key) else {
+            throw WirError(.lost, "task '\(taskID)' is in flight, but not under this key: a wrong key, or its claim "
+                           + "ended and the task id was claimed again")
         }
         return held
     }

@@ -56,6 +56,7 @@ public struct Glob: Hashable, Sendable {
         guard pattern.utf8.first == UInt8(ascii: "/") else {
             throw WirError(.invalidArgument, "glob '\(pattern)' is not absolute")
         }
+        try Self.refuseEscapedSlash(pattern)
         var components: [Component] = []
         for part in pattern.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true) {
             let bytes = Array(part)
@@ -66,6 +67,24 @@ public struct Glob: Hashable, Sendable {
             components.append(.segment(try Glob.atoms(bytes, in: pattern)))
         }
         self.components = components
+    }
+
+    /// Refuses `\/`: a slash always separates components (the pattern is
+    /// split at every one), so it cannot be escaped into a file name.
+    static func refuseEscapedSlash(_ pattern: String) throws {
+        let bytes = Array(pattern.utf8)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "\\"), index + 1 < bytes.count {
+                if bytes[index + 1] == UInt8(ascii: "/") {
+                    throw WirError(.invalidArgument, "glob '\(pattern)' escapes a '/' with a backslash: a slash always "
+                                   + "separates components and no file name holds one; write it without the backslash")
+                }
+                index += 2
+            } else {
+                index += 1
+            }
+        }
     }
 
     /// True when the component `bytes` can match only "." or ".." (`\\.`,

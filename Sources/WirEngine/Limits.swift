@@ -4,6 +4,12 @@
 public enum Limits {
     public static let defaultTTLMs: Int64 = 600_000          // WIR_TTL_DEFAULT_MS
     public static let maxTTLMs: Int64 = 366 * 86_400_000     // WIR_TTL_MAX_MS
+    /// The shortest lease: 1 s. A lease is renewed by its holder (`wir run`'s
+    /// keeper and Python's heartbeat renew every third of it, and look at the
+    /// claim every 250 ms), and one renewal is a registry transaction that may
+    /// wait for the write lock. Shorter leases lapsed between renewals while
+    /// their holder ran (with 10 ms, an intruder was admitted 3 times in 30).
+    public static let minTTLMs: Int64 = 1000                 // WIR_TTL_MIN_MS
     public static let maxTaskIDBytes = 256                   // WIR_TASK_ID_MAX
     public static let maxPathBytes = 4096                    // WIR_PATH_MAX
     /// Entries (writes and reads) in one claim.
@@ -18,24 +24,34 @@ public enum Limits {
     public static let maxOverlapWork = 250_000
     public static let maxOverlapMs = 500
 
-    /// Checks a claim's lease: 0 means the registry's default (nil); negative
-    /// or over a year is refused.
-    public static func ttl(_ ms: Int64) throws -> Int64? {
+    /// Checks a lease length given in milliseconds: `minTTLMs` to `maxTTLMs`.
+    /// `special` names the values with another meaning, for the message.
+    public static func leaseLength(_ ms: Int64, special: String = "") throws -> Int64 {
         guard ms >= 0, ms <= maxTTLMs else {
-            throw WirError(.invalidArgument, "TTL \(ms) ms is out of range (0 for the default, at most \(maxTTLMs))")
+            throw WirError(.invalidArgument, "TTL \(ms) ms is out of range (\(special)at least \(minTTLMs), at most "
+                           + "\(maxTTLMs))")
         }
-        return ms == 0 ? nil : ms
+        guard ms >= minTTLMs else {
+            throw WirError(.invalidArgument, "TTL \(ms) ms is too short to renew: a lease lasts at least \(minTTLMs) ms "
+                           + "(1s), or it lapses between its holder's renewals")
+        }
+        return ms
+    }
+
+    /// Checks a claim's lease: 0 means the registry's default (nil); else
+    /// `leaseLength`.
+    public static func ttl(_ ms: Int64) throws -> Int64? {
+        ms == 0 ? nil : try leaseLength(ms, special: "0 for the default, ")
     }
 
     /// A claim's lease from its TTL: 0 the registry's default, -1
-    /// (WIR_TTL_WHILE_ALIVE) as long as an owner lives, else milliseconds up to a year.
+    /// (WIR_TTL_WHILE_ALIVE) as long as an owner lives, else `leaseLength`.
     public static func lease(_ ms: Int64) throws -> Lease {
-        if ms == -1 { return .whileAlive }
-        guard ms >= 0, ms <= maxTTLMs else {
-            throw WirError(.invalidArgument, "TTL \(ms) ms is out of range (0 for the default, -1 while the owners "
-                           + "live, at most \(maxTTLMs))")
+        switch ms {
+        case -1: return .whileAlive
+        case 0: return .registryDefault
+        default: return .ttl(try leaseLength(ms, special: "0 for the default, -1 while the owners live, "))
         }
-        return ms == 0 ? .registryDefault : .ttl(ms)
     }
 
     /// Checks a queued claim's timeout: -1 waits for ever, 0 tries once.
@@ -62,9 +78,12 @@ public enum Limits {
     /// the line and paragraph separators (U+2028, U+2029) are refused. Each
     /// could break a listing or a log line, or fake one.
     public static func containsControl(_ value: String) -> Bool {
-        value.unicodeScalars.contains { scalar in
-            scalar.value < 0x20 || (0x7f...0x9f).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
-        }
+        value.unicodeScalars.contains(where: isControl)
+    }
+
+    /// One character of `containsControl`'s rule.
+    public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7f...0x9f).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
     }
 
     /// Checks a glob a caller gives: at most `maxGlobWildcards` wildcards that

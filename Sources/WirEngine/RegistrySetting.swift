@@ -66,8 +66,7 @@ public enum RegistrySetting: String, CaseIterable, Sendable {
 
     private func duration(_ text: String) throws -> Int64 {
         guard let ms = DurationText.milliseconds(text, bareUnitMs: 1) else {
-            throw WirError(.invalidArgument, "\(rawValue) '\(text)' is not a duration "
-                           + "(milliseconds, or a number with a unit: 30s, 10m, 1h)")
+            throw WirError(.invalidArgument, "\(rawValue): " + DurationText.problem(text, bareUnitMs: 1))
         }
         return ms
     }

@@ -32,12 +32,11 @@ public struct RegistrySettings: Sendable, Equatable {
         self.confine = confine
     }
 
-    /// Throws `.invalidArgument` unless the TTL is 1 ms to a year, the grace 0
-    /// to a year, and each retention 0 to `maxRetentionDays` days.
+    /// Throws `.invalidArgument` unless the TTL is a lease `Limits.leaseLength`
+    /// accepts (1 s to a year), the grace 0 to a year, and each retention 0 to
+    /// `maxRetentionDays` days.
     public func check() throws {
-        guard ttlMs > 0, ttlMs <= Limits.maxTTLMs else {
-            throw WirError(.invalidArgument, "TTL \(ttlMs) ms is out of range (1 to \(Limits.maxTTLMs))")
-        }
+        _ = try Limits.leaseLength(ttlMs)
         guard graceMs >= 0, graceMs <= Limits.maxTTLMs else {
             throw WirError(.invalidArgument, "grace \(graceMs) ms is out of range (0 to \(Limits.maxTTLMs))")
         }

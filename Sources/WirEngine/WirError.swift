@@ -23,6 +23,7 @@ public struct WirError: Error, Equatable, CustomStringConvertible {
         case cancelled         // WIR_ECANCELED
         case deadlock          // WIR_EDEADLK
         case gone              // WIR_EIO: the registry file was deleted or replaced while open
+        case noRegistry        // WIR_ENOTFOUND: no registry at the location, opened without creating one
     }
 
     public let code: Code

@@ -44,7 +44,7 @@ final class PostgresConnection {
         guard PQstatus(conn) == CONNECTION_OK else {
             // Every property is set, so deinit runs and closes the connection.
             throw WirError(.io, "cannot connect to PostgreSQL registry '\(location.redacted)': "
-                           + Self.connectionMessage(conn))
+                           + Self.connectionMessage(conn, location))
         }
         try configureSession()
     }
@@ -80,7 +80,7 @@ final class PostgresConnection {
         PQreset(conn)
         guard PQstatus(conn) == CONNECTION_OK else {
             throw WirError(.io, "cannot reconnect to PostgreSQL registry '\(location.redacted)': "
-                           + Self.connectionMessage(conn))
+                           + Self.connectionMessage(conn, location))
         }
         try configureSession()
     }
@@ -140,14 +140,14 @@ final class PostgresConnection {
         let brief = sql.split(separator: "\n").first.map(String.init) ?? sql
         guard let result else {
             throw WirError(isBroken ? .io : .outOfMemory, "PostgreSQL registry '\(location.redacted)': "
-                           + Self.connectionMessage(conn) + " (during: \(brief))")
+                           + Self.connectionMessage(conn, location) + " (during: \(brief))")
         }
         switch PQresultStatus(result) {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK:
             return PostgresRows(consuming: result)
         default:
             let sqlState = Self.field(result, "C") ?? ""
-            let message = Self.field(result, "M") ?? Self.connectionMessage(conn)
+            let message = Self.field(result, "M") ?? Self.connectionMessage(conn, location)
             let detail = Self.field(result, "D").map { " (\($0))" } ?? ""
             PQclear(result)
             throw PostgresErrors.error(sqlState: sqlState, broken: isBroken,
@@ -160,8 +160,11 @@ final class PostgresConnection {
         PQresultErrorField(result, Int32(code.value)).map { String(cString: $0) }
     }
 
-    private static func connectionMessage(_ conn: OpaquePointer) -> String {
-        let text = PQerrorMessage(conn).map { String(cString: $0) } ?? ""
+    /// libpq's message for the connection, on one line, without the passwords
+    /// of `location` (libpq quotes a value it cannot read, such as a malformed
+    /// percent escape in a password).
+    private static func connectionMessage(_ conn: OpaquePointer, _ location: PostgresLocation) -> String {
+        let text = PostgresSecrets.scrubbed(PQerrorMessage(conn).map { String(cString: $0) } ?? "", of: location.url)
         let trimmed = text.split(separator: "\n").map { $0.trimmingPrefix(while: \.isWhitespace) }
             .joined(separator: "; ")
         return trimmed.isEmpty ? "unknown error" : trimmed

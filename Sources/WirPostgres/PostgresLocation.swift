@@ -24,6 +24,12 @@ public struct PostgresLocation: Sendable, Equatable {
         location.hasPrefix("postgresql://") || location.hasPrefix("postgres://")
     }
 
+    /// True when `location` is a libpq keyword/value connection string
+    /// (`host=db dbname=app`), which is not a URL and not a file either.
+    public static func isKeywordString(_ location: String) -> Bool {
+        PostgresKeywords.startsKeywordString(location)
+    }
+
     /// Parses a PostgreSQL URL; throws `.invalidArgument` naming what is wrong.
     public init(_ url: String) throws {
         guard Self.matches(url) else {
@@ -39,8 +45,8 @@ public struct PostgresLocation: Sendable, Equatable {
         var kept: [Substring] = []
         for parameter in url[url.index(after: question)...].split(separator: "&", omittingEmptySubsequences: true) {
             let parts = parameter.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.first == "wir_schema" else { kept.append(parameter); continue }
-            guard parts.count == 2, let decoded = Self.percentDecoded(parts[1]) else {
+            guard PercentText.decoded(parts[0].utf8) == "wir_schema" else { kept.append(parameter); continue }
+            guard parts.count == 2, let decoded = PercentText.strictlyDecoded(parts[1]) else {
                 throw WirError(.invalidArgument, "wir_schema in '\(Self.redacted(url))' has no valid value")
             }
             schemaName = decoded
@@ -50,47 +56,10 @@ public struct PostgresLocation: Sendable, Equatable {
         schema = try PostgresIdentifier(schemaName)
     }
 
-    /// The URL with any password replaced by `***`, for messages and listings:
-    /// in `user:password@`, and in the `password` and `sslpassword` parameters.
+    /// The URL with any password replaced by `***`, for messages and listings
+    /// (`PostgresSecrets`: in the user information, and in the `password` and
+    /// `sslpassword` parameters however spelled).
     public var redacted: String { Self.redacted(url) }
 
-    static func redacted(_ url: String) -> String {
-        let schemeLength = url.hasPrefix("postgresql://") ? 13 : url.hasPrefix("postgres://") ? 11 : 0
-        guard schemeLength > 0 else { return url }
-        var text = url
-        let rest = url.dropFirst(schemeLength)
-        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
-        if let at = rest[..<authorityEnd].lastIndex(of: "@"), let colon = rest[..<at].firstIndex(of: ":") {
-            text = url[..<rest.index(after: colon)] + "***" + url[at...]
-        }
-        guard let question = text.firstIndex(of: "?") else { return text }
-        let parameters = text[text.index(after: question)...].split(separator: "&", omittingEmptySubsequences: false)
-            .map { parameter -> String in
-                let key = parameter.prefix { $0 != "=" }
-                return key == "password" || key == "sslpassword" ? key + "=***" : String(parameter)
-            }
-        return text[...question] + parameters.joined(separator: "&")
-    }
-
-    private static func percentDecoded(_ text: Substring) -> String? {
-        var bytes: [UInt8] = []
-        var iterator = Array(text.utf8).makeIterator()
-        while let byte = iterator.next() {
-            guard byte == UInt8(ascii: "%") else { bytes.append(byte); continue }
-            guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
-                return nil
-            }
-            bytes.append(high << 4 | low)
-        }
-        return String(validating: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-        default: return nil
-        }
-    }
+    static func redacted(_ url: String) -> String { PostgresSecrets.redacted(url) }
 }

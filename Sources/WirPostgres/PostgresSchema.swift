@@ -138,12 +138,17 @@ enum PostgresSchema {
 
     /// Creates the schema and its tables, or migrates them forward, under the
     /// registry's lock; refuses a foreign or newer schema unchanged.
-    static func prepare(_ connection: PostgresConnection) throws {
+    static func prepare(_ connection: PostgresConnection, create: Bool = true) throws {
         let schema = connection.location.schema
         try connection.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
         do {
             try connection.query(lockStatement, [schema.name])
             let version = try currentVersion(connection)
+            if version == 0 && !create {
+                throw WirError(.noRegistry, "there is no registry in schema '\(schema.name)' of "
+                               + "'\(connection.location.redacted)' (nothing was ever claimed there); check the URL's "
+                               + "wir_schema, or claim something first")
+            }
             if version < latestVersion {
                 // The name is validated and quoted (see PostgresIdentifier); DDL takes no parameters.
                 try connection.execute("CREATE SCHEMA IF NOT EXISTS \(schema.quoted)")
@@ -186,9 +191,19 @@ enum PostgresSchema {
     /// or is empty. Throws `.schema` for a schema of another program or a newer wir.
     static func currentVersion(_ connection: PostgresConnection) throws -> Int64 {
         let name = connection.location.schema.name
-        let tables = try connection.query(
-            "SELECT count(*), count(*) FILTER (WHERE tablename = 'meta') FROM pg_tables WHERE schemaname = $1", [name])
+        // The catalog is readable without privileges; the schema's tables are not. A role without
+        // USAGE on the schema would otherwise find no table `meta` and blame the tables.
+        let tables = try connection.query("""
+            SELECT count(*), count(*) FILTER (WHERE tablename = 'meta'),
+                   coalesce(bool_and(has_schema_privilege(schemaname, 'USAGE')), true), current_user
+            FROM pg_tables WHERE schemaname = $1
+            """, [name])
         guard let counts = tables.first, counts.int64(0) > 0 else { return 0 }
+        guard counts.text(2) == "t" else {
+            throw WirError(.io, "role '\(counts.text(3))' may not use schema '\(name)' of "
+                           + "'\(connection.location.redacted)': it lacks the USAGE privilege on the schema (and "
+                           + "needs to read and write its tables); the schema's owner can grant them")
+        }
         guard counts.int64(1) == 1 else {
             throw WirError(.schema, "schema '\(name)' in '\(connection.location.redacted)' holds tables of another "
                            + "program, not a wir registry; choose another with ?wir_schema=NAME")

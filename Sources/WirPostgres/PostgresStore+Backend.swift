@@ -4,9 +4,9 @@ import WirStorage
 /// A PostgreSQL schema as `Registry` runs it: a `postgresql://` or
 /// `postgres://` URL, reached from several hosts, leases by the server's clock.
 extension PostgresStore: RegistryBackend, RegistryBackendKind {
-    public static func open(_ location: String, sharedWithGroup: Bool?) throws -> (any RegistryBackend)? {
+    public static func open(_ location: String, sharedWithGroup: Bool?, create: Bool) throws -> (any RegistryBackend)? {
         guard PostgresLocation.matches(location) else { return nil }
-        return try PostgresStore(location: PostgresLocation(location), serverClock: true)
+        return try PostgresStore(location: PostgresLocation(location), serverClock: true, create: create)
     }
 
     /// The URL as given (`wir_schema` included): enough to open the same registry again.

@@ -24,11 +24,13 @@ public final class PostgresStore: RegistryStore {
 
     /// Connects to `location`, creating or migrating the registry's schema, and
     /// refusing a foreign or newer one. `lockTimeoutMs`: how long a writer waits
-    /// for another client's transaction before `.busy`.
-    public init(location: PostgresLocation, serverClock: Bool = true, lockTimeoutMs: Int = 5000) throws {
+    /// for another client's transaction before `.busy`. Without `create`, a
+    /// schema that holds no registry yet is left alone (`.noRegistry`).
+    public init(location: PostgresLocation, serverClock: Bool = true, lockTimeoutMs: Int = 5000,
+                create: Bool = true) throws {
         connection = try PostgresConnection(location: location, lockTimeoutMs: lockTimeoutMs)
         usesServerClock = serverClock
-        try PostgresSchema.prepare(connection)
+        try PostgresSchema.prepare(connection, create: create)
     }
 
     /// The registry's location (its URL and schema).

@@ -65,12 +65,19 @@ struct PostgresTransaction: StoreTransaction {
         try connection.query("SELECT \(Self.claimColumns) FROM claims ORDER BY task_id").rows.map(StoreRowDecoding.claim)
     }
 
+    /// The counter moves only from below INT64_MAX (`value + 1` would fail
+    /// there), and what it returns must read back as a whole number (a column
+    /// changed to another type could hold 1.5): anything else is damage
+    /// (`TokenCounter`), never a token reused.
     func issueToken() throws -> Int64 {
-        guard let row = try connection.query(
-            "UPDATE counters SET value = value + 1 WHERE name = 'token' RETURNING value").first else {
-            throw WirError(.corrupt, "registry '\(connection.location.redacted)': the token counter is missing")
-        }
-        return row.int64(0)
+        let moved = try connection.query("""
+            UPDATE counters SET value = value + 1 WHERE name = 'token' AND value < 9223372036854775807
+            RETURNING value::text
+            """).first
+        if let moved, let token = Int64(moved.text(0)) { return token }
+        let holding = try moved.map { $0.text(0) }
+            ?? connection.query("SELECT value::text FROM counters WHERE name = 'token'").first.map { $0.text(0) }
+        throw TokenCounter.damaged(registry: connection.location.redacted, holding: holding)
     }
 
     func insert(_ claim: ClaimRecord, entries: [PathEntry]) throws {

@@ -25,7 +25,9 @@ extension Registry {
         var result = try decide(ticket: nil, mayWait: timeoutMs != 0)
         guard case .queued(var ticket, let firstConflicts, _) = result else { return Self.decision(result) }
         let started = MonotonicClock.nowMs()
-        let deadline = timeoutMs < 0 ? Int64.max : started + timeoutMs
+        // A timeout too long to add to the clock (C's INT64_MAX) waits as long as -1 does.
+        let (end, overflowed) = started.addingReportingOverflow(timeoutMs)
+        let deadline = timeoutMs < 0 || overflowed ? Int64.max : end
         do {
             // Registered before anyone is told it waits, so a cancel is never missed.
             let wait = try QueueWait(channel: channel)

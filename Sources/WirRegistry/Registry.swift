@@ -43,14 +43,18 @@ public final class Registry: @unchecked Sendable {
     /// (file 0660, new directories 2770).
     ///
     /// `liveness` judges owners (nil: `LocalLiveness`, told whether the
-    /// registry is shared across hosts).
+    /// registry is shared across hosts). Every location is checked first
+    /// (`RegistryLocation.checked`: no URL of another scheme, no libpq keyword
+    /// string, no relative path from the environment). Without `create`, a
+    /// registry that does not exist yet is not made (`.noRegistry`), for
+    /// commands that only read.
     public init(path: String? = nil, sharedWithGroup: Bool? = nil, clock: any Clock = SystemClock(),
-                liveness: (any OwnerLiveness)? = nil) throws {
+                liveness: (any OwnerLiveness)? = nil, create: Bool = true) throws {
         if let path, path.isEmpty { throw WirError(.invalidArgument, "the registry path is empty") }
-        let location = try path ?? RegistryLocation.defaultPath()
+        let location = try path.map { try RegistryLocation.checked($0) } ?? RegistryLocation.defaultPath()
         var opened: (any RegistryBackend)?
         for kind in Self.kinds where opened == nil {
-            opened = try kind.open(location, sharedWithGroup: sharedWithGroup)
+            opened = try kind.open(location, sharedWithGroup: sharedWithGroup, create: create)
         }
         guard let store = opened else {
             throw WirError(.invalidArgument, "no kind of registry opens '\(location)'")

@@ -53,6 +53,18 @@ public enum RegistryJSON {
         object([("host", string(owner.host)), ("pid", "\(owner.pid)"), ("kind", string(owner.kind.rawValue))])
     }
 
+    /// A conflict report (a refused or timed-out claim's, for `wir claim --json`).
+    public static func conflicts(_ conflicts: [Conflict]) -> String {
+        "[" + conflicts.map { conflict in
+            object([("requested", entry(conflict.requested)), ("held", entry(conflict.held)),
+                    ("holder", object([("task_id", string(conflict.holderTaskID)), ("host", string(conflict.holderHost)),
+                                       ("pid", "\(conflict.holderPID)"),
+                                       ("waiting", conflict.holderIsWaiting ? "true" : "false"),
+                                       ("while_alive", conflict.holderWhileAlive ? "true" : "false"),
+                                       ("expires_ms", "\(conflict.holderExpiresMs)")]))])
+        }.joined(separator: ",") + "]"
+    }
+
     public static func entries(_ entries: [PathEntry]) -> String {
         "[" + entries.map(entry).joined(separator: ",") + "]"
     }

@@ -106,7 +106,13 @@ final class SQLiteConnection {
     private func prepare(_ sql: UnsafePointer<CChar>, flags: UInt32, describing text: String) throws -> SQLiteStatement {
         var raw: OpaquePointer?
         let rc = sqlite3_prepare_v3(db, sql, -1, flags, &raw, nil)
-        guard rc == SQLITE_OK, let raw else { throw failure(rc, doing: text) }
+        guard rc == SQLITE_OK, let raw else {
+            // wir's SQL is constant: one that does not prepare names a table or column the file lacks.
+            guard rc & 0xff == SQLITE_ERROR else { throw failure(rc, doing: text) }
+            let brief = text.split(separator: "\n").first.map(String.init) ?? text
+            throw WirError(.schema, "registry '\(path)' is damaged: its tables are not as wir made them "
+                           + "(\(String(cString: sqlite3_errmsg(db))), during: \(brief))")
+        }
         return SQLiteStatement(raw, connection: self)
     }
 

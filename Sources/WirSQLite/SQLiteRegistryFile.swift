@@ -26,8 +26,11 @@ enum SQLiteRegistryFile {
     /// directory's group, and its `-wal` and `-shm` with it), and checks what
     /// stands there (`check`). Symlinks on the way are followed only when they
     /// belong to the caller or root, and a registry is never created through
-    /// one. Returns the canonical path.
-    static func prepare(_ path: String, sharedWithGroup: Bool) throws -> String {
+    /// one. Returns the canonical path. Without `create`, a missing file is
+    /// `.noRegistry` and nothing is made. A path that cannot be looked at (a
+    /// directory on the way that this user may not search) says so, rather
+    /// than that the file cannot be created.
+    static func prepare(_ path: String, sharedWithGroup: Bool, create: Bool = true) throws -> String {
         let canonical = try PathResolver.canonicalize(path) { link, owner in
             guard owner == geteuid() || owner == 0 else {
                 throw WirError(.io, "registry path '\(path)' goes through symlink '\(link)', which belongs to uid "
@@ -35,20 +38,29 @@ enum SQLiteRegistryFile {
                                + "directory could make wir write another user's file); give the real path")
             }
         }
-        if !canonical.isRoot {
-            try makeDirectories(canonical.selfAndAncestors.dropLast(), shared: sharedWithGroup)
-        }
         var info = stat()
         if lstat(canonical.value, &info) == 0 {
             try check(canonical.value)
             return canonical.value
+        }
+        let missing = errno == ENOENT
+        guard missing || errno == ENOTDIR else {
+            throw WirError(.io, "cannot reach registry '\(canonical.value)': \(SystemFiles.describe(errno))"
+                           + (errno == EACCES ? " (a directory on its way is not searchable by this user)" : ""))
         }
         var link = stat()
         if lstat(path, &link) == 0 && (link.st_mode & S_IFMT) == S_IFLNK {
             throw WirError(.io, "registry path '\(path)' is a symlink to '\(canonical.value)', which does not exist: "
                            + "wir does not create a registry through a link; give the real path")
         }
-        try create(canonical.value, shared: sharedWithGroup)
+        guard create else {
+            throw WirError(.noRegistry, "there is no registry at '\(canonical.value)' (nothing was ever claimed "
+                           + "there); check --registry or $WIR_REGISTRY, or claim something first")
+        }
+        if !canonical.isRoot {
+            try makeDirectories(canonical.selfAndAncestors.dropLast(), shared: sharedWithGroup)
+        }
+        try makeFile(canonical.value, shared: sharedWithGroup)
         return canonical.value
     }
 
@@ -110,7 +122,7 @@ enum SQLiteRegistryFile {
 
     /// Makes the file (and, shared, its `-wal` and `-shm`, so that whoever
     /// opens it first gives them neither its own group nor its umask).
-    private static func create(_ path: String, shared: Bool) throws {
+    private static func makeFile(_ path: String, shared: Bool) throws {
         let mode: mode_t = shared ? 0o660 : 0o600
         let group = shared ? directoryGroup(of: path) : nil
         for file in [path] + (shared ? [path + "-wal", path + "-shm"] : []) {
@@ -138,10 +150,16 @@ enum SQLiteRegistryFile {
                 // The team's group, not the creator's primary one (setgid on the parent would do it).
                 if shared, let group = directoryGroup(of: directory.value) { chown(directory.value, uid_t.max, group) }
                 chmod(directory.value, mode)   // mkdir masks with the umask and drops setgid
-            } else if errno != EEXIST {
-                throw WirError(.io, "cannot create directory '\(directory.value)' for the registry: "
-                               + SystemFiles.describe(errno))
+                continue
             }
+            let failure = errno
+            guard failure != EEXIST else { continue }
+            // EACCES: no right to create it, or no right to look into a directory above it.
+            let unreachable = failure == EACCES && access(directory.value, F_OK) != 0 && errno == EACCES
+            throw WirError(.io, (unreachable ? "cannot reach directory '\(directory.value)' for the registry: "
+                                 : "cannot create directory '\(directory.value)' for the registry: ")
+                           + SystemFiles.describe(failure)
+                           + (unreachable ? " (a directory on its way is not searchable by this user)" : ""))
         }
     }
 }

@@ -7,9 +7,9 @@ import WirStorage
 /// A registry file as `Registry` runs it: any location that is not a URL of
 /// another kind, on this machine only.
 extension SQLiteStore: RegistryBackend, RegistryBackendKind {
-    public static func open(_ location: String, sharedWithGroup: Bool?) throws -> (any RegistryBackend)? {
+    public static func open(_ location: String, sharedWithGroup: Bool?, create: Bool) throws -> (any RegistryBackend)? {
         let shared = try sharedWithGroup ?? SQLiteRegistryFile.groupModeFromEnvironment()
-        return try SQLiteStore(path: SQLiteRegistryFile.prepare(location, sharedWithGroup: shared))
+        return try SQLiteStore(path: SQLiteRegistryFile.prepare(location, sharedWithGroup: shared, create: create))
     }
 
     public var registryPath: String { path }

@@ -73,13 +73,23 @@ struct SQLiteTransaction: StoreTransaction {
 
     // RETURNING is avoided on hot paths: it runs through a temporary table,
     // and measured (callgrind) at twice the instructions of UPDATE then SELECT.
+    // The counter only moves from a whole number below the largest one: at
+    // INT64_MAX, `value + 1` would become a REAL that reads back as INT64_MAX
+    // (the same token twice), and text would count as 0 (tokens from 1 again).
+    // Either is damage (`TokenCounter`); `changes()` says whether it moved.
     func issueToken() throws -> Int64 {
-        try connection.statement("UPDATE counters SET value = value + 1 WHERE name = 'token'").run()
-        let query = try connection.statement("SELECT value FROM counters WHERE name = 'token'")
-        guard let token = try query.first({ $0.int64(0) }) else {
-            throw WirError(.corrupt, "registry '\(connection.path)': the token counter is missing")
+        try connection.statement("""
+            UPDATE counters SET value = value + 1
+            WHERE name = 'token' AND typeof(value) = 'integer' AND value < 9223372036854775807
+            """).run()
+        let query = try connection.statement(
+            "SELECT value, typeof(value), changes() FROM counters WHERE name = 'token'")
+        let row = try query.first { ($0.int64(0), $0.text(0), $0.text(1), $0.int64(2)) }
+        guard let (value, text, type, moved) = row, moved == 1 else {
+            throw TokenCounter.damaged(registry: connection.path,
+                                       holding: row.map { $0.2 == "integer" ? $0.1 : "\($0.1) (\($0.2))" })
         }
-        return token
+        return value
     }
 
     func insert(_ claim: ClaimRecord, entries: [PathEntry]) throws {

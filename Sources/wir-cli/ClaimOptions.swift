@@ -21,12 +21,14 @@ struct ClaimOptions: ParsableArguments {
                                             valueName: "policy"))
     var policy: Policy?
 
-    @Option(name: .long, help: ArgumentHelp("How long a queued claim waits: 30s, 10m, 1h or seconds (default: for ever).",
-                                            valueName: "duration"))
+    @Option(name: .long, parsing: .unconditional,
+            help: ArgumentHelp("How long a queued claim waits: 250ms, 30s, 10m, 1h, 1d or seconds (default: for ever).",
+                               valueName: "duration"), transform: Duration.parse)
     var timeout: Duration?
 
-    @Option(name: .long, help: ArgumentHelp("The lease: 30s, 10m, 1h or seconds, renewed by heartbeats; or alive: "
-                                            + "as long as an owner lives.", valueName: "duration"))
+    @Option(name: .long, parsing: .unconditional,
+            help: ArgumentHelp("The lease, at least 1s: 30s, 10m, 1h, 1d or seconds, renewed by heartbeats; or alive: "
+                               + "as long as an owner lives.", valueName: "duration"), transform: LeaseArgument.parse)
     var ttl: LeaseArgument?
 
     @Flag(name: .long, help: "Do not make this a sub-claim of $WIR_TASK_ID (which `wir run` sets for its command).")

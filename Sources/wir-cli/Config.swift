@@ -25,7 +25,8 @@ struct Config: ParsableCommand {
         var name: String
 
         func run() throws {
-            let reg = try registry.open()
+            _ = try Failure.map { try RegistrySetting(named: name) }      // a bad name before a missing registry
+            let reg = try registry.open(create: false)
             let value = try Failure.map { try reg.setting(name) }
             let shown = try Failure.map { try RegistrySetting(named: name) }.isDuration
                 ? Int64(value).map(DurationText.describe) ?? value : value

@@ -6,13 +6,14 @@ struct Doctor: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check the registry: location, schema version, SQLite or PostgreSQL version, integrity, counts.",
         discussion: "Exits 74 if the integrity check finds damage, or the registry holds schema objects wir did not "
-            + "make (foreign_objects: a trigger, say; wir refuses such a registry until they are dropped).")
+            + "make (foreign_objects: a trigger, say; wir refuses such a registry until they are dropped); 66 if "
+            + "there is no registry there (it creates none).")
 
     @OptionGroup var registry: RegistryOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let reg = try registry.open()
+        let reg = try registry.open(create: false)
         let report = try Failure.map { try reg.diagnose() }
         if output.json {
             print(RegistryJSON.object(report.map { ($0.name, $0.isNumber ? $0.value : RegistryJSON.string($0.value)) }))

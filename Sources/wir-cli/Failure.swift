@@ -9,6 +9,7 @@ import WirRegistry
 /// How errors leave the command: one line on stderr and a sysexits code.
 enum Failure {
     static let usage: Int32 = 64       // EX_USAGE
+    static let noInput: Int32 = 66     // EX_NOINPUT: no registry there, for a command that only reads
     static let ioError: Int32 = 74     // EX_IOERR
     static let tempFail: Int32 = 75    // EX_TEMPFAIL
     static let noPermission: Int32 = 77 // EX_NOPERM
@@ -27,17 +28,20 @@ enum Failure {
     static func code(for code: WirError.Code) -> Int32 {
         switch code {
         case .invalidArgument, .unresolvablePath: return usage
+        case .noRegistry: return noInput
         case .conflict, .timedOut, .busy, .cancelled, .deadlock: return tempFail
         case .io, .gone, .corrupt, .schema: return ioError
-        case .wrongKey: return noPermission
+        case .wrongKey, .taskInUse: return noPermission
         case .unsupported: return unconfigured
         default: return 1
         }
     }
 
-    /// Writes a line to stderr, unbuffered.
+    /// Writes a line to stderr, unbuffered, with what could act on a terminal
+    /// escaped (`TerminalText`): messages name tasks, hosts and paths from a
+    /// shared registry.
     static func say(_ line: String) {
-        let bytes = Array((line + "\n").utf8)
+        let bytes = Array((TerminalText.escaped(line) + "\n").utf8)
         _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
     }
 

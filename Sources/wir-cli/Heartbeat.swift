@@ -1,4 +1,5 @@
 import ArgumentParser
+import WirEngine
 import WirRegistry
 
 /// `wir heartbeat TASK --key KEY`.
@@ -10,12 +11,14 @@ struct Heartbeat: ParsableCommand {
     @OptionGroup var registry: RegistryOptions
     @Argument(help: ArgumentHelp("The task id.", valueName: "task")) var task: String
     @Option(name: .long, help: ArgumentHelp("The claim's key.", valueName: "key")) var key: String
-    @Option(name: .long, help: ArgumentHelp("The new lease from now (default: the claim's TTL).", valueName: "duration"))
+    @Option(name: .long, parsing: .unconditional,
+            help: ArgumentHelp("The new lease from now, at least 1s (default: the claim's TTL).", valueName: "duration"),
+            transform: Duration.parse)
     var ttl: Duration?
 
     func run() throws {
         let reg = try registry.open()
         let record = try Failure.map { try reg.heartbeat(taskID: task, key: key, ttlMs: ttl?.milliseconds ?? 0) }
-        print("task '\(task)' lease ends \(TimeText.relative(record.expiresMs))")
+        print(TerminalText.escaped("task '\(task)'") + " lease ends \(TimeText.relative(record.expiresMs))")
     }
 }

@@ -8,12 +8,19 @@ struct History: ParsableCommand {
 
     @OptionGroup var registry: RegistryOptions
     @OptionGroup var output: OutputOptions
-    @Option(name: .long, help: ArgumentHelp("Only claims that ended less than this long ago.", valueName: "duration"))
+    @Option(name: .long, parsing: .unconditional,
+            help: ArgumentHelp("Only claims that ended less than this long ago.", valueName: "duration"),
+            transform: Duration.parse)
     var since: Duration?
-    @Option(name: .long, help: ArgumentHelp("At most this many rows.", valueName: "n")) var limit: Int = 1000
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("At most this many rows (-1: all).", valueName: "n"))
+    var limit: Int = 1000
+
+    func validate() throws {
+        guard limit >= -1 else { throw ValidationError("--limit must be a number of rows, or -1 for all") }
+    }
 
     func run() throws {
-        let reg = try registry.open()
+        let reg = try registry.open(create: false)
         let rows = try Failure.map {
             try reg.history(sinceMs: since.map { TimeText.nowMs() - $0.milliseconds } ?? 0, limit: limit)
         }

@@ -30,10 +30,11 @@ struct Hook: ParsableCommand {
 
     @OptionGroup var registry: RegistryOptions
     @Argument(help: ArgumentHelp("The agent: claude-code.", valueName: "agent")) var agent: String
-    @Option(name: .long, help: ArgumentHelp("The session's lease, renewed by each hook call.",
-                                            valueName: "duration"))
+    @Option(name: .long, parsing: .unconditional,
+            help: ArgumentHelp("The session's lease, renewed by each hook call (default: 30m).", valueName: "duration"),
+            transform: Duration.parse)
     var ttl: Duration = Duration(milliseconds: 1_800_000)
-    @Option(name: .long, help: ArgumentHelp("The agent's pid (default: the nearest ancestor that is not a shell).",
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("The agent's pid (default: the nearest ancestor that is not a shell).",
                                             valueName: "pid"))
     var ownerPid: Int32?
 

@@ -13,15 +13,18 @@ struct Log: ParsableCommand {
             One row per overlapping pair; a refusal its task repeats against the same holder and paths is \
             one row, with the number of attempts (N) and the time of the latest. Rows come in the order they \
             last changed. --refusals shows the requests turned away (refused, timed-out); --waits the queue \
-            waits (queued, admitted, cancelled, abandoned); --outcome any of the outcomes.
+            waits (queued, admitted, cancelled, abandoned); --outcome any of the outcomes. With --follow \
+            it waits for a registry that does not exist yet (it never creates one).
             """)
 
     @OptionGroup var registry: RegistryOptions
     @OptionGroup var output: OutputOptions
-    @Option(name: .long, help: ArgumentHelp("Only rows that changed less than this long ago (e.g. 1h).",
-                                            valueName: "duration"))
+    @Option(name: .long, parsing: .unconditional,
+            help: ArgumentHelp("Only rows that changed less than this long ago (e.g. 1h).", valueName: "duration"),
+            transform: Duration.parse)
     var since: Duration?
-    @Option(name: .long, help: ArgumentHelp("At most this many rows.", valueName: "n")) var limit: Int = 1000
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("At most this many rows (-1: all).", valueName: "n"))
+    var limit: Int = 1000
     @Option(name: .long, parsing: .singleValue,
             help: ArgumentHelp("Only rows with this outcome (repeat, or separate with commas): refused, warned, "
                                + "queued, admitted, timed-out, cancelled, abandoned.", valueName: "outcome"))
@@ -31,9 +34,13 @@ struct Log: ParsableCommand {
     @Flag(name: .long, help: "Keep printing new rows as they come (one JSON object per line with --json).")
     var follow = false
 
+    func validate() throws {
+        guard limit >= -1 else { throw ValidationError("--limit must be a number of rows, or -1 for all") }
+    }
+
     func run() throws {
-        let reg = try registry.open()
         let outcomes = try wanted()
+        let reg = try follow ? registry.openOnceItExists() : registry.open(create: false)
         var cutoff = since.map { TimeText.nowMs() - $0.milliseconds } ?? 0
         var rows = try Failure.map { try reg.conflictLog(sinceMs: cutoff, limit: limit, outcomes: outcomes) }
         if !follow {

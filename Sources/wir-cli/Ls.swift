@@ -10,7 +10,7 @@ struct Ls: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let reg = try registry.open()
+        let reg = try registry.open(create: false)
         let (claims, waiters) = try Failure.map { try reg.inFlight() }
         InFlightView.show(claims: claims, waiters: waiters, json: output.json)
     }

@@ -1,4 +1,8 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+import WirEngine
 import WirRegistry
 
 /// `--registry PATH`, on every command.
@@ -7,7 +11,23 @@ struct RegistryOptions: ParsableArguments {
                                             + "~/.local/state/wir/registry.db).", valueName: "path"))
     var registry: String?
 
-    func open() throws -> Registry {
-        try Failure.map { try Registry(path: registry) }
+    /// Opens the registry; without `create` (the commands that only read), a
+    /// registry that does not exist is not made: the command says so and exits 66.
+    func open(create: Bool = true) throws -> Registry {
+        try Failure.map { try Registry(path: registry, create: create) }
+    }
+
+    /// Opens the registry once it exists, without creating it (`wir log --follow`
+    /// started before anything was claimed waits for the first claim).
+    func openOnceItExists() throws -> Registry {
+        while true {
+            do {
+                return try Registry(path: registry, create: false)
+            } catch let error as WirError where error.code == .noRegistry {
+                usleep(250_000)
+            } catch {
+                return try Failure.map { throw error }
+            }
+        }
     }
 }

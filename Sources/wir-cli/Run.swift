@@ -37,11 +37,12 @@ struct Run: ParsableCommand {
                                             valueName: "policy"))
     var onLost: LossPolicy = .term
 
-    @Option(name: .long, help: ArgumentHelp("After --on-lost term, how long until SIGKILL.",
-                                            valueName: "duration"))
+    @Option(name: .long, parsing: .unconditional,
+            help: ArgumentHelp("After --on-lost term, how long until SIGKILL (default: 10s).", valueName: "duration"),
+            transform: Duration.parse)
     var killAfter: Duration = Duration(milliseconds: 10_000)
 
-    @Option(name: .long, help: ArgumentHelp("The exit status when refused or timed out (default 75, or $WIR_REFUSED_EXIT).",
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("The exit status when refused or timed out (default 75, or $WIR_REFUSED_EXIT).",
                                             valueName: "n"))
     var refusedExit: Int32?
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import WirHost
 import WirRegistry
 
 /// `wir who PATH`: who holds or waits on a path.
@@ -11,7 +12,8 @@ struct Who: ParsableCommand {
     @Argument(help: ArgumentHelp("The path.", valueName: "path")) var path: String
 
     func run() throws {
-        let reg = try registry.open()
+        try Failure.map { _ = try PathResolver.canonicalize(path) }      // a bad path is named before a missing registry
+        let reg = try registry.open(create: false)
         let (claims, waiters) = try Failure.map { try reg.who(path) }
         InFlightView.show(claims: claims, waiters: waiters, json: output.json)
     }

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 import WirEngine
+import WirStorage
 @testable import WirHost
 @testable import WirSQLite
 @testable import WirRegistry
@@ -52,7 +53,11 @@ final class InMemoryStore: RegistryStore {
             state.claims.values.filter { $0.parentTaskID == taskID && !taskID.isEmpty }.sorted { $0.taskID < $1.taskID }
         }
         func allClaims() throws -> [ClaimRecord] { state.claims.values.sorted { $0.taskID < $1.taskID } }
-        func issueToken() throws -> Int64 { state.lastToken += 1; return state.lastToken }
+        func issueToken() throws -> Int64 {
+            guard state.lastToken < .max else { throw TokenCounter.damaged(registry: "memory", holding: "\(state.lastToken)") }
+            state.lastToken += 1
+            return state.lastToken
+        }
         func insert(_ claim: ClaimRecord, entries: [PathEntry]) throws {
             state.claims[claim.taskID] = claim
             state.entries[claim.taskID] = Set(entries)

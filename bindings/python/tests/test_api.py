@@ -1,5 +1,6 @@
 import os
 import pickle
+import time
 import subprocess
 import sys
 
@@ -46,7 +47,7 @@ def test_exceptions_pickle_with_their_fields(registry, tmp_path):
             registry.claim(writes=[tmp_path / "f"], task_id="w", policy="queue", timeout=0.05,
                            owner_pid=os.getppid())
     copy = pickle.loads(pickle.dumps(timed_out.value))
-    assert isinstance(copy, TimeoutError) and isinstance(copy, wir.ClaimConflict)
+    assert isinstance(copy, TimeoutError) and isinstance(copy, wir.ClaimBlocked)
     assert copy.conflicts == timed_out.value.conflicts and copy.status == timed_out.value.status
     invalid = pickle.loads(pickle.dumps(wir.InvalidArgument("bad", -1)))
     assert isinstance(invalid, ValueError) and invalid.status == -1
@@ -128,3 +129,55 @@ def test_a_missing_library_lists_every_place_tried(tmp_path, python_env):
     result = subprocess.run([sys.executable, "-c", "import wir"], env=env, capture_output=True, text=True)
     assert result.returncode != 0 and "ImportError" in result.stderr
     assert str(tmp_path / "nowhere" / "libwir.so") in result.stderr and "libwir.so: " in result.stderr
+
+
+def test_a_timeout_is_not_a_refusal(registry, tmp_path):
+    """Handlers for refusals do not catch timeouts; ClaimBlocked catches both (issue #15, item 7)."""
+    assert not issubclass(wir.ClaimTimeout, wir.ClaimConflict)
+    assert issubclass(wir.ClaimTimeout, wir.ClaimBlocked) and issubclass(wir.ClaimConflict, wir.ClaimBlocked)
+    with registry.claim(writes=[tmp_path / "f"], task_id="holder"):
+        try:
+            registry.claim(writes=[tmp_path / "f"], policy="queue", timeout=0.05, owner_pid=os.getppid())
+        except wir.ClaimConflict:
+            pytest.fail("a timeout was caught as a refusal")
+        except wir.ClaimBlocked as blocked:
+            assert isinstance(blocked, wir.ClaimTimeout) and isinstance(blocked, TimeoutError)
+            assert blocked.status == -4 and blocked.conflicts[0].holder_task_id == "holder"
+        with pytest.raises(wir.ClaimBlocked) as refused:
+            registry.claim(writes=[tmp_path / "f"], owner_pid=os.getppid())
+        assert type(refused.value) is wir.ClaimConflict and refused.value.status == -3
+
+
+def test_growing_a_claim_keeps_its_ttl(registry, tmp_path):
+    registry.set_config("ttl_ms", "10m")
+    with registry.claim(writes=[tmp_path / "a"], task_id="short", ttl=30) as claim:
+        claim.grow(writes=[tmp_path / "b"])
+        listed = registry.in_flight()["claims"][0]
+        assert listed["ttl_ms"] == 30_000 and len(listed["entries"]) == 2
+        assert claim.expires_ms - time.time() * 1000 < 31_000
+
+
+def test_a_nested_block_under_the_same_task_releases_only_what_it_added(registry, tmp_path):
+    """The inner block's end must not free the outer block's paths (issue #15, item 7)."""
+    outer_path, inner_path = tmp_path / "outer", tmp_path / "inner"
+    with registry.claim(writes=[outer_path], task_id="T") as outer:
+        first_token = outer.token
+        with registry.claim(writes=[inner_path, outer_path], task_id="T") as inner:
+            assert set(inner.paths) == {str(outer_path), str(inner_path)}
+            assert outer.token == inner.token > first_token, "the outer claim sees the new token"
+        held = registry.in_flight()["claims"]
+        assert [(c["task_id"], [e["path"] for e in c["entries"]]) for c in held] == [("T", [str(outer_path)])]
+        with pytest.raises(wir.ClaimConflict):
+            registry.claim(writes=[outer_path], task_id="intruder", owner_pid=os.getppid())
+        registry.claim(writes=[inner_path], task_id="next", owner_pid=os.getppid()).release()
+        assert outer.check() and registry.token_holds(outer_path, outer.token)
+    assert registry.in_flight()["claims"] == []
+    assert [row["reason"] for row in registry.history() if row["task_id"] == "T"] == ["completed"]
+
+
+def test_a_refusal_lists_a_hundred_pairs_and_counts_them_all(registry, tmp_path):
+    files = [tmp_path / "big" / f"f{index}" for index in range(500)]
+    with registry.claim(writes=files):
+        with pytest.raises(wir.ClaimConflict) as refused:
+            registry.claim(writes=[tmp_path / "big"])
+    assert len(refused.value.conflicts) == 100 and refused.value.total == 500

@@ -59,8 +59,8 @@ def test_a_heartbeat_keeps_a_short_lease_and_reports_loss(registry, tmp_path):
     # Leaving the block normally after the claim was lost raises ClaimLost: the
     # work finished without the claim, and the caller must hear of it.
     with pytest.raises(wir.ClaimLost), \
-         registry.claim(writes=[tmp_path / "f"], task_id="beating", ttl=0.3, heartbeat=True) as claim:
-        threading.Event().wait(1.0)
+         registry.claim(writes=[tmp_path / "f"], task_id="beating", ttl=1, heartbeat=True) as claim:
+        threading.Event().wait(2.5)                          # the shortest lease, kept past two of its ends
         with pytest.raises(wir.ClaimConflict):
             registry.claim(writes=[tmp_path / "f"], task_id="other", owner_pid=os.getppid())
         assert not claim.lost

@@ -108,7 +108,8 @@ def test_the_wir_logger_reports_each_step_at_its_level(registry, tmp_path, caplo
     release.start()
     with registry.claim(writes=[path], task_id="patient", policy="queue", timeout=30):
         pass
-    lost = registry.claim(writes=[tmp_path / "g"], task_id="doomed", ttl=0.05, heartbeat=True)
+    lost = registry.claim(writes=[tmp_path / "g"], task_id="doomed", ttl=1, heartbeat=True)
+    wir.Registry(registry.path).attach("doomed", lost.key).release("cancelled")
     for _ in range(200):
         if lost.lost:
             break
@@ -132,3 +133,23 @@ def test_a_path_starting_with_a_tilde_is_refused_not_taken_as_a_directory(regist
     assert not (tmp_path / "~").exists() and registry.in_flight()["claims"] == []
     with registry.claim(writes=[os.path.expanduser("~/.hermes/state.json"), "./~backup"]) as claim:
         assert claim.paths == tuple(sorted([os.path.expanduser("~/.hermes/state.json"), str(tmp_path / "~backup")]))
+
+
+def test_the_wir_logger_escapes_what_a_shared_registry_holds(registry, tmp_path, caplog):
+    """Log lines may reach a terminal: names from the registry are shown as repr() shows them."""
+    import sqlite3
+    caplog.set_level(logging.DEBUG, logger="wir")
+    path = tmp_path / "f"
+    holder = registry.claim(writes=[path], task_id="holder")
+    connection = sqlite3.connect(registry.path)
+    for table in ("claims", "claim_entries"):
+        connection.execute(f"UPDATE {table} SET task_id = 'evil\x1b[2J\nFAKE\u202e'")
+    connection.execute("UPDATE claims SET host = 'h\x1b]0;x\x07', owners = ''")
+    connection.commit()
+    connection.close()
+    with pytest.raises(wir.ClaimConflict):
+        registry.claim(writes=[path], task_id="refused")
+    messages = [r.getMessage() for r in caplog.records if r.name == "wir"]
+    assert any("refused" in m for m in messages), messages
+    for message in messages:
+        assert "\x1b" not in message and "\n" not in message and "\u202e" not in message, message

@@ -96,6 +96,60 @@ def test_a_bad_claim_says_the_same_everywhere(tmp_path, what, arguments, command
     assert cli(path, *command) == c
 
 
+def c_open(path: str | None) -> str:
+    """wir_open's status and message, through the C API alone."""
+    lib = ctypes.CDLL(_native.lib._name)
+    lib.wir_open.restype, lib.wir_open.argtypes = ctypes.c_int, [ctypes.POINTER(ctypes.c_void_p), ctypes.c_char_p]
+    lib.wir_errmsg.restype = ctypes.c_char_p
+    reg = ctypes.c_void_p()
+    status = lib.wir_open(ctypes.byref(reg), None if path is None else path.encode())
+    assert status == _native.WIR_EINVAL and not reg.value, status
+    return lib.wir_errmsg().decode()
+
+
+NOT_REGISTRIES = [
+    ("a libpq keyword string", "host=db password=S3cret"),
+    ("a misspelt scheme", "postgressql://me:S3cret@host/x"),
+    ("a SQLite URI", "file:///tmp/wir-not-a-registry.db"),
+]
+
+
+@pytest.mark.parametrize("what, location", NOT_REGISTRIES, ids=[case[0] for case in NOT_REGISTRIES])
+def test_a_string_that_is_not_a_registry_says_the_same_everywhere(tmp_path, monkeypatch, what, location):
+    monkeypatch.chdir(tmp_path)
+    c = c_open(location)
+    assert "S3cret" not in c
+    assert python(lambda: wir.Registry(location)) == c
+    assert cli(location, "ls") == c
+    assert cli(location, "claim", "--writes", "f", "--registry", location) == c
+    assert list(tmp_path.iterdir()) == [], "nothing was created"
+
+
+def test_a_relative_registry_from_the_environment_says_the_same_everywhere(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WIR_REGISTRY", "rel.db")
+    c = c_open(None)
+    assert "relative path" in c
+    assert python(lambda: wir.Registry()) == c
+    assert cli("rel.db", "ls") == c
+    assert list(tmp_path.iterdir()) == [], "nothing was created"
+
+
+def test_a_lease_too_short_to_renew_says_the_same_everywhere(tmp_path):
+    path = str(tmp_path / "registry.db")
+    raw = RawC(path)
+    options = _native.ClaimOpts(version=_native.WIR_CLAIM_OPTS_VERSION, writes=(ctypes.c_char_p * 1)(b"f"), n_writes=1,
+                                ttl_ms=10, timeout_ms=-1)
+    out = ctypes.c_void_p()
+    c = raw.message(raw.lib.wir_claim(ctypes.byref(out), raw.reg, ctypes.byref(options)))
+    assert "too short to renew" in c
+    assert python(lambda: wir.Registry(path).claim(writes=["f"], ttl=0.01)) == c
+    assert cli(path, "claim", "--writes", "f", "--ttl", "10ms") == c
+    setting = raw.config_set("ttl_ms", "10")
+    assert setting == c
+    assert cli(path, "config", "set", "ttl", "10ms") == c
+
+
 SETTINGS = [
     ("an unknown setting", ("get", "colour", None)),
     ("an unknown setting to set", ("set", "colour", "1")),

@@ -167,7 +167,7 @@ time.sleep(60)
 
 def test_a_claim_held_while_its_owner_lives_outlasts_the_registry_ttl(registry, tmp_path, python_env):
     """A slow model call needs no heartbeat: the lease is the owner's life."""
-    registry.set_config("ttl_ms", 300)
+    registry.set_config("ttl_ms", 1000)
     script = tmp_path / "owner.py"
     script.write_text(OWNER_FOR_A_WHILE)
     target = str(tmp_path / "state.json")
@@ -175,7 +175,7 @@ def test_a_claim_held_while_its_owner_lives_outlasts_the_registry_ttl(registry, 
                              stdout=subprocess.PIPE, text=True)
     try:
         assert owner.stdout.readline().strip() == "held"
-        time.sleep(1.0)                                      # three registry TTLs, no heartbeat
+        time.sleep(2.5)                                      # past two registry TTLs, no heartbeat
         with pytest.raises(wir.ClaimConflict):
             registry.claim(writes=[target])
         assert registry.in_flight()["claims"][0]["while_alive"] is True

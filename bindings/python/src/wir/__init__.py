@@ -9,7 +9,7 @@ A thin ctypes binding over libwir.so; every rule lives in the library.
 """
 
 from ._claim import Claim
-from ._errors import (ClaimCancelled, ClaimConflict, ClaimDeadlock, ClaimLost, ClaimTimeout, Conflict,
+from ._errors import (ClaimBlocked, ClaimCancelled, ClaimConflict, ClaimDeadlock, ClaimLost, ClaimTimeout, Conflict,
                       InvalidArgument, NotSupported, RegistryBusy, RegistryError, WirError)
 from ._native import lib as _lib
 from ._registry import AsyncClaim, Registry
@@ -17,7 +17,7 @@ from ._writes_to import WritesTo
 from ._units import REGISTRY_DEFAULT
 
 __all__ = [
-    "AsyncClaim", "Claim", "ClaimCancelled", "ClaimConflict", "ClaimDeadlock", "ClaimLost", "ClaimTimeout",
+    "AsyncClaim", "Claim", "ClaimBlocked", "ClaimCancelled", "ClaimConflict", "ClaimDeadlock", "ClaimLost", "ClaimTimeout",
     "Conflict", "InvalidArgument", "NotSupported", "REGISTRY_DEFAULT", "Registry", "RegistryBusy", "RegistryError",
     "WirError", "WritesTo", "landlock_abi", "library_version",
 ]

@@ -6,15 +6,16 @@ import logging
 import os
 import threading
 import time
+import weakref
 from ctypes import c_char_p
 from typing import Callable, Iterable
 
 from . import _native
 from ._errors import ClaimLost, Conflict
-from ._handle import Handle
+from ._handle import Handle, shown
 from ._keeper import Keeper
 from ._native import lib, read_conflicts
-from ._units import millis, to_datetime
+from ._units import c_strings, int64, millis, to_datetime
 
 logger = logging.getLogger("wir")
 
@@ -31,6 +32,11 @@ class Claim:
     ``on_lost(claim)``. Stop writing then: for example
     ``on_lost=lambda claim: os.kill(os.getpid(), signal.SIGTERM)``.
     Thread-safe: the keeper thread and the caller share it under a lock.
+
+    Nested blocks: a claim made under a task id that a claim of this process already holds (in the
+    same registry, with the same key) extends that claim, and its block's end releases only the
+    entries it added (they are shrunk away); the outer block's entries stay held until the outer
+    block ends. Its ``release()`` still ends the whole claim, as in C.
     """
 
     def __init__(self, handle: Handle, pointer: int, heartbeat: bool = False,
@@ -41,6 +47,8 @@ class Claim:
         self._on_lost = on_lost
         self.lost = False
         self.released = False
+        #: For a claim that extended one this process held: the entries it added (see the class).
+        self._added: tuple[str, ...] | None = None
         self._read_fields()
         self._renew_every = max(Keeper.CHECK_SECONDS, (self.expires_ms / 1000 - time.time()) / 3)
         self._renewed = time.monotonic()
@@ -68,7 +76,7 @@ class Claim:
         Raises ClaimLost (and sets ``lost``) if the claim has ended."""
         with self._lock:
             try:
-                lib.wir_heartbeat(self._handle.use(), self._pointer, millis(ttl, 0))
+                lib.wir_heartbeat(self._handle.use(), self._pointer, millis(ttl, 0, "ttl"))
             except ClaimLost:
                 self.lost = True
                 raise
@@ -88,13 +96,13 @@ class Claim:
         """Adds a live process (or, with ``group=True``, a process group) on this host as an
         owner: the claim then ends by its owners' death only when that one is gone too."""
         with self._lock:
-            lib.wir_add_owner(self._handle.use(), self._pointer, pid,
+            lib.wir_add_owner(self._handle.use(), self._pointer, int64(pid, "pid"),
                               _native.WIR_OWNER_GROUP if group else _native.WIR_OWNER_PROCESS)
 
     def remove_owner(self, pid: int, group: bool = False) -> None:
         """Removes an owner (the last one cannot be removed: release instead)."""
         with self._lock:
-            lib.wir_remove_owner(self._handle.use(), self._pointer, pid,
+            lib.wir_remove_owner(self._handle.use(), self._pointer, int64(pid, "pid"),
                                  _native.WIR_OWNER_GROUP if group else _native.WIR_OWNER_PROCESS)
 
     def hand_off(self, pid: int) -> None:
@@ -102,7 +110,7 @@ class Claim:
         an owner and this process stops being one, in one step. This process may then exit; the
         claim ends when the worker does (or is released). Stops this process's heartbeat."""
         with self._lock:
-            lib.wir_hand_off(self._handle.use(), self._pointer, pid)
+            lib.wir_hand_off(self._handle.use(), self._pointer, int64(pid, "pid"))
         self._handle.keeper.remove(self)
 
     def _keep(self) -> None:
@@ -116,7 +124,7 @@ class Claim:
     def _on_loss(self) -> None:
         self.lost = True
         logger.error("wir: task %r lost its claim on %s (released by force, lapsed, or its parent "
-                     "ended); others may now write there: stop writing", self.task_id, ", ".join(self.paths))
+                     "ended); others may now write there: stop writing", self.task_id, shown(self.paths))
         if self._on_lost is not None:
             try:
                 self._on_lost(self)
@@ -138,12 +146,13 @@ class Claim:
                 raise
             finally:
                 self.released = True
-        logger.debug("wir: task %r released (%s): %s", self.task_id, outcome, ", ".join(self.paths))
+        logger.debug("wir: task %r released (%s): %s", self.task_id, outcome, shown(self.paths))
 
     def grow(self, writes: Iterable[str] = (), reads: Iterable[str] = (), *, policy: str | None = None,
              timeout: float | None = None) -> None:
         """Adds entries to the claim, all or nothing, under ``policy``; the claim
-        gets a new, greater token. Raises ClaimConflict (nothing changes) etc."""
+        gets a new, greater token and keeps its TTL. Raises ClaimConflict or
+        ClaimTimeout (ClaimBlocked: nothing changes) etc."""
         grown = self._handle.claim(writes, reads, task_id=self.task_id, key=self.key, policy=policy, timeout=timeout)
         with self._lock:
             lib.wir_claim_free(self._pointer)
@@ -152,18 +161,36 @@ class Claim:
 
     def shrink(self, paths: Iterable[str | os.PathLike]) -> None:
         """Releases some entries early (spelled as when claimed)."""
-        encoded = [os.fsencode(p) for p in paths]
+        encoded = c_strings(paths, "the path")
         array = (c_char_p * len(encoded))(*encoded)
         with self._lock:
             lib.wir_shrink(self._handle.use(), self._pointer, array, len(encoded))
             self.paths = tuple(lib.wir_claim_path(self._pointer, i).decode()
                                for i in range(lib.wir_claim_path_count(self._pointer)))
 
+    def _extends(self, outer: "Claim") -> None:
+        """This claim grew ``outer``'s (a nested claim under its task id): remember what it added, and
+        give ``outer`` the claim's new token and lease end."""
+        self._added = tuple(path for path in self.paths if path not in outer.paths)
+        outer.token, outer.expires_ms = self.token, self.expires_ms
+
     def __enter__(self) -> "Claim":
         return self
 
     def __exit__(self, kind, value, traceback) -> None:
         if self.released:
+            return
+        if self._added is not None:
+            self._handle.keeper.remove(self)
+            try:
+                if self._added:
+                    self.shrink(self._added)
+            except ClaimLost:
+                self.lost = True
+                if kind is None:
+                    raise
+            finally:
+                self.released = True
             return
         if kind is None:
             outcome = "completed"
@@ -186,6 +213,32 @@ class Claim:
     def __repr__(self) -> str:
         state = "lost" if self.lost else "released" if self.released else "held"
         return f"<wir.Claim {self.task_id!r} token={self.token} {state} paths={list(self.paths)}>"
+
+
+class HeldClaims:
+    """The claims this process holds, by registry and task id (weakly), so that a claim made again
+    under a task id one of them holds knows which claim it extends. Thread-safe."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._held: dict[tuple[str, str], list[weakref.ref]] = {}
+
+    def latest(self, registry: str, task_id: str | None) -> Claim | None:
+        """The most recent claim still held under ``task_id`` in ``registry``, if any."""
+        if task_id is None:
+            return None
+        with self._lock:
+            refs = self._held.get((registry, task_id), [])
+            alive = [ref for ref in refs if (claim := ref()) is not None and not claim.released and not claim.lost]
+            self._held[(registry, task_id)] = alive
+            return alive[-1]() if alive else None
+
+    def add(self, registry: str, claim: Claim) -> None:
+        with self._lock:
+            self._held.setdefault((registry, claim.task_id), []).append(weakref.ref(claim))
+
+
+held_claims = HeldClaims()
 
 
 def _cancelled_error():

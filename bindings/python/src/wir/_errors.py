@@ -38,21 +38,36 @@ class InvalidArgument(WirError, ValueError):
     """A path, glob, task id, TTL, timeout or policy was refused (WIR_EINVAL, WIR_EPATH)."""
 
 
-class ClaimConflict(WirError):
-    """The claim was refused: ``conflicts`` lists every overlapping pair (WIR_ECONFLICT)."""
+class ClaimBlocked(WirError):
+    """The claim was not admitted because other claims overlap it: refused at once
+    (ClaimConflict) or still blocked when its wait ran out (ClaimTimeout). ``conflicts`` lists
+    the overlapping pairs (at most 100, the first found) and ``total`` counts them all; nothing
+    was claimed. Catch this for both."""
 
     def __init__(self, message: str, status: int = -3, conflicts: tuple[Conflict, ...] = (),
-                 task_id: str | None = None):
+                 task_id: str | None = None, total: int | None = None):
         super().__init__(message, status)
         self.conflicts = tuple(conflicts)
         self.task_id = task_id
+        self.total = len(self.conflicts) if total is None else total
 
     def __reduce__(self):
-        return (type(self), (self.message, self.status, self.conflicts, self.task_id))
+        return (type(self), (self.message, self.status, self.conflicts, self.task_id, self.total))
 
 
-class ClaimTimeout(ClaimConflict, TimeoutError):
-    """A queued claim was still blocked when its timeout ran out (WIR_ETIMEDOUT)."""
+class ClaimConflict(ClaimBlocked):
+    """The claim was refused at once: ``conflicts`` lists every overlapping pair (WIR_ECONFLICT).
+    A timeout is not a refusal: ClaimTimeout is not a ClaimConflict (in wir 0.1.0 it was; catch
+    ClaimBlocked for both)."""
+
+
+class ClaimTimeout(ClaimBlocked, TimeoutError):
+    """A queued claim was still blocked when its timeout ran out (WIR_ETIMEDOUT); ``conflicts``
+    lists what blocked it last."""
+
+    def __init__(self, message: str, status: int = -4, conflicts: tuple[Conflict, ...] = (),
+                 task_id: str | None = None, total: int | None = None):
+        super().__init__(message, status, conflicts, task_id, total)
 
 
 class ClaimDeadlock(WirError):

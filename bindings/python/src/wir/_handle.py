@@ -14,7 +14,7 @@ from . import _native
 from ._errors import Conflict
 from ._keeper import Keeper
 from ._native import lib, read_conflicts
-from ._units import REGISTRY_DEFAULT, millis, ttl_ms
+from ._units import REGISTRY_DEFAULT, c_string, c_string_or_none, c_strings, int64, millis, ttl_ms
 
 logger = logging.getLogger("wir")
 #: The claim a thread is making, for the wait callback's log lines.
@@ -22,9 +22,16 @@ _claiming = threading.local()
 
 
 def describe(conflicts: Iterable[Conflict]) -> str:
-    """Who holds (or is queued ahead on) what, in one line."""
-    return "; ".join(f"{c.requested_path} overlaps {c.held_path}, {'queued ahead' if c.holder_waiting else 'held'} "
-                     f"by task {c.holder_task_id!r} (pid {c.pid} on {c.host})" for c in conflicts)
+    """Who holds (or is queued ahead on) what, in one line. Names from the registry are shown as
+    repr() shows them: a log line may reach a terminal, and whoever can write a shared registry can
+    put escape sequences in them."""
+    return "; ".join(f"{c.requested_path!r} overlaps {c.held_path!r}, {'queued ahead' if c.holder_waiting else 'held'} "
+                     f"by task {c.holder_task_id!r} (pid {c.pid} on {c.host!r})" for c in conflicts)
+
+
+def shown(paths: Iterable[str]) -> str:
+    """Paths for a log line, as repr() shows them (see ``describe``)."""
+    return ", ".join(repr(path) for path in paths)
 
 
 @_native.WaitFn
@@ -40,13 +47,6 @@ def _on_wait(_payload, report, waited_ms) -> None:
         traceback.print_exc()
 
 
-def encode_all(items: Iterable[str | os.PathLike]) -> list[bytes]:
-    """Paths as the bytes the C API takes (a lone string is refused: it would be split into characters)."""
-    if isinstance(items, (str, bytes, os.PathLike)):
-        raise TypeError("pass a list of paths, not a single path")
-    return [os.fsencode(item) for item in items]
-
-
 def _parent(parent) -> tuple[bytes | None, bytes | None]:
     """A parent claim (a Claim, or a (task_id, key) pair) as the two C strings."""
     if parent is None:
@@ -57,7 +57,7 @@ def _parent(parent) -> tuple[bytes | None, bytes | None]:
         task_id, key = parent.task_id, parent.key
     else:
         raise TypeError("parent must be a Claim or a (task_id, key) pair")
-    return str(task_id).encode(), str(key).encode()
+    return c_string(str(task_id), "the parent task id"), c_string(str(key), "the parent key")
 
 
 class Handle:
@@ -79,7 +79,7 @@ class Handle:
 
     def _open(self) -> None:
         pointer = c_void_p()
-        lib.wir_open(byref(pointer), None if self._requested is None else os.fsencode(self._requested))
+        lib.wir_open(byref(pointer), c_string_or_none(self._requested, "the registry path"))
         self._pointer, self._pid = pointer, os.getpid()
         self.path = lib.wir_registry_path(pointer).decode()
         lib.wir_set_wait_callback(pointer, _on_wait, None)
@@ -132,14 +132,15 @@ class Handle:
         if policy not in _native.POLICIES:
             raise ValueError(f"policy must be refuse, queue or warn, not {policy!r}")
         parent_task, parent_key = _parent(parent)
-        write_list, read_list, allow_list = encode_all(writes), encode_all(reads), encode_all(allow_writes)
+        write_list, read_list = c_strings(writes, "the path"), c_strings(reads, "the path")
+        allow_list = c_strings(allow_writes, "the allowed write")
         return _native.ClaimOpts(
-            version=_native.WIR_CLAIM_OPTS_VERSION, task_id=None if task_id is None else task_id.encode(),
+            version=_native.WIR_CLAIM_OPTS_VERSION, task_id=c_string_or_none(task_id, "the task id"),
             writes=(c_char_p * len(write_list))(*write_list), n_writes=len(write_list),
-            ttl_ms=ttl_ms(ttl), policy=_native.POLICIES[policy], timeout_ms=millis(timeout, -1),
-            key=None if key is None else key.encode(), owner_pid=owner_pid or 0,
+            ttl_ms=ttl_ms(ttl), policy=_native.POLICIES[policy], timeout_ms=millis(timeout, -1, "timeout"),
+            key=c_string_or_none(key, "the key"), owner_pid=int64(owner_pid or 0, "owner_pid"),
             reads=(c_char_p * len(read_list))(*read_list), n_reads=len(read_list),
-            label=None if label is None else label.encode(),
+            label=c_string_or_none(label, "the label"),
             parent_task_id=parent_task, parent_key=parent_key,
             allow_writes=(c_char_p * len(allow_list))(*allow_list), n_allow_writes=len(allow_list))
 

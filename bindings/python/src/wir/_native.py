@@ -204,6 +204,8 @@ _declare("wir_claim_path_count", c_size_t, [c_void_p])
 _declare("wir_claim_path", c_char_p, [c_void_p, c_size_t])
 # size_t wir_claim_conflict_count(const wir_claim_t *claim);
 _declare("wir_claim_conflict_count", c_size_t, [c_void_p])
+# size_t wir_claim_conflict_total(const wir_claim_t *claim);
+_declare("wir_claim_conflict_total", c_size_t, [c_void_p])
 # const wir_conflict *wir_claim_conflict(const wir_claim_t *claim, size_t i);
 _declare("wir_claim_conflict", POINTER(ConflictStruct), [c_void_p, c_size_t])
 
@@ -251,10 +253,11 @@ def _check_claim(result: int, function, arguments):
         out = arguments[0]._obj
         conflicts = read_conflicts(out.value)
         task_id = lib.wir_claim_task_id(out.value).decode()
+        total = lib.wir_claim_conflict_total(out.value)
         lib.wir_claim_free(out.value)
         out.value = None
         kind = ClaimTimeout if result == WIR_ETIMEDOUT else ClaimConflict
-        raise kind(message, result, conflicts, task_id)
+        raise kind(message, result, conflicts, task_id, total)
     raise error_for(result, message)
 
 

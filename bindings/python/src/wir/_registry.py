@@ -14,12 +14,12 @@ from datetime import datetime
 from typing import Any, Callable, Iterable
 
 from . import _native
-from ._claim import Claim
-from ._errors import ClaimConflict, ClaimTimeout, Conflict
-from ._handle import Handle, describe, logger
+from ._claim import Claim, held_claims
+from ._errors import ClaimBlocked, ClaimTimeout, Conflict
+from ._handle import Handle, describe, logger, shown
 from ._native import lib
 from ._run import run
-from ._units import REGISTRY_DEFAULT, _RegistryDefault, epoch_ms
+from ._units import REGISTRY_DEFAULT, _RegistryDefault, c_string, c_string_or_none, epoch_ms, row_limit, uint64
 from ._writes_to import WritesTo
 
 _executor: concurrent.futures.ThreadPoolExecutor | None = None
@@ -83,27 +83,36 @@ class Registry:
         ``parent`` (a Claim, or a (task_id, key) pair) makes this a sub-claim of that
         claim (see docs/concepts.md, "Who owns a claim"). ``allow_writes`` lists paths a
         confined run of the task may write without claiming them (recorded and listed;
-        see ``run``). Raises ClaimConflict, ClaimTimeout, ClaimCancelled, ClaimDeadlock,
+        see ``run``). Raises ClaimConflict (refused), ClaimTimeout (queued, and still blocked
+        when ``timeout`` ran out; both are ClaimBlocked), ClaimCancelled, ClaimDeadlock,
         InvalidArgument, RegistryBusy or RegistryError.
+
+        Under a ``task_id`` that a claim of this process holds, it grows that claim; used as a
+        context manager, the new claim's end then releases only the entries it added (nested
+        blocks), and the outer claim's ``token`` becomes the grown claim's.
 
         The ``wir`` logger reports admitted and released claims at DEBUG, queued ones (with
         whom they wait for) at INFO, refused, timed-out and warned ones at WARNING, lost ones
         at ERROR.
         """
+        outer = held_claims.latest(self.path, task_id)
         try:
             pointer = self._handle.claim(writes, reads, task_id=task_id, key=key, ttl=ttl, policy=policy,
                                          timeout=timeout, owner_pid=owner_pid, label=label, parent=parent,
                                          allow_writes=allow_writes)
-        except ClaimConflict as refused:
+        except ClaimBlocked as refused:
             logger.warning("wir: task %r %s: %s", refused.task_id,
                            "timed out waiting" if isinstance(refused, ClaimTimeout) else "refused",
                            describe(refused.conflicts))
             raise
         claim = Claim(self._handle, pointer, heartbeat=heartbeat, on_lost=on_lost)
+        if outer is not None and claim.key == outer.key:
+            claim._extends(outer)
+        held_claims.add(self.path, claim)
         if claim.conflicts:
             logger.warning("wir: task %r admitted despite overlaps (policy warn): %s", claim.task_id,
                            describe(claim.conflicts))
-        logger.debug("wir: task %r admitted (token %d): %s", claim.task_id, claim.token, ", ".join(claim.paths))
+        logger.debug("wir: task %r admitted (token %d): %s", claim.task_id, claim.token, shown(claim.paths))
         return claim
 
     def writes_to(self, writes: Iterable[str | os.PathLike] = (), reads: Iterable[str | os.PathLike] = (),
@@ -162,23 +171,23 @@ class Registry:
     def attach(self, task_id: str, key: str) -> Claim:
         """A claim in flight, made by any process, from its task id and key."""
         pointer = c_void_p()
-        lib.wir_attach(byref(pointer), self._handle.use(), task_id.encode(), key.encode())
+        lib.wir_attach(byref(pointer), self._handle.use(), c_string(task_id, "the task id"), c_string(key, "the key"))
         return Claim(self._handle, pointer.value)
 
     def force_release(self, task_id: str) -> None:
         """Ends a claim without its key (root or the registry file's owner only); the
         history records it as "forced", with who forced it."""
-        lib.wir_force_release(self._handle.use(), task_id.encode())
+        lib.wir_force_release(self._handle.use(), c_string(task_id, "the task id"))
 
     def cancel(self, task_id: str | None = None) -> int:
         """Cancels this handle's queued claims for ``task_id`` (None: all); returns how many."""
         count = c_size_t()
-        lib.wir_cancel(byref(count), self._handle.use(), None if task_id is None else task_id.encode())
+        lib.wir_cancel(byref(count), self._handle.use(), c_string_or_none(task_id, "the task id"))
         return count.value
 
     def token_holds(self, path: str | os.PathLike, token: int) -> bool:
         """True when the claim holding ``path`` now has fencing token ``token``."""
-        status = lib.wir_token_check(self._handle.use(), os.fsencode(path), token)
+        status = lib.wir_token_check(self._handle.use(), c_string(path, "the path"), uint64(token, "token"))
         return status == _native.WIR_OK
 
     def reap(self) -> int:
@@ -198,14 +207,14 @@ class Registry:
         """A registry-wide default: "policy", "ttl_ms" or "grace_ms" (durations in milliseconds),
         "log_days" or "history_days" (how long the conflict log and the history keep rows)."""
         out = c_void_p()
-        lib.wir_config_get(byref(out), self._handle.use(), name.encode())
+        lib.wir_config_get(byref(out), self._handle.use(), c_string(name, "the setting name"))
         return _native.take_string(out)
 
     def set_config(self, name: str, value: str | int) -> None:
         """Stores a registry-wide default for every process: a policy name, for "ttl_ms" and
         "grace_ms" milliseconds (an int) or a duration with a unit ("10m"), for "log_days" and
         "history_days" whole days (0 keeps rows for ever)."""
-        lib.wir_config_set(self._handle.use(), name.encode(), str(value).encode())
+        lib.wir_config_set(self._handle.use(), c_string(name, "the setting name"), c_string(str(value), "the setting value"))
 
     def in_flight(self) -> dict:
         """{"claims": [...], "waiters": [...]} (schema: docs/json.md)."""
@@ -213,16 +222,18 @@ class Registry:
 
     def who(self, path: str | os.PathLike) -> dict:
         """The claims holding ``path`` and the waiters waiting to."""
-        return self._json(lib.wir_who_json, os.fsencode(path))
+        return self._json(lib.wir_who_json, c_string(path, "the path"))
 
-    def conflict_log(self, since: datetime | float | None = None, limit: int = 1000) -> list:
+    def conflict_log(self, since: datetime | float | None = None, limit: int | None = 1000) -> list:
         """The conflict log: what is stomping what (one row per overlapping pair; a refusal its
-        task repeats is one row with a ``count`` and a ``last_ms``), by when rows last changed."""
-        return self._json(lib.wir_log_json, epoch_ms(since), limit)
+        task repeats is one row with a ``count`` and a ``last_ms``), by when rows last changed.
+        At most ``limit`` rows (None or -1: every row)."""
+        return self._json(lib.wir_log_json, epoch_ms(since), row_limit(limit))
 
-    def history(self, since: datetime | float | None = None, limit: int = 1000) -> list:
-        """Ended claims with why they ended and how long they held."""
-        return self._json(lib.wir_history_json, epoch_ms(since), limit)
+    def history(self, since: datetime | float | None = None, limit: int | None = 1000) -> list:
+        """Ended claims with why they ended and how long they held; at most ``limit`` rows (None or
+        -1: every row)."""
+        return self._json(lib.wir_history_json, epoch_ms(since), row_limit(limit))
 
     def prune(self, before: datetime | float) -> int:
         """Deletes log and history rows older than ``before``; returns how many."""

@@ -13,7 +13,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel, Field
 
 from .._claim import Claim
-from .._errors import ClaimConflict, ClaimLost, ClaimTimeout, Conflict, WirError
+from .._errors import ClaimBlocked, ClaimLost, ClaimTimeout, Conflict, WirError
 from .._registry import Registry
 
 #: A queued claim waits this long unless the tool call says otherwise: a tool call never hangs.
@@ -118,7 +118,7 @@ class Claims:
                                             ttl=ttl, label=label or self.label)
                 self.held[claim.task_id] = claim
                 self.ttls[claim.task_id] = ttl
-        except ClaimConflict as refused:
+        except ClaimBlocked as refused:
             status = "timed-out" if isinstance(refused, ClaimTimeout) else "refused"
             holders = sorted({c.holder_task_id for c in refused.conflicts})
             return ClaimOutcome(status=status, task_id=refused.task_id or task_id or "", token=None,
