@@ -212,9 +212,15 @@ def test_a_token_counter_that_cannot_move_is_damage_never_a_reused_token(tmp_pat
 # ---- 10. Messages and exit codes that misled ---------------------------------------------------
 
 def test_a_task_id_in_flight_under_another_owner_exits_77(tmp_path):
-    assert wir(tmp_path, "claim", "--task", "t", "--writes", "a", "--owner-pid", os.getpid()).returncode == 0
-    result = wir(tmp_path, "claim", "--task", "t", "--writes", "b", "--owner-pid", os.getppid())
-    assert result.returncode == 77 and "in flight under another owner" in result.stderr, result.stderr
+    # The owner is a process that is not this CLI's ancestor: an owner's descendants act as the owner.
+    owner = subprocess.Popen(["sleep", "60"])
+    try:
+        assert wir(tmp_path, "claim", "--task", "t", "--writes", "a", "--owner-pid", owner.pid).returncode == 0
+        result = wir(tmp_path, "claim", "--task", "t", "--writes", "b", "--owner-pid", os.getpid())
+        assert result.returncode == 77 and "in flight under another owner" in result.stderr, result.stderr
+    finally:
+        owner.kill()
+        owner.wait()
 
 
 def test_releasing_a_task_that_never_existed_does_not_say_it_lost_its_claim(tmp_path):
