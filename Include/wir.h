@@ -158,8 +158,13 @@ typedef struct wir_registry wir_registry;
  *                    shared by several hosts, its tables created or migrated
  *                    in that schema; leases then go by the server's clock.
  *                    A server that cannot be reached, or a connection lost
- *                    later, gives WIR_EIO (the next call reconnects).
- *  @return WIR_OK; WIR_EINVAL (out NULL, path empty or not UTF-8); WIR_EIO (the
+ *                    later, gives WIR_EIO (the next call reconnects). So does
+ *                    one that stops answering: connecting, and each round trip
+ *                    of every call, must finish within $WIR_PG_TIMEOUT (a
+ *                    duration, 100ms to 1h; default 10s), or the connection
+ *                    is closed.
+ *  @return WIR_OK; WIR_EINVAL (out NULL, path empty or not UTF-8, a
+ *          $WIR_PG_TIMEOUT that is not a duration in range); WIR_EIO (the
  *          file or its directory cannot be created or opened, e.g. the path is a
  *          directory); WIR_ECORRUPT (not a SQLite database); WIR_ESCHEMA (another
  *          program's database, or a newer wir's registry: the file is left
