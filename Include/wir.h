@@ -499,15 +499,27 @@ WIR_API int wir_attach(wir_claim_t **out, wir_registry *reg, const char *task_id
 
 /** Whether the claim still holds: a read, for a holder that watches for the
  *  loss of its claim (a forced release, a lapsed lease, its parent ended) and
- *  stops writing then. Renews nothing.
- *  @return WIR_OK (it holds); WIR_ELOST (it has ended); WIR_EINVAL (NULL, or a
- *          refused claim); WIR_EBUSY; WIR_EIO; WIR_EFORK. Thread-safe. */
+ *  stops writing then. Renews nothing. Like wir_heartbeat, it waits no longer
+ *  than the claim's lease allows, and fails with WIR_ELOST once the lease can
+ *  no longer be renewed in time.
+ *  @return WIR_OK (it holds); WIR_ELOST (it has ended, or the registry did not
+ *          answer in time to renew its lease); WIR_EINVAL (NULL, or a refused
+ *          claim); WIR_EBUSY; WIR_EIO; WIR_EFORK. Thread-safe. */
 WIR_API int wir_check(wir_registry *reg, wir_claim_t *claim);
 
 /** Renews a claim's lease: it now lapses ttl_ms from now (0: the claim's own
  *  TTL; for a claim held while its owners live, the host lease that other
  *  hosts judge it by). Updates wir_claim_expires_ms.
- *  @return WIR_OK; WIR_ELOST (the claim was released, expired or reaped: the
+ *  The claim object keeps this process's own reckoning of the lease: it ends
+ *  at the earliest one lease after the last renewal that succeeded was sent.
+ *  A renewal waits (for the handle and for the registry) at most until a tenth
+ *  of the lease (at least 0.5 s, at most a third) before that end, and one that
+ *  fails from then on returns WIR_ELOST: the lease cannot be renewed before it
+ *  ends, and other processes may then be admitted to the claim's paths. (Not
+ *  for a claim held while its owners live on a file registry, which no lease
+ *  ends; nor for an attached claim before its first renewal here.)
+ *  @return WIR_OK; WIR_ELOST (the claim was released, expired or reaped, or its
+ *          lease could not be renewed in time: the
  *          worker no longer holds its paths and should stop writing);
  *          WIR_EINVAL (NULL, a refused claim, TTL out of range); WIR_EBUSY;
  *          WIR_EIO; WIR_EFORK. Thread-safe. */

@@ -41,6 +41,88 @@ struct PostgresDeadlineTests: CommandLineTest {
         #expect(try connection.query("SELECT 1").first?.int64(0) == 1)
     }
 
+    /// A renewal queues behind another call on the same handle only as long as
+    /// its lease allows: it gives up at the lease's renewal deadline and reports
+    /// the claim lost, while the other call still waits for its stopped server process.
+    @Test func aRenewalWaitsForAnotherCallOnItsHandleOnlyAsLongAsItsLeaseAllows() throws {
+        let registry = try Registry(path: schema.url)
+        let outcome = try registry.claim(ClaimSpec(taskID: "kept", writes: [dir.file("a")], ttlMs: 3000))
+        guard case .admitted(let record, _, _) = outcome.result, var lease = outcome.lease else {
+            Issue.record("must be admitted: \(outcome.result)")
+            return
+        }
+        let backends = try StoppedBackends(monitoring: schema.url)
+        try backends.stop(try #require(registry.store as? PostgresStore).backendPID)
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var otherEnded = false
+        Thread {
+            _ = try? registry.inFlight()                        // waits for the stopped server process
+            otherEnded = true
+            done.signal()
+        }.start()
+        usleep(300_000)
+        var failure: WirError?
+        do { _ = try registry.renew(&lease, taskID: "kept", key: record.key) } catch { failure = error as? WirError }
+        let otherEndedFirst = otherEnded
+        backends.continueAll()
+        done.wait()
+        #expect(failure?.code == .lost, "\(String(describing: failure))")
+        #expect(failure?.message.contains("could not renew its lease before it ends") == true)
+        #expect(!otherEndedFirst, "the renewal gave up while the other call still waited (10 s, WIR_PG_TIMEOUT)")
+    }
+
+    /// The run's renewal cannot finish before its lease ends (the deadline is longer
+    /// than the lease), so the run must count the claim lost, and stop its command,
+    /// before a rival can be admitted: after the lease's end plus the grace.
+    @Test func aStoppedBackendMakesWirRunStopItsCommandBeforeARivalGetsIn() throws {
+        let target = dir.file("state.json"), told = dir.file("told"), started = dir.file("started")
+        let rival = try Registry(path: schema.url)                  // connected before anything stops
+        try rival.setSetting("grace", to: "2s")
+        let run = try start(["run", "--task", "runner", "--ttl", "4s", "--writes", target, "--", "sh", "-c",
+                             "trap 'date +%s%N > \(told); exit 143' TERM; : > \(started); "
+                             + "while :; do sleep 0.05; done"],
+                            environment: ["WIR_PG_TIMEOUT": "60s"])
+        defer { if run.0.isRunning { kill(run.0.processIdentifier, SIGKILL) } }
+        try waitFor(started)
+        let backends = try StoppedBackends(monitoring: schema.url)
+        let stoppedAtMs = Int64(Date().timeIntervalSince1970 * 1000)
+        try backends.stopSessions(of: run.0.processIdentifier)
+        let leaseEndMs = try rival.inFlight().claims.first { $0.0.taskID == "runner" }?.0.expiresMs ?? 0
+
+        var admitted: ClaimRecord?
+        let giveUp = MonotonicClock.nowMs() + 60_000
+        while admitted == nil && MonotonicClock.nowMs() < giveUp {
+            if case .admitted(let record, _, _) = try rival.claim(ClaimSpec(taskID: "rival", writes: [target])).result {
+                admitted = record
+            } else {
+                usleep(50_000)
+            }
+        }
+        let exited = waitForExit(run.0, withinMs: 60_000)
+        backends.continueAll()
+        let result = finish(run)
+        let toldMs = (try? String(contentsOfFile: told, encoding: .utf8))
+            .flatMap { Int64($0.trimmingCharacters(in: .whitespacesAndNewlines)) }.map { $0 / 1_000_000 }
+        #expect(exited, "wir run must not hang on its stopped server process")
+        #expect(result.status == 69, "\(result.err)")
+        #expect(result.err.contains("lost its claim") && result.err.contains("lease"), "\(result.err)")
+        guard let admitted, let toldMs else {
+            let rivalIn = admitted == nil ? "it did not" : "it did", commandTold = toldMs == nil ? "it was not" : "it was"
+            Issue.record("the rival must get in at last (\(rivalIn)), and the command must be told first (\(commandTold)): \(result.err)")
+            return
+        }
+        #expect(toldMs < admitted.createdMs, """
+            told \(toldMs - stoppedAtMs) ms after the stop; the rival was admitted \(admitted.createdMs - stoppedAtMs) ms \
+            after it
+            """)
+        #expect(toldMs <= leaseEndMs + 2000, """
+            the command must be told by the time others may have its paths (told \(toldMs - leaseEndMs) ms after the \
+            lease's end)
+            """)
+        print("stuck-server figure: stopped at +0 ms, lease end +\(leaseEndMs - stoppedAtMs) ms, command told "
+              + "+\(toldMs - stoppedAtMs) ms, rival admitted +\(admitted.createdMs - stoppedAtMs) ms")
+    }
+
     /// After its command ends, wir run releases the claim and exits, bounded by the
     /// deadline, while the server process that served it is still stopped.
     @Test func wirRunExitsAfterItsCommandEndsWhileItsServerProcessIsStopped() throws {
