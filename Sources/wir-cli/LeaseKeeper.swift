@@ -64,12 +64,12 @@ final class LeaseKeeper: @unchecked Sendable {
         thread.start()
     }
 
-    /// Stops the command as the policy says, then says why. A loss judged by
-    /// the lease is explained by `message`; one the registry reported, by the
-    /// history (a forced release says who).
+    /// Says why, then stops the command as the policy says (saying it first: wir run
+    /// exits once the command has). A loss judged by the lease is explained by
+    /// `message`, with no call to a registry that may not answer; one the registry
+    /// reported, by the history (a forced release says who).
     private func onLoss(_ message: String, judgedByLease: Bool) {
         stopped.withLock { lostFlag = true }
-        if policy != .warn { kill(-group, policy == .term ? SIGTERM : SIGKILL) }
         let why = judgedByLease ? message
             : (try? registry.history(limit: 100_000).last { $0.claim.taskID == record.taskID })
                 .map { $0.reason == .forced ? "forced release by \($0.forcedBy)" : $0.reason.rawValue }
@@ -80,7 +80,8 @@ final class LeaseKeeper: @unchecked Sendable {
                         + "others may now write its paths")
         case .term, .kill:
             Failure.say("wir: task '\(record.taskID)' lost its claim while the command runs (\(why)); "
-                        + "sent \(policy == .term ? "SIGTERM" : "SIGKILL") to its process group \(group)")
+                        + "sending \(policy == .term ? "SIGTERM" : "SIGKILL") to its process group \(group)")
+            kill(-group, policy == .term ? SIGTERM : SIGKILL)
             guard policy == .term else { return }
             if !waitStopped(ms: killAfterMs) && ProcessIdentity.groupExists(group) {
                 Failure.say("wir: task '\(record.taskID)': the command's group outlived SIGTERM by "
