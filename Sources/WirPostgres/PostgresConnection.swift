@@ -3,6 +3,7 @@ import Glibc
 #endif
 import CLibPQ
 import WirEngine
+import WirHost
 import WirStorage
 
 /// One libpq connection to the registry's database, with a cache of prepared
@@ -84,6 +85,9 @@ final class PostgresConnection {
     func ensureConnected() throws {
         if isBroken { try reconnect() }
     }
+
+    /// False once the call's deadline (`bounded(by:)`) has passed: trying again is no use.
+    var hasTimeLeft: Bool { callDeadline.map { $0.atMs > MonotonicClock.bootMs() } ?? true }
 
     /// The descriptor to poll for notifications; -1 when closed.
     var socket: Int32 { conn.map(PQsocket) ?? -1 }

@@ -47,9 +47,9 @@ extension Registry {
         let now = MonotonicClock.bootMs()
         let deadline: Deadline?
         if let renewBy = lease.renewBy, renewBy > now {
-            deadline = Deadline(atMs: renewBy, reason: "before the lease of task '\(taskID)' had to be renewed")
+            deadline = Deadline(atMs: renewBy, reason: "before the lease had to be renewed")
         } else if let endsMs = lease.endsMs, endsMs > now {
-            deadline = Deadline(atMs: endsMs, reason: "before the lease of task '\(taskID)' ended")
+            deadline = Deadline(atMs: endsMs, reason: "before the lease ended")
         } else {
             deadline = nil
         }
@@ -57,8 +57,8 @@ extension Registry {
             guard let deadline else { return try held(body) }
             return try held(until: deadline) { try store.bounded(by: deadline, body) }
         } catch let error as WirError where error.code != .lost && lease.isOver(atMs: MonotonicClock.bootMs()) {
-            throw WirError(.lost, "task '\(taskID)' could not renew its lease before it ends (\(error.message)); "
-                           + "others may be admitted to its paths once it has")
+            throw WirError(.lost, "task '\(taskID)' could not renew its lease before it ends, so others may be "
+                           + "admitted to its paths: \(error.message)")
         }
     }
 }
