@@ -7,6 +7,8 @@ import WirStorage
 /// holder whose registry stopped answering learns that its claim is lost
 /// before others may be admitted to its paths. wir run's keeper and the C API
 /// (`wir_heartbeat`, `wir_check`, and through them Python's keeper) use these.
+/// Thread-safe, as the registry; a `HolderLease` is its caller's, who serialises
+/// the calls that change it.
 extension Registry {
     /// This process's reckoning of a claim's lease from a renewal (or admission)
     /// sent at `sentAtMs` (boot clock) that granted `ttlMs` (nil: the claim's own).
