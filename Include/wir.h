@@ -172,15 +172,20 @@ typedef struct wir_registry wir_registry;
  *                    shared by several hosts, its tables created or migrated
  *                    in that schema; leases then go by the server's clock.
  *                    A server that cannot be reached, or a connection lost
- *                    later, gives WIR_EIO (the next call reconnects).
+ *                    later, gives WIR_EIO (the next call reconnects). So does
+ *                    one that stops answering: connecting, and each round trip
+ *                    of every call, must finish within $WIR_PG_TIMEOUT (a
+ *                    duration, 100ms to 1h; default 10s), or the connection
+ *                    is closed.
  *                    Refused with WIR_EINVAL, creating nothing: a URL of any
  *                    other scheme ("postgressql://", "file://"), a libpq
  *                    keyword/value string ("host=db dbname=app": write
  *                    "./host=db" for a file of that name), and with NULL a
  *                    relative $WIR_REGISTRY (each working directory would get
  *                    a registry of its own).
- *  @return WIR_OK; WIR_EINVAL (out NULL, path empty or not UTF-8, or one of the
- *          strings above); WIR_EIO (the
+ *  @return WIR_OK; WIR_EINVAL (out NULL, path empty or not UTF-8, one of the
+ *          strings above, a $WIR_PG_TIMEOUT that is not a duration in range);
+ *          WIR_EIO (the
  *          file or its directory cannot be created or opened, e.g. the path is a
  *          directory); WIR_ECORRUPT (not a SQLite database); WIR_ESCHEMA (another
  *          program's database, or a newer wir's registry: the file is left
@@ -520,15 +525,27 @@ WIR_API int wir_attach(wir_claim_t **out, wir_registry *reg, const char *task_id
 
 /** Whether the claim still holds: a read, for a holder that watches for the
  *  loss of its claim (a forced release, a lapsed lease, its parent ended) and
- *  stops writing then. Renews nothing.
- *  @return WIR_OK (it holds); WIR_ELOST (it has ended); WIR_EINVAL (NULL, or a
- *          refused claim); WIR_EBUSY; WIR_EIO; WIR_EFORK. Thread-safe. */
+ *  stops writing then. Renews nothing. Like wir_heartbeat, it waits no longer
+ *  than the claim's lease allows, and fails with WIR_ELOST once the lease can
+ *  no longer be renewed in time.
+ *  @return WIR_OK (it holds); WIR_ELOST (it has ended, or the registry did not
+ *          answer in time to renew its lease); WIR_EINVAL (NULL, or a refused
+ *          claim); WIR_EBUSY; WIR_EIO; WIR_EFORK. Thread-safe. */
 WIR_API int wir_check(wir_registry *reg, wir_claim_t *claim);
 
 /** Renews a claim's lease: it now lapses ttl_ms from now (0: the claim's own
  *  TTL; for a claim held while its owners live, the host lease that other
  *  hosts judge it by). Updates wir_claim_expires_ms.
- *  @return WIR_OK; WIR_ELOST (the claim was released, expired or reaped: the
+ *  The claim object keeps this process's own reckoning of the lease: it ends
+ *  at the earliest one lease after the last renewal that succeeded was sent.
+ *  A renewal waits (for the handle and for the registry) at most until a tenth
+ *  of the lease (at least 0.5 s, at most a third) before that end, and one that
+ *  fails from then on returns WIR_ELOST: the lease cannot be renewed before it
+ *  ends, and other processes may then be admitted to the claim's paths. (Not
+ *  for a claim held while its owners live on a file registry, which no lease
+ *  ends; nor for an attached claim before its first renewal here.)
+ *  @return WIR_OK; WIR_ELOST (the claim was released, expired or reaped, or its
+ *          lease could not be renewed in time: the
  *          worker no longer holds its paths and should stop writing);
  *          WIR_EINVAL (NULL, a refused claim, TTL out of range); WIR_EBUSY;
  *          WIR_EIO; WIR_EFORK. Thread-safe. */

@@ -11,8 +11,9 @@
 
 /* Every libpq function wir uses: return type, name, parameters, arguments. */
 #define PQ_VALUE_FUNCTIONS(X) \
-    X(PGconn *, PQconnectdbParams, (const char *const *keywords, const char *const *values, int expand_dbname), \
+    X(PGconn *, PQconnectStartParams, (const char *const *keywords, const char *const *values, int expand_dbname), \
       (keywords, values, expand_dbname)) \
+    X(PostgresPollingStatusType, PQconnectPoll, (PGconn *conn), (conn)) \
     X(PGconn *, PQconnectdb, (const char *conninfo), (conninfo)) \
     X(ConnStatusType, PQstatus, (const PGconn *conn), (conn)) \
     X(char *, PQerrorMessage, (const PGconn *conn), (conn)) \
@@ -32,13 +33,22 @@
     X(char *, PQgetvalue, (const PGresult *res, int tup_num, int field_num), (res, tup_num, field_num)) \
     X(int, PQgetisnull, (const PGresult *res, int tup_num, int field_num), (res, tup_num, field_num)) \
     X(char *, PQcmdTuples, (PGresult *res), (res)) \
+    X(int, PQsetnonblocking, (PGconn *conn, int arg), (conn, arg)) \
+    X(int, PQsendQuery, (PGconn *conn, const char *query), (conn, query)) \
+    X(int, PQsendPrepare, (PGconn *conn, const char *stmtName, const char *query, int nParams, \
+                           const Oid *paramTypes), (conn, stmtName, query, nParams, paramTypes)) \
+    X(int, PQsendQueryPrepared, (PGconn *conn, const char *stmtName, int nParams, const char *const *paramValues, \
+                                 const int *paramLengths, const int *paramFormats, int resultFormat), \
+      (conn, stmtName, nParams, paramValues, paramLengths, paramFormats, resultFormat)) \
+    X(int, PQflush, (PGconn *conn), (conn)) \
+    X(int, PQisBusy, (PGconn *conn), (conn)) \
+    X(PGresult *, PQgetResult, (PGconn *conn), (conn)) \
     X(int, PQconsumeInput, (PGconn *conn), (conn)) \
     X(PGnotify *, PQnotifies, (PGconn *conn), (conn)) \
     X(int, PQlibVersion, (void), ())
 
 #define PQ_VOID_FUNCTIONS(X) \
     X(PQfinish, (PGconn *conn), (conn)) \
-    X(PQreset, (PGconn *conn), (conn)) \
     X(PQclear, (PGresult *res), (res)) \
     X(PQfreemem, (void *ptr), (ptr))
 

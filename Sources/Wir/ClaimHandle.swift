@@ -3,6 +3,7 @@ import Glibc
 #endif
 import CWir
 import WirEngine
+import WirRegistry
 
 /// What a `wir_claim *` points to: an admitted, refused or released claim,
 /// with every string and struct the accessors lend out.
@@ -14,6 +15,8 @@ final class ClaimHandle {
     let key: String?
     var token: UInt64
     var expiresMs: Int64
+    /// This process's reckoning of the lease, which bounds renewals and checks (`HolderLease`).
+    var lease: HolderLease
     /// What the claim holds (admitted) or asked for (refused), as this handle knows it.
     private(set) var entries: [PathEntry]
     /// Paths a confined run may write without claiming them.
@@ -29,12 +32,13 @@ final class ClaimHandle {
 
     /// An admitted (or attached) claim; under the warn policy, with the
     /// overlaps it was admitted despite.
-    init(held claim: ClaimRecord, entries: [PathEntry], warnings: ConflictReport = []) {
+    init(held claim: ClaimRecord, entries: [PathEntry], warnings: ConflictReport = [], lease: HolderLease = .unknown) {
         state = .held
         taskID = claim.taskID
         key = claim.key
         token = UInt64(claim.token)
         expiresMs = claim.expiresMs
+        self.lease = lease
         self.entries = entries
         allowWrites = claim.allowWrites
         conflicts = .allocate(capacity: warnings.count)
@@ -49,6 +53,7 @@ final class ClaimHandle {
         key = nil
         token = 0
         expiresMs = 0
+        lease = .unknown
         entries = requested
         allowWrites = []
         conflicts = .allocate(capacity: report.count)

@@ -25,7 +25,7 @@ public func wir_claim(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ reg: Opaqu
         let outcome = try handle.registry.claim(try claimSpec(opts), whileQueued: whileQueued)
         switch outcome.result {
         case .admitted(let record, let entries, let warnings):
-            let claim = ClaimHandle(held: record, entries: entries, warnings: warnings)
+            let claim = ClaimHandle(held: record, entries: entries, warnings: warnings, lease: outcome.lease ?? .unknown)
             out.pointee = claim.opaque
             if !warnings.isEmpty, let (callback, payload) = handle.warnCallback() {
                 callback(payload, out.pointee)
@@ -181,9 +181,7 @@ public func wir_check(_ reg: OpaquePointer?, _ claim: OpaquePointer?) -> Int32 {
     Status.run {
         let handle = try RegistryHandle.from(reg)
         let held = try ClaimHandle.from(claim)
-        guard try handle.registry.isHeld(taskID: held.taskID, key: try held.heldKey()) else {
-            throw WirError(.lost, "task '\(held.taskID)' no longer holds its claim (released, expired or reaped)")
-        }
+        try handle.registry.check(held.lease, taskID: held.taskID, key: try held.heldKey())
         return WIR_OK
     }
 }
@@ -193,7 +191,7 @@ public func wir_heartbeat(_ reg: OpaquePointer?, _ claim: OpaquePointer?, _ ttlM
     Status.run {
         let handle = try RegistryHandle.from(reg)
         let held = try ClaimHandle.from(claim)
-        let record = try handle.registry.heartbeat(taskID: held.taskID, key: try held.heldKey(), ttlMs: ttlMs)
+        let record = try handle.registry.renew(&held.lease, taskID: held.taskID, key: try held.heldKey(), ttlMs: ttlMs)
         held.expiresMs = record.expiresMs
         return WIR_OK
     }

@@ -52,4 +52,9 @@ public struct ClaimRecord: Sendable, Equatable {
     /// True for a claim held while its owners live, without a TTL of its own.
     public var isWhileAlive: Bool { ttlMs == 0 }
 
+    /// How long a renewal makes the lease last unless told otherwise: the TTL,
+    /// or for a claim held while its owners live, the host lease that other
+    /// hosts judge it by.
+    public var renewalLeaseMs: Int64 { isWhileAlive ? Engine.hostLeaseMs : ttlMs }
+
 }

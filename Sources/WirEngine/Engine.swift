@@ -99,7 +99,7 @@ public struct Engine: Sendable {
                           in store: any RegistryStore) throws -> ClaimRecord {
         try writing(store) { context in
             var held = try ownClaim(taskID: taskID, key: key, context)
-            context.lease.renew(&held, leaseMs: ttlMs ?? (held.isWhileAlive ? Self.hostLeaseMs : held.ttlMs))
+            context.lease.renew(&held, leaseMs: ttlMs ?? held.renewalLeaseMs)
             try context.tx.update(held)
             return held
         }

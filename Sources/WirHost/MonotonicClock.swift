@@ -17,4 +17,13 @@ public enum MonotonicClock {
         clock_gettime(CLOCK_MONOTONIC, &now)
         return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
     }
+
+    /// Milliseconds on CLOCK_BOOTTIME: like `nowMs`, but counting the time the
+    /// machine spent suspended, as a lease on a server does. Deadlines and a
+    /// holder's reckoning of its lease use it.
+    public static func bootMs() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_BOOTTIME, &now)
+        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+    }
 }

@@ -3,86 +3,118 @@ import Glibc
 #endif
 import CLibPQ
 import WirEngine
+import WirHost
+import WirStorage
 
 /// One libpq connection to the registry's database, with a cache of prepared
 /// statements and the session settings wir relies on (its schema first on the
-/// search path, a lock timeout, no notices on stderr).
+/// search path, a lock timeout, no notices on stderr). Connecting and every
+/// round trip end by a deadline (`PostgresConnection+Deadline`); a connection
+/// that misses one is closed, and the next call opens a new one.
 ///
 /// Not thread-safe: its owner serialises calls (Registry holds a lock around
 /// each use). Never used in a fork child: closing it there would end the
 /// parent's session, so a child leaks it instead.
 final class PostgresConnection {
     let location: PostgresLocation
-    private var conn: OpaquePointer
+    /// libpq's connection; nil once closed (it missed a deadline, or could not be opened).
+    var conn: OpaquePointer?
     /// SQL text -> name of the server-side prepared statement.
     private var prepared: [String: String] = [:]
     private let openerPID = getpid()
-    /// How long a writer waits for the registry's lock before `.busy`, as SQLite's busy timeout.
+    /// How long connecting, and each round trip, may take (`PostgresTimeout`).
+    let timeoutMs: Int64
+    /// How long a writer waits for the registry's lock before `.busy`, as SQLite's busy
+    /// timeout: at most half of `timeoutMs`, so a wait for the lock ends before the deadline.
     let lockTimeoutMs: Int
+    /// A sooner end for every round trip while set (`bounded(by:)`).
+    private(set) var callDeadline: Deadline?
+    private let purpose: String?
 
-    /// Connects (libpq's `connect_timeout` defaults to 10 s; the URL may set another).
-    /// `applicationName` is what the server shows for the session (unless the URL sets one).
-    init(location: PostgresLocation, lockTimeoutMs: Int = 5000, applicationName: String = "wir") throws {
+    /// Connects, within `timeoutMs` (nil: `PostgresTimeout.fromEnvironment()`).
+    /// `purpose` names what the session is for, in its `sessionName`.
+    init(location: PostgresLocation, lockTimeoutMs: Int = 5000, purpose: String? = nil,
+         timeoutMs: Int64? = nil) throws {
         try PostgresLibrary.load()
         self.location = location
-        self.lockTimeoutMs = lockTimeoutMs
-        // Defaults first: the URL (expanded from "dbname", last) overrides any of them. TCP
-        // keepalives and a user timeout notice a vanished server within about 30 s, rather
-        // than the kernel's two hours.
-        let keywords = ["connect_timeout", "fallback_application_name", "client_encoding", "keepalives",
-                        "keepalives_idle", "keepalives_interval", "keepalives_count", "tcp_user_timeout", "dbname"]
-        let values = ["10", applicationName, "UTF8", "1", "10", "5", "3", "30000", location.connectionURL]
-        conn = try Self.withCStrings(keywords) { keys in
-            try Self.withCStrings(values) { vals in
-                guard let conn = PQconnectdbParams(keys + [nil], vals + [nil], 1) else {
-                    throw WirError(.outOfMemory, "cannot allocate a PostgreSQL connection")
-                }
-                return conn
-            }
-        }
-        PQsetNoticeProcessor(conn, { _, _ in }, nil)
-        guard PQstatus(conn) == CONNECTION_OK else {
-            // Every property is set, so deinit runs and closes the connection.
-            throw WirError(.io, "cannot connect to PostgreSQL registry '\(location.redacted)': "
-                           + Self.connectionMessage(conn, location))
-        }
-        try configureSession()
+        let timeoutMs = try timeoutMs ?? PostgresTimeout.fromEnvironment()
+        self.timeoutMs = timeoutMs
+        self.lockTimeoutMs = min(lockTimeoutMs, Int(timeoutMs / 2))
+        self.purpose = purpose
+        try open()
     }
 
-    deinit {
-        guard getpid() == openerPID else { return }      // a fork child: leak, never terminate the parent's session
-        PQfinish(conn)
+    /// What the server shows for the session (`application_name` in `pg_stat_activity`, unless
+    /// the URL sets one): `wir[PID] SCHEMA`, or `wir[PID] PURPOSE SCHEMA` (`wir[4242] listen
+    /// team_a`), so that an operator can tell which process a session serves. The pid comes
+    /// first: the server keeps only the first 63 bytes.
+    static func sessionName(_ purpose: String?, _ location: PostgresLocation) -> String {
+        "wir[\(getpid())] " + (purpose.map { $0 + " " } ?? "") + location.schema.name
     }
 
-    /// False between a reset and the session settings being made again: a session
+    /// libpq's parameters: defaults first, then the URL (expanded from "dbname", last), which
+    /// overrides any of them. TCP keepalives and a user timeout notice a vanished host within
+    /// about 30 s, rather than the kernel's two hours. (No `connect_timeout`: the deadline
+    /// bounds connecting, and libpq applies that parameter only to blocking connects.)
+    var connectionParameters: (keywords: [String], values: [String]) {
+        (["fallback_application_name", "client_encoding", "keepalives", "keepalives_idle", "keepalives_interval",
+          "keepalives_count", "tcp_user_timeout", "dbname"],
+         [Self.sessionName(purpose, location), "UTF8", "1", "10", "5", "3", "30000", location.connectionURL])
+    }
+
+    deinit { close() }
+
+    /// Closes the connection (a fork child leaves the parent's session alone);
+    /// the next call opens a new one.
+    func close() {
+        if let conn, getpid() == openerPID { PQfinish(conn) }
+        conn = nil
+        prepared.removeAll()
+        configured = false
+    }
+
+    /// False between connecting and the session settings being made: a session
     /// without them (no search_path to the registry's schema) must not be used.
     private var configured = false
 
-    /// True when the connection was found broken (the server went away or the
-    /// session was ended), or its session settings could not be made.
-    var isBroken: Bool { !configured || PQstatus(conn) != CONNECTION_OK }
+    /// True when the connection is closed, was found broken (the server went
+    /// away or the session was ended), or its session settings could not be made.
+    var isBroken: Bool { !configured || conn.map { PQstatus($0) != CONNECTION_OK } ?? true }
 
     /// Reconnects first if the connection is broken; every entry point calls it.
     func ensureConnected() throws {
         if isBroken { try reconnect() }
     }
 
-    /// The descriptor to poll for notifications.
-    var socket: Int32 { PQsocket(conn) }
+    /// False once the call's deadline (`bounded(by:)`) has passed: trying again is no use.
+    var hasTimeLeft: Bool { callDeadline.map { $0.atMs > MonotonicClock.bootMs() } ?? true }
+
+    /// The descriptor to poll for notifications; -1 when closed.
+    var socket: Int32 { conn.map(PQsocket) ?? -1 }
 
     /// The server process serving this session (`pg_backend_pid()`), for diagnostics and tests.
-    var backendPID: Int32 { PQbackendPID(conn) }
+    var backendPID: Int32 { conn.map(PQbackendPID) ?? 0 }
 
-    /// Reconnects a broken connection (prepared statements and settings are made again).
-    func reconnect() throws {
-        prepared.removeAll()
-        configured = false
-        PQreset(conn)
-        guard PQstatus(conn) == CONNECTION_OK else {
-            throw WirError(.io, "cannot reconnect to PostgreSQL registry '\(location.redacted)': "
-                           + Self.connectionMessage(conn, location))
+    /// Opens a new session in place of this one (prepared statements and settings are made again).
+    func reconnect() throws { try open() }
+
+    /// Connects and makes the session's settings, together within one deadline.
+    private func open() throws {
+        close()
+        let deadline = PostgresTimeout.deadline(timeoutMs).earlier(than: callDeadline)
+        try bounded(by: deadline) {
+            try connect(until: deadline)
+            try configureSession()
         }
-        try configureSession()
+    }
+
+    /// Runs `body` with every round trip over by `deadline` (or sooner, by
+    /// `timeoutMs`): a lease's renewal, say, which is no use once the lease ended.
+    func bounded<T>(by deadline: Deadline, _ body: () throws -> T) rethrows -> T {
+        let saved = callDeadline
+        callDeadline = deadline.earlier(than: saved)
+        defer { callDeadline = saved }
+        return try body()
     }
 
     /// The registry's schema first on the search path; a writer waits for the
@@ -102,8 +134,9 @@ final class PostgresConnection {
     static let idleInTransactionMs = 10_000
 
     /// Runs a statement without parameters (BEGIN, COMMIT, DDL), possibly several separated by `;`.
-    func execute(_ sql: String) throws {
-        try check(PQexec(conn, sql), doing: sql)
+    /// `deadline` replaces `timeoutMs` for it (a migration's longer limit), still no later than the call's.
+    func execute(_ sql: String, deadline: Deadline? = nil) throws {
+        try check(roundTrip(sql, deadline) { PQsendQuery($0, sql) }, doing: sql)
     }
 
     /// Runs a prepared statement (prepared on first use) with text parameters.
@@ -114,18 +147,19 @@ final class PostgresConnection {
             name = cached
         } else {
             name = "wir_\(prepared.count + 1)"
-            try check(PQprepare(conn, name, sql, Int32(parameters.count), nil), doing: sql)
+            try check(roundTrip(sql) { PQsendPrepare($0, name, sql, Int32(parameters.count), nil) }, doing: sql)
             prepared[sql] = name
         }
         return try Self.withOptionalCStrings(parameters) { values in
-            try check(PQexecPrepared(conn, name, Int32(values.count), values, nil, nil, 0), doing: sql)
+            try check(roundTrip(sql) { PQsendQueryPrepared($0, name, Int32(values.count), values, nil, nil, 0) },
+                      doing: sql)
         }
     }
 
-    /// Reads and returns the payloads of notifications that arrived (LISTEN);
-    /// nil if the connection broke.
+    /// Reads and returns the payloads of notifications that arrived (LISTEN),
+    /// without waiting; nil if the connection is closed or broke.
     func notifications() -> [String]? {
-        guard PQconsumeInput(conn) == 1 else { return nil }
+        guard let conn, PQconsumeInput(conn) == 1 else { return nil }
         var payloads: [String] = []
         while let notice = PQnotifies(conn) {
             payloads.append(String(cString: notice.pointee.extra))
@@ -137,10 +171,9 @@ final class PostgresConnection {
     /// Turns a result into rows, or into the WirError its failure maps to.
     @discardableResult
     private func check(_ result: OpaquePointer?, doing sql: String) throws -> PostgresRows {
-        let brief = sql.split(separator: "\n").first.map(String.init) ?? sql
         guard let result else {
             throw WirError(isBroken ? .io : .outOfMemory, "PostgreSQL registry '\(location.redacted)': "
-                           + Self.connectionMessage(conn, location) + " (during: \(brief))")
+                           + Self.connectionMessage(conn, location) + " (during: \(Self.brief(sql)))")
         }
         switch PQresultStatus(result) {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK:
@@ -152,9 +185,12 @@ final class PostgresConnection {
             PQclear(result)
             throw PostgresErrors.error(sqlState: sqlState, broken: isBroken,
                                        "PostgreSQL registry '\(location.redacted)': \(message)\(detail) "
-                                       + "(during: \(brief))")
+                                       + "(during: \(Self.brief(sql)))")
         }
     }
+
+    /// A statement's first line, for messages.
+    static func brief(_ sql: String) -> String { sql.split(separator: "\n").first.map(String.init) ?? sql }
 
     private static func field(_ result: OpaquePointer, _ code: Unicode.Scalar) -> String? {
         PQresultErrorField(result, Int32(code.value)).map { String(cString: $0) }
@@ -163,14 +199,15 @@ final class PostgresConnection {
     /// libpq's message for the connection, on one line, without the passwords
     /// of `location` (libpq quotes a value it cannot read, such as a malformed
     /// percent escape in a password).
-    private static func connectionMessage(_ conn: OpaquePointer, _ location: PostgresLocation) -> String {
-        let text = PostgresSecrets.scrubbed(PQerrorMessage(conn).map { String(cString: $0) } ?? "", of: location.url)
+    static func connectionMessage(_ conn: OpaquePointer?, _ location: PostgresLocation) -> String {
+        let text = PostgresSecrets.scrubbed(conn.flatMap(PQerrorMessage).map { String(cString: $0) }
+                                            ?? "the connection is closed", of: location.url)
         let trimmed = text.split(separator: "\n").map { $0.trimmingPrefix(while: \.isWhitespace) }
             .joined(separator: "; ")
         return trimmed.isEmpty ? "unknown error" : trimmed
     }
 
-    private static func withCStrings<T>(_ strings: [String], _ body: ([UnsafePointer<CChar>?]) throws -> T) rethrows -> T {
+    static func withCStrings<T>(_ strings: [String], _ body: ([UnsafePointer<CChar>?]) throws -> T) rethrows -> T {
         let copies = strings.map { UnsafePointer(strdup($0)) }
         defer { copies.forEach { free(UnsafeMutablePointer(mutating: $0)) } }
         return try body(copies)

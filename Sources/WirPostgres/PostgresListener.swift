@@ -20,7 +20,7 @@ public final class PostgresListener {
 
     /// Connects and starts listening; throws `.io` if the server cannot be reached.
     public init(location: PostgresLocation) throws {
-        connection = try PostgresConnection(location: location, applicationName: "wir listen " + location.schema.name)
+        connection = try PostgresConnection(location: location, purpose: "listen")
         channel = Self.channel(for: location.schema)
         try listen()
     }

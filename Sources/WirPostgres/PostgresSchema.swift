@@ -1,4 +1,5 @@
 import WirEngine
+import WirStorage
 
 /// A PostgreSQL registry's tables, in a schema of their own, and their
 /// forward migrations.
@@ -130,6 +131,11 @@ enum PostgresSchema {
 
     static var latestVersion: Int64 { Int64(migrations.count) }
 
+    /// How long one migration step may take (or `WIR_PG_TIMEOUT`, if longer): a step may
+    /// rewrite a whole table (version 3 rewrites the conflict log), once; a stuck server still
+    /// fails the open within it.
+    static let migrationTimeoutMs: Int64 = 300_000
+
     /// Every registry write transaction takes this lock first: one per schema,
     /// so registries in other schemas never wait for each other (unless their
     /// names' hashes collide, which only serialises them). The first key is
@@ -152,7 +158,10 @@ enum PostgresSchema {
             if version < latestVersion {
                 // The name is validated and quoted (see PostgresIdentifier); DDL takes no parameters.
                 try connection.execute("CREATE SCHEMA IF NOT EXISTS \(schema.quoted)")
-                for step in migrations[Int(version)...] { try connection.execute(step) }
+                for step in migrations[Int(version)...] {
+                    try connection.execute(step, deadline: PostgresTimeout.deadline(
+                        max(connection.timeoutMs, migrationTimeoutMs), "the limit of a schema migration"))
+                }
                 try connection.query("UPDATE meta SET value = $1 WHERE name = 'schema_version'", [String(latestVersion)])
             }
             try connection.execute("COMMIT")

@@ -19,6 +19,11 @@ extension PostgresStore: RegistryBackend, RegistryBackendKind {
     /// Nothing on disk: a confined process reaches the server over the network.
     public var confinedGrants: [WriteGrant] { [] }
 
+    /// Every round trip ends by `deadline`, or by the connection's own (`PostgresTimeout`) if sooner.
+    public func bounded<T>(by deadline: Deadline, _ body: () throws -> T) throws -> T {
+        try connection.bounded(by: deadline, body)
+    }
+
     public func queueChannel() -> any QueueChannel { PostgresQueueSignal(store: self) }
 
     /// Nothing to close: a child never uses the parent's connection (its

@@ -85,12 +85,14 @@ public final class PostgresStore: RegistryStore {
 
     /// Starts a transaction, reconnecting first if the connection was lost. A
     /// BEGIN that finds the connection lost (the server restarted while this
-    /// process was idle) is retried once on a new connection: nothing was done yet.
+    /// process was idle, or its server process stopped answering) is retried
+    /// once on a new connection, if the call's deadline leaves time: nothing was
+    /// done yet.
     private func begin(_ sql: String) throws {
         try connection.ensureConnected()
         do {
             try connection.execute(sql)
-        } catch let error as WirError where error.code == .io && connection.isBroken {
+        } catch let error as WirError where error.code == .io && connection.isBroken && connection.hasTimeLeft {
             try connection.reconnect()
             try connection.execute(sql)
         }

@@ -6,4 +6,7 @@ public struct ClaimOutcome: Sendable {
     public let taskID: String
     public let requested: [PathEntry]
     public let result: ClaimDecision
+    /// This process's reckoning of an admitted claim's lease (nil unless admitted),
+    /// for the keeper that renews it (`Registry.renew`).
+    public let lease: HolderLease?
 }

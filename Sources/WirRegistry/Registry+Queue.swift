@@ -11,11 +11,14 @@ extension Registry {
     /// Decides `request`, and while the engine says it is queued, waits and
     /// decides again, until admitted, refused, timed out (after `timeoutMs`;
     /// -1 waits for ever) or cancelled.
+    /// Returns the decision with the time (boot clock) the transaction that made it was sent.
     func waitForDecision(_ request: ClaimRequest, timeoutMs: Int64,
-                         whileQueued: ((Int64, [Conflict], Int64) -> Void)?) throws -> ClaimDecision {
+                         whileQueued: ((Int64, [Conflict], Int64) -> Void)?) throws -> (ClaimDecision, sentAtMs: Int64) {
+        var sentAtMs: Int64 = 0
         // One engine transaction; an I/O error names the task id, which may have been
         // generated here: after a lost commit, claiming again under it is the safe retry.
         func decide(ticket: Int64?, mayWait: Bool) throws -> ClaimResult {
+            sentAtMs = MonotonicClock.bootMs()
             do {
                 return try locked { try engine.claim(request, ticket: ticket, mayWait: mayWait, in: store) }
             } catch let error as WirError where error.code == .io {
@@ -23,7 +26,7 @@ extension Registry {
             }
         }
         var result = try decide(ticket: nil, mayWait: timeoutMs != 0)
-        guard case .queued(var ticket, let firstConflicts, _) = result else { return Self.decision(result) }
+        guard case .queued(var ticket, let firstConflicts, _) = result else { return (Self.decision(result), sentAtMs) }
         let started = MonotonicClock.nowMs()
         // A timeout too long to add to the clock (C's INT64_MAX) waits as long as -1 does.
         let (end, overflowed) = started.addingReportingOverflow(timeoutMs)
@@ -43,7 +46,9 @@ extension Registry {
                 // Looking again right after listening closes the gap in which a
                 // release could have signalled a socket that did not exist yet.
                 result = try decide(ticket: ticket, mayWait: MonotonicClock.nowMs() < deadline)
-                guard case .queued(let next, let conflicts, let blockers) = result else { return Self.decision(result) }
+                guard case .queued(let next, let conflicts, let blockers) = result else {
+                    return (Self.decision(result), sentAtMs)
+                }
                 ticket = next
                 whileQueued?(ticket, Array(conflicts), MonotonicClock.nowMs() - started)
                 let lapse = blockers.map(\.lapsesInMs).min() ?? Self.fallbackRecheckMs

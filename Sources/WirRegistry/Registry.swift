@@ -106,8 +106,10 @@ public final class Registry: @unchecked Sendable {
                       whileQueued: ((_ ticket: Int64, _ conflicts: [Conflict], _ waitedMs: Int64) -> Void)? = nil)
         throws -> ClaimOutcome {
         let request = try spec.request(defaultOwner: selfOwner, caller: try caller())
-        let decision = try waitForDecision(request, timeoutMs: spec.timeoutMs, whileQueued: whileQueued)
-        return ClaimOutcome(taskID: request.taskID, requested: request.entries, result: decision)
+        let (decision, sentAtMs) = try waitForDecision(request, timeoutMs: spec.timeoutMs, whileQueued: whileQueued)
+        var lease: HolderLease?
+        if case .admitted(let record, _, _) = decision { lease = holderLease(record, sentAtMs: sentAtMs) }
+        return ClaimOutcome(taskID: request.taskID, requested: request.entries, result: decision, lease: lease)
     }
 
     /// The conflicts a claim of `spec` would meet now (holders, and waiters
@@ -129,9 +131,9 @@ public final class Registry: @unchecked Sendable {
 
     /// Runs a call about a claim already held: a registry file that is gone
     /// took the claim with it, which its holder hears as `.lost`.
-    func held<T>(_ body: () throws -> T) throws -> T {
+    func held<T>(until deadline: Deadline? = nil, _ body: () throws -> T) throws -> T {
         do {
-            return try locked(body)
+            return try locked(until: deadline, body)
         } catch let error as WirError where error.code == .gone {
             throw WirError(.lost, error.message)
         }
@@ -216,11 +218,16 @@ public final class Registry: @unchecked Sendable {
     }
 
     /// Runs `body` under the handle's lock, refusing a handle inherited across fork().
-    func locked<T>(_ body: () throws -> T) throws -> T {
+    /// With a `deadline`, waits for the lock only until then (`.busy` after).
+    func locked<T>(until deadline: Deadline? = nil, _ body: () throws -> T) throws -> T {
         guard getpid() == openerPID else {
             throw WirError(.forked, "this registry handle was opened in process \(openerPID), before a fork; "
                            + "open a new one in process \(getpid())")
         }
-        return try lock.withLock(body)
+        guard let deadline else { return try lock.withLock(body) }
+        guard let result = try lock.withLock(waitingAtMost: deadline.atMs - MonotonicClock.bootMs(), body) else {
+            throw WirError(.busy, "another call on this registry handle did not end \(deadline.reason)")
+        }
+        return result
     }
 }

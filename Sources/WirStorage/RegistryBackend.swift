@@ -28,8 +28,17 @@ public protocol RegistryBackend: RegistryStore {
     /// queue wake-up directory to bind and remove sockets in; nothing for a
     /// registry on a server. Reads no store state, so a fork child may ask.
     var confinedGrants: [WriteGrant] { get }
+    /// Runs `body` with every round trip to the store over by `deadline` (or
+    /// by the store's own limit, if sooner): a renewal that must be made before
+    /// its lease ends. A store whose waits are bounded by its own short limit
+    /// (a file's 5 s busy timeout) may just run `body`, as the default does.
+    func bounded<T>(by deadline: Deadline, _ body: () throws -> T) throws -> T
     /// Closes what must not cross a `fork()` (SQLite's connection, whose
     /// in-process lock bookkeeping a child would inherit); the next call opens
     /// it again. Called with no transaction open.
     func suspend()
+}
+
+extension RegistryBackend {
+    public func bounded<T>(by deadline: Deadline, _ body: () throws -> T) throws -> T { try body() }
 }

@@ -85,9 +85,11 @@ struct Run: ParsableCommand {
         spec.allowWrites = confine.allowWrites + (temp.map { [$0.path] } ?? [])
         let relay = SignalRelay(signals: forwarded, registry: reg)
         let admitted: (ClaimRecord, [PathEntry], ConflictReport)
+        let lease: HolderLease
         do {
             let outcome = try Failure.map { try reg.claim(spec, whileQueued: Progress.reporter()) }
             admitted = try Failure.admitted(outcome, refusedExit: refused)
+            lease = outcome.lease ?? .unknown
         } catch {
             temp?.remove()
             if let signal = relay.received { throw ExitCode(128 + signal) }   // interrupted while queued
@@ -128,7 +130,7 @@ struct Run: ParsableCommand {
         let jobs = JobControl()
         jobs.give(to: child.pid)
         relay.forward(to: -child.pid)
-        let keeper = LeaseKeeper(registry: reg, record: record, group: child.pid, policy: onLost,
+        let keeper = LeaseKeeper(registry: reg, record: record, lease: lease, group: child.pid, policy: onLost,
                                  killAfterMs: killAfter.milliseconds)
         keeper.start()
         child.open()

@@ -43,8 +43,8 @@ struct PostgresProcessTests {
         let holder = try Registry(path: schema.url), waiter = try Registry(path: schema.url)
         let monitor = try PostgresConnection(location: PostgresLocation(schema.url))
         func listeners() throws -> Int64 {
-            try monitor.query("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'wir listen ' || $1",
-                              [schema.name]).first?.int64(0) ?? -1
+            try monitor.query("SELECT count(*) FROM pg_stat_activity WHERE application_name = $1",
+                              [PostgresConnection.sessionName("listen", monitor.location)]).first?.int64(0) ?? -1
         }
         for round in 0..<3 {
             let held = try holder.claim(ClaimSpec(taskID: "holder", writes: ["/q/state.json"]))

@@ -27,7 +27,9 @@ class Claim:
 
     ``token`` is the fencing token. With ``heartbeat=True`` the registry's keeper
     thread renews the lease and looks at the claim every quarter second; when it
-    finds the claim gone (a forced release, a lapsed lease, its parent ended) it
+    finds the claim gone (a forced release, a lapsed lease, its parent ended), or
+    its lease could not be renewed before it ends (a stuck server: each renewal
+    waits no longer than the lease allows), it
     sets ``lost``, logs at ERROR on the ``wir`` logger and calls
     ``on_lost(claim)``. Stop writing then: for example
     ``on_lost=lambda claim: os.kill(os.getpid(), signal.SIGTERM)``.
@@ -123,8 +125,9 @@ class Claim:
 
     def _on_loss(self) -> None:
         self.lost = True
-        logger.error("wir: task %r lost its claim on %s (released by force, lapsed, or its parent "
-                     "ended); others may now write there: stop writing", self.task_id, shown(self.paths))
+        logger.error("wir: task %r lost its claim on %s (released by force, lapsed, its parent ended, or "
+                     "not renewed in time); others may now write there: stop writing", self.task_id,
+                     shown(self.paths))
         if self._on_lost is not None:
             try:
                 self._on_lost(self)
