@@ -3,6 +3,7 @@
 A PostgreSQL URL may carry a password (in its user part or as ``password=``): the page and
 the report show the URL without it. A file path that does not exist is refused instead of
 being created: the web view only reads, and a typo should not leave an empty registry behind.
+Thread-safe (nothing here is shared).
 """
 
 from __future__ import annotations

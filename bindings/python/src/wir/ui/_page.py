@@ -22,7 +22,7 @@ import re
 from importlib import resources
 from typing import Any
 
-SCRIPTS = ("util.js", "tree.js", "queue.js", "log.js", "timeline.js", "app.js")
+SCRIPTS = ("util.js", "tree.js", "queue.js", "log.js", "timeline.js", "zoom.js", "app.js")
 
 
 @functools.lru_cache(maxsize=None)

@@ -3,7 +3,7 @@
 The file holds the same page as the live view with the window's data inside it, and no live
 connection: the timeline, the conflict log and what was in flight when it was made, filterable,
 with no request to anywhere (its Content-Security-Policy forbids them). Attach it to an
-incident report.
+incident report. Thread-safe (nothing here is shared).
 """
 
 from __future__ import annotations

@@ -35,6 +35,8 @@ from ._watcher import Watcher
 
 #: An idle event stream sends a comment this often, so proxies and browsers keep it open.
 KEEPALIVE_SECONDS = 15.0
+#: 9999-12-31T23:59:59.999Z: the last time a window may name.
+_LAST_MS = 253_402_300_799_999
 
 
 def is_loopback(host: str) -> bool:
@@ -162,6 +164,8 @@ class Handler(BaseHTTPRequestHandler):
             self._send_json(HTTPStatus.BAD_REQUEST, {"error": f"wir-ui: {error}"})
         except WirError as error:
             self._send_json(HTTPStatus.SERVICE_UNAVAILABLE, {"error": f"wir-ui: {error}"})
+        except Exception as error:          # a bug, said as such, instead of a dropped connection
+            self._send_json(HTTPStatus.INTERNAL_SERVER_ERROR, {"error": f"wir-ui: {type(error).__name__}: {error}"})
         else:
             self._send_json(HTTPStatus.OK, body)
 
@@ -193,6 +197,9 @@ def _integer(query: dict[str, list[str]], name: str, default: int) -> int:
     if not values:
         return default
     try:
-        return int(values[-1])
+        value = int(values[-1])
     except ValueError:
         raise ValueError(f"{name}={values[-1]!r} is not a time in milliseconds since the epoch") from None
+    if not 0 <= value <= _LAST_MS:
+        raise ValueError(f"{name}={value} is out of range (milliseconds since the epoch, up to the year 9999)")
+    return value

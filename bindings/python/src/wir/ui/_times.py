@@ -2,7 +2,7 @@
 
 Durations are written as ``wir``'s CLI writes them: a number with a unit (``250ms``, ``30s``,
 ``1.5m``, ``10m``, ``1h``, ``1d``) or plain seconds. Times are ISO 8601; one without a zone is
-local time. Each parser raises ValueError with a message that names the bad text.
+local time. Each parser raises ValueError with a message that names the bad text. Thread-safe.
 """
 
 from __future__ import annotations

@@ -3,9 +3,10 @@
 Every page that is open shares one Watcher, so the registry is read at the same rate however
 many pages are open, and not at all when none is. Each tick (``interval``, 0.2 s) reads what is
 in flight and the last hour of the conflict log (both indexed reads); the history (which wir
-does not index by time) is read when what is in flight changed, and at least every
-``history_every`` seconds, since a lapsed lease leaves the listing before its history row is
-written. A part whose JSON text differs from the last one gets a new generation number.
+does not index by time: a scan) is read when what is in flight changed, and at least every
+``history_every`` seconds (2), since a lapsed lease or a dead owner leaves the listing before its
+history row is written. The newest ``LIVE_CAP`` rows of each are kept. A part whose JSON text
+differs from the last one gets a new generation number.
 
 Thread-safe: one thread of its own reads; any number of threads wait in ``changes``.
 """
@@ -27,7 +28,7 @@ PARTS = ("state", "log", "history", "error")
 
 
 class Watcher:
-    def __init__(self, registry: Registry, interval: float = 0.2, history_every: float = 1.0,
+    def __init__(self, registry: Registry, interval: float = 0.2, history_every: float = 2.0,
                  window_ms: int = _snapshot.LIVE_WINDOW_MS):
         self._registry = registry
         self._interval = interval
@@ -111,9 +112,9 @@ class Watcher:
             try:
                 since = now_ms() - self._window_ms
                 parts["state"] = _snapshot.state(self._registry)
-                parts["log"] = _snapshot.log(self._registry, since)
+                parts["log"] = _snapshot.log(self._registry, since, cap=_snapshot.LIVE_CAP)
                 if self._parts_differ("state", parts["state"]) or started - history_read >= self._history_every:
-                    parts["history"] = _snapshot.history(self._registry, since)
+                    parts["history"] = _snapshot.history(self._registry, since, cap=_snapshot.LIVE_CAP)
                     history_read = started
                 parts["error"] = ""
             except WirError as error:            # e.g. a PostgreSQL server that went away: say so, retry

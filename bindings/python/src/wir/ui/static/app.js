@@ -97,7 +97,9 @@ function render() {
   const windowWords = isReport ? 'in this window' : 'in the last hour';
 
   document.getElementById('registry').textContent = boot.registry || '';
-  document.getElementById('root').textContent = base ? 'paths under ' + base + '/' : '';
+  const root = document.getElementById('root');
+  root.textContent = base ? 'paths under ' + base + '/' : '';
+  root.title = root.textContent;
   const logRows = isReport ? data.log : state.log;
   const conflicts = logRows.reduce((n, row) => n + row.count, 0);
   clear(document.getElementById('stats'));
