@@ -11,12 +11,13 @@ import subprocess
 import sys
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 
 import wir
 from ui_support import Actor, Events, get, python_env, run_actor, wir_ui
-from wir.ui import _location, _window
+from wir.ui import _location, _page, _window
 
 SERVER = os.environ.get("WIR_TEST_POSTGRES")
 
@@ -127,6 +128,10 @@ def test_other_origins_writes_bad_windows_and_unknown_pages_are_refused(registry
             "error": "wir-ui: from='soon' is not a time in milliseconds since the epoch"}
         status, _, body = get(url, "/api/window?from=2000&to=1000")
         assert status == 400 and b"start must come before its end" in body
+        status, _, body = get(url, "/api/window?from=0&to=" + "9" * 40)
+        assert status == 400 and b"is out of range" in body
+        status, _, body = get(url, "/api/window?from=-1")
+        assert status == 400 and b"is out of range" in body
         status, _, body = get(url, "/../../etc/passwd")
         assert status == 404 and b"no such page" in body
 
@@ -263,3 +268,8 @@ def test_the_view_reads_a_postgresql_registry(tmp_path):
         if shutil.which("psql"):                # leave nothing behind on the server (the name is made above)
             subprocess.run(["psql", "-q", "-d", SERVER, "-c", f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'],
                            capture_output=True, check=False)
+
+
+def test_every_script_file_is_part_of_the_page():
+    static = Path(_page.__file__).with_name("static")
+    assert sorted(_page.SCRIPTS) == sorted(path.name for path in static.glob("*.js"))

@@ -16,7 +16,7 @@ import pytest
 
 selenium = pytest.importorskip("selenium", reason="the browser test needs selenium (make setup installs it)")
 from selenium import webdriver  # noqa: E402
-from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
+from selenium.common.exceptions import NoAlertPresentException, TimeoutException  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
@@ -62,10 +62,26 @@ def browser(monkeypatch):
     driver.quit()
 
 
+PAGE_STATE = """
+const text = id => (document.getElementById(id) || {}).textContent;
+return {window: document.getElementById('window').value, shown: text('window-text'), banner: text('error'),
+        status: text('status-text'), rows: document.querySelectorAll('#timeline .tl-row').length,
+        holds: Array.from(document.querySelectorAll('#timeline rect.hold')).map(r => r.dataset.task)};
+"""
+
+
 def wait_for(driver, script, *arguments, timeout=10.0):
-    """Runs ``script`` in the page until it returns something true; returns that."""
-    return WebDriverWait(driver, timeout, poll_frequency=0.05).until(
-        lambda d: d.execute_script(script, *arguments), message=f"the page never satisfied: {script}")
+    """Runs ``script`` in the page until it returns something true; returns that. If it never
+    does, the failure says what the page showed, and where its screenshot is."""
+    try:
+        return WebDriverWait(driver, timeout, poll_frequency=0.05).until(
+            lambda d: d.execute_script(script, *arguments))
+    except TimeoutException:
+        shown = driver.execute_script(PAGE_STATE)
+        shot = f"/tmp/wir-ui-failure-{os.getpid()}.png"
+        driver.save_screenshot(shot)
+        raise AssertionError(f"the page never satisfied: {script}\nit showed: {shown} (screenshot: {shot})\n"
+                             f"console: {driver.get_log('browser')}") from None
 
 
 def no_alert(driver) -> bool:
@@ -206,6 +222,12 @@ def test_the_page_shows_holders_waiters_refusals_and_follows_a_release(browser, 
             # window (read from the server), which the screenshot shows.
             Select(browser.find_element("id", "window")).select_by_value("60000")
             wait_for(browser, "return document.querySelectorAll('#timeline .tl-row').length >= 10;")
+            # The whole page in the window (for the drag, whose offsets are from the chart's visible
+            # centre, and for the screenshot).
+            height, frame = browser.execute_script("return [document.documentElement.scrollHeight, "
+                                                   "window.outerHeight - window.innerHeight];")
+            browser.set_window_size(1440, height + frame + 2)
+            wait_for(browser, "return window.innerHeight >= document.documentElement.scrollHeight;")
             span = browser.execute_script(CHART_SPAN)
             chart = browser.find_element("css selector", "#timeline svg.tl")
             (ActionChains(browser)
@@ -216,9 +238,6 @@ def test_the_page_shows_holders_waiters_refusals_and_follows_a_release(browser, 
                               "document.querySelectorAll('#timeline rect.hold').length >= 7;")
             chosen = browser.execute_script(CHART_SPAN)
             assert chosen["right"] - chosen["left"] > 3 * (span["right"] - span["left"]), "the drag did not zoom in"
-            height = browser.execute_script("return document.documentElement.scrollHeight")
-            browser.set_window_size(1440, height + 140)       # the window's frame: the page fits whole
-            time.sleep(0.3)
             shot = tmp_path / "wir-ui.png"
             assert browser.save_screenshot(str(shot)) and shot.stat().st_size > 20_000
             if os.environ.get("WIR_UI_SCREENSHOT"):
