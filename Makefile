@@ -2,7 +2,7 @@
 #   make setup     install the system packages the build needs (Debian/Ubuntu, as root)
 #   make demo      build, install into ./stage, and run the C race example
 #   make test      every test: Swift suites (SQLite and a throw-away PostgreSQL server), header and
-#                  symbol checks, installed C programs
+#                  symbol checks, installed C programs, Python (the web view in headless Chromium)
 #   make install   PREFIX=/usr/local [DESTDIR=...]
 #   make bench     release micro-benchmark (C claim+release, queue hand-off, PostgreSQL, Python vs filelock)
 #   make sanitize  the Swift suite under ASan and TSan (part of make test)

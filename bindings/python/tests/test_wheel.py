@@ -64,6 +64,12 @@ def test_the_wheel_runs_without_the_swift_toolchain(tmp_path):
     mcp = subprocess.run([str(tmp_path / "venv" / "bin" / "wir-mcp")], env=env, capture_output=True, text=True,
                          stdin=subprocess.DEVNULL)
     assert mcp.returncode == 1 and "pip install 'wir[mcp]'" in mcp.stderr, mcp.stderr
+    # The web view's command is installed with its page (package data): it writes a report.
+    subprocess.run([str(python), "-c", f"import wir; wir.Registry({str(tmp_path / 'r.db')!r})"], env=env, check=True)
+    report = subprocess.run([str(tmp_path / "venv" / "bin" / "wir-ui"), "--registry", str(tmp_path / "r.db"),
+                             "--report", str(tmp_path / "report.html")], env=env, capture_output=True, text=True)
+    assert report.returncode == 0, report.stderr
+    assert 'id="wir-data"' in (tmp_path / "report.html").read_text()
 
 
 def test_a_source_install_finds_an_installed_library_through_pkg_config(tmp_path):

@@ -1,0 +1,7 @@
+"""``python -m wir.ui``: the web view (see ``wir.ui``)."""
+
+import sys
+
+from . import main
+
+sys.exit(main())
