@@ -12,7 +12,7 @@ struct Guard: ParsableCommand {
         discussion: """
             Checks the staged paths (git diff --cached --name-only --no-renames -z, run in the current \
             directory's repository) against the claims in flight, without claiming anything or writing to \
-            the conflict log. The caller's own task (--task, else $WIR_TASK_ID, which `wir run` sets) and \
+            the conflict log (where there is no registry yet, nothing is claimed and none is made). The caller's own task (--task, else $WIR_TASK_ID, which `wir run` sets) and \
             the claims above and below it do not count, nor do claims only queued. Exits 0 when nothing \
             staged is held by another task, else names each holder and exits 75 (0 with --warn). \
             --install writes .git/hooks/pre-commit (the repository's hooks directory) to run this check; an \
@@ -35,7 +35,7 @@ struct Guard: ParsableCommand {
         let staged = try git(["diff", "--cached", "--name-only", "--no-renames", "-z"])
             .split(separator: "\0").map { top + "/" + $0 }
         guard !staged.isEmpty else { return }
-        let reg = try registry.open()
+        guard let reg = try registry.openIfExists() else { return }    // no registry: nothing is claimed
         let own = task ?? Environment.value("WIR_TASK_ID")
         let conflicts = try Failure.map { try reg.probe(ClaimSpec(taskID: own, writes: staged)) }
             .filter { !$0.holderIsWaiting }

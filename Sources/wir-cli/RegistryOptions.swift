@@ -17,6 +17,18 @@ struct RegistryOptions: ParsableArguments {
         try Failure.map { try Registry(path: registry, create: create) }
     }
 
+    /// Opens the registry if there is one; nil where there is none (a check that
+    /// finds nothing claimed there, such as `wir guard`, makes none).
+    func openIfExists() throws -> Registry? {
+        do {
+            return try Registry(path: registry, create: false)
+        } catch let error as WirError where error.code == .noRegistry {
+            return nil
+        } catch {
+            return try Failure.map { throw error }
+        }
+    }
+
     /// Opens the registry once it exists, without creating it (`wir log --follow`
     /// started before anything was claimed waits for the first claim).
     func openOnceItExists() throws -> Registry {

@@ -91,3 +91,12 @@ def test_guard_outside_a_repository_says_so(tmp_path, installed_wir):
     result = subprocess.run([installed_wir, "guard"], cwd=tmp_path, capture_output=True, text=True,
                             env=dict(os.environ, WIR_REGISTRY=str(tmp_path / "r.db"), GIT_CEILING_DIRECTORIES=str(tmp_path)))
     assert result.returncode == 64 and "wir guard: git rev-parse --show-toplevel failed" in result.stderr
+
+
+def test_where_there_is_no_registry_the_commit_passes_and_none_is_made(repo, installed_wir):
+    root, env = repo
+    assert subprocess.run([installed_wir, "guard", "--install"], cwd=root, env=env).returncode == 0
+    change(root, env, "src/a.py", "a = 2\n")
+    committed = git(root, env, "commit", "-q", "-m", "first")
+    assert committed.returncode == 0, committed.stderr
+    assert not os.path.exists(env["WIR_REGISTRY"]), "a check that finds nothing claimed makes no registry"
