@@ -4,48 +4,111 @@ import Glibc
 import CLibPQ
 import CLibPQLoader
 import CWir
+import WirPostgres
 
 // The PostgreSQL rows of wir-bench, when WIR_BENCH_POSTGRES holds a server URL
 // (make bench starts a throw-away server on 127.0.0.1 for them), or alone with
 // `wir-bench --postgres URL`. Each run uses a schema of its own, dropped at the end.
+//
+// Each row is measured twice in the same run: with pipelining (the library's
+// default: a call's statements in as few round trips as its reads need) and
+// without (one round trip per statement, as with a libpq older than 14), the
+// before and after of #16.
 
-/// Claim+release latency through the C API on one client, then claims/s with
-/// 1 and 4 client processes (disjoint paths, and one shared path under the queue policy).
+/// The environment variable that tells a contender to run without pipelining.
+private let unpipelinedVariable = "WIR_BENCH_PG_UNPIPELINED"
+
+/// Called first by a contender: without pipelining if its parent said so.
+func applyPostgresPipelining() {
+    if getenv(unpipelinedVariable) != nil { PostgresPipelining.setDisabled(true) }
+}
+
+/// Round trips per call, claim+release latency through the C API on one client, then
+/// claims/s with 1, 2 and 4 client processes on disjoint paths, and 4 on one shared
+/// path under the queue policy; each with and without pipelining.
 func postgresRows(_ url: String, rounds: Int, perRound: Int, seconds: Double) {
     let schema = "wir_bench_\(getpid())"
     let location = url + (url.contains("?") ? "&" : "?") + "wir_schema=" + schema
     let reg = openRegistry(location)
     let one = cStrings(["/wir-bench/pg/work/state.json"])
-    let latency = Row("PostgreSQL 1 path, claim+release") {
-        let held = claim(reg, one)
-        _ = wir_release(reg, held, WIR_OUTCOME_COMPLETED)
-        wir_claim_free(held)
-    }
-    latency.run(perRound)                                  // warm: connection, prepared statements
-    latency.samples.removeAll()
-    for _ in 0..<rounds { latency.run(perRound) }
     print("PostgreSQL (\(url.split(separator: "@").last.map(String.init) ?? "server")), "
           + "\(rounds) rounds x \(perRound) (µs)")
-    print(pad(latency.name, 34) + pad(fixed(latency.percentile(0.5)), 10) + pad(fixed(latency.percentile(0.99)), 10))
-    record(latency.name, [("median_us", latency.percentile(0.5)), ("p99_us", latency.percentile(0.99))])
+    let modes = [("", false), (", unpipelined", true)]
+    var rows: [Row] = []
+    for (suffix, off) in modes {
+        PostgresPipelining.setDisabled(off)
+        roundTripRow(reg, one, suffix)
+        let row = Row("PostgreSQL 1 path, claim+release" + suffix) {
+            PostgresPipelining.setDisabled(off)
+            let held = claim(reg, one)
+            _ = wir_release(reg, held, WIR_OUTCOME_COMPLETED)
+            wir_claim_free(held)
+        }
+        row.run(perRound)                                  // warm: connection, prepared statements
+        row.samples.removeAll()
+        rows.append(row)
+    }
+    let heldBefore = PostgresRoundTrips.lockHolds
+    for _ in 0..<rounds { for row in rows { row.run(perRound) } }
+    PostgresPipelining.setDisabled(false)
+    for row in rows {
+        print(pad(row.name, 46) + pad(fixed(row.percentile(0.5)), 10) + pad(fixed(row.percentile(0.99)), 10))
+        record(row.name, [("median_us", row.percentile(0.5)), ("p99_us", row.percentile(0.99))])
+    }
+    let held = PostgresRoundTrips.lockHolds
+    let meanHeldUs = Double(held.ns - heldBefore.ns) / 1000 / Double(max(1, held.transactions - heldBefore.transactions))
+    print(pad("PostgreSQL lock held per write (both modes)", 46) + fixed(meanHeldUs) + " µs")
+    record("PostgreSQL lock held per write", [("mean_us", meanHeldUs)])
     wir_close(reg)
 
-    for (mode, processes) in [("disjoint", 1), ("disjoint", 4), ("shared", 4)] {
-        let start = nowNs() + 300_000_000
-        let children = (0..<processes).map {
-            spawnSelf(["--contender", location, mode, "\($0)", "\(start)", "\(seconds)"], pipes: true)
+    for (suffix, off) in modes {
+        for (mode, processes) in [("disjoint", 1), ("disjoint", 2), ("disjoint", 4), ("shared", 4)] {
+            let rate = contend(location, mode, processes, seconds, unpipelined: off)
+            let name = "PostgreSQL \(mode), \(processes) client\(processes == 1 ? "" : "s")\(suffix)"
+            print(pad(name, 46) + "\(Int(rate)) claims/s")
+            record(name, [("claims_per_second", rate)])
         }
-        var count = 0
-        for child in children {
-            count += Int((readLine(child.output) ?? "0").split(separator: " ").first ?? "0") ?? 0
-            waitFor(child.pid)
-        }
-        let rate = Double(count) / seconds
-        let name = "PostgreSQL \(mode), \(processes) client\(processes == 1 ? "" : "s")"
-        print(pad(name, 34) + "\(Int(rate)) claims/s")
-        record(name, [("claims_per_second", rate)])
     }
     dropSchema(url, schema)
+}
+
+/// The round trips one claim, heartbeat and release make (after a first call
+/// that prepared their statements), counted by the library.
+private func roundTripRow(_ reg: OpaquePointer, _ paths: [UnsafePointer<CChar>?], _ suffix: String) {
+    func counted(_ body: () -> Void) -> Int {
+        let before = PostgresRoundTrips.count
+        body()
+        return PostgresRoundTrips.count - before
+    }
+    var counts = (claim: 0, heartbeat: 0, release: 0)
+    for _ in 0..<2 {                                       // the second pass is the one kept
+        var held: OpaquePointer?
+        counts.claim = counted { held = claim(reg, paths) }
+        counts.heartbeat = counted { _ = wir_heartbeat(reg, held, 0) }
+        counts.release = counted { _ = wir_release(reg, held, WIR_OUTCOME_COMPLETED) }
+        wir_claim_free(held)
+    }
+    print(pad("PostgreSQL round trips" + suffix, 46) + "claim \(counts.claim), heartbeat \(counts.heartbeat), "
+          + "release \(counts.release) (target: claim+release <= 4)")
+    record("PostgreSQL round trips" + suffix, [("claim", Double(counts.claim)), ("heartbeat", Double(counts.heartbeat)),
+                                               ("release", Double(counts.release))])
+}
+
+/// Claims/s of `processes` contenders (`--contender`) for `seconds`.
+private func contend(_ location: String, _ mode: String, _ processes: Int, _ seconds: Double,
+                     unpipelined: Bool) -> Double {
+    if unpipelined { setenv(unpipelinedVariable, "1", 1) }
+    defer { unsetenv(unpipelinedVariable) }
+    let start = nowNs() + 300_000_000
+    let children = (0..<processes).map {
+        spawnSelf(["--contender", location, mode, "\($0)", "\(start)", "\(seconds)"], pipes: true)
+    }
+    var count = 0
+    for child in children {
+        count += Int((readLine(child.output) ?? "0").split(separator: " ").first ?? "0") ?? 0
+        waitFor(child.pid)
+    }
+    return Double(count) / seconds
 }
 
 /// Drops the benchmark's schema (its name is made here from the pid, never from input).
