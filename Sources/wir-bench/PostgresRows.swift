@@ -15,14 +15,6 @@ import WirPostgres
 // without (one round trip per statement, as with a libpq older than 14), the
 // before and after of #16.
 
-/// The environment variable that tells a contender to run without pipelining.
-private let unpipelinedVariable = "WIR_BENCH_PG_UNPIPELINED"
-
-/// Called first by a contender: without pipelining if its parent said so.
-func applyPostgresPipelining() {
-    if getenv(unpipelinedVariable) != nil { PostgresPipelining.setDisabled(true) }
-}
-
 /// Round trips per call, claim+release latency through the C API on one client, then
 /// claims/s with 1, 2 and 4 client processes on disjoint paths, and 4 on one shared
 /// path under the queue policy; each with and without pipelining.
@@ -35,30 +27,38 @@ func postgresRows(_ url: String, rounds: Int, perRound: Int, seconds: Double) {
           + "\(rounds) rounds x \(perRound) (µs)")
     let modes = [("", false), (", unpipelined", true)]
     var rows: [Row] = []
-    for (suffix, off) in modes {
+    // The lock's hold time per write transaction, per mode: (transactions, ns).
+    var holds = [(0, 0), (0, 0)]
+    for (index, (suffix, off)) in modes.enumerated() {
         PostgresPipelining.setDisabled(off)
         roundTripRow(reg, one, suffix)
         let row = Row("PostgreSQL 1 path, claim+release" + suffix) {
             PostgresPipelining.setDisabled(off)
+            let before = PostgresRoundTrips.lockHolds
             let held = claim(reg, one)
             _ = wir_release(reg, held, WIR_OUTCOME_COMPLETED)
             wir_claim_free(held)
+            let after = PostgresRoundTrips.lockHolds
+            holds[index].0 += after.transactions - before.transactions
+            holds[index].1 += after.ns - before.ns
         }
         row.run(perRound)                                  // warm: connection, prepared statements
         row.samples.removeAll()
         rows.append(row)
     }
-    let heldBefore = PostgresRoundTrips.lockHolds
+    holds = [(0, 0), (0, 0)]
     for _ in 0..<rounds { for row in rows { row.run(perRound) } }
     PostgresPipelining.setDisabled(false)
     for row in rows {
         print(pad(row.name, 46) + pad(fixed(row.percentile(0.5)), 10) + pad(fixed(row.percentile(0.99)), 10))
         record(row.name, [("median_us", row.percentile(0.5)), ("p99_us", row.percentile(0.99))])
     }
-    let held = PostgresRoundTrips.lockHolds
-    let meanHeldUs = Double(held.ns - heldBefore.ns) / 1000 / Double(max(1, held.transactions - heldBefore.transactions))
-    print(pad("PostgreSQL lock held per write (both modes)", 46) + fixed(meanHeldUs) + " µs")
-    record("PostgreSQL lock held per write", [("mean_us", meanHeldUs)])
+    for (hold, (suffix, _)) in zip(holds, modes) {
+        let meanUs = Double(hold.1) / 1000 / Double(max(1, hold.0))
+        print(pad("PostgreSQL lock held per write" + suffix, 46) + fixed(meanUs) + " µs (mean; bounds claims/s at "
+              + "\(Int(1e6 / (2 * max(1, meanUs)))) per registry)")
+        record("PostgreSQL lock held per write" + suffix, [("mean_us", meanUs)])
+    }
     wir_close(reg)
 
     for (suffix, off) in modes {
@@ -97,8 +97,8 @@ private func roundTripRow(_ reg: OpaquePointer, _ paths: [UnsafePointer<CChar>?]
 /// Claims/s of `processes` contenders (`--contender`) for `seconds`.
 private func contend(_ location: String, _ mode: String, _ processes: Int, _ seconds: Double,
                      unpipelined: Bool) -> Double {
-    if unpipelined { setenv(unpipelinedVariable, "1", 1) }
-    defer { unsetenv(unpipelinedVariable) }
+    if unpipelined { setenv("WIR_PG_PIPELINE", "0", 1) }           // read by the library in the contender
+    defer { unsetenv("WIR_PG_PIPELINE") }
     let start = nowNs() + 300_000_000
     let children = (0..<processes).map {
         spawnSelf(["--contender", location, mode, "\($0)", "\(start)", "\(seconds)"], pipes: true)

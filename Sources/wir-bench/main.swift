@@ -191,7 +191,6 @@ func handoffWaiter(_ registryPath: String) -> Never {
 /// --contender REG MODE INDEX START_NS SECONDS: claim+release until the time is up;
 /// prints "count median_wait_us max_wait_us".
 func contender(_ arguments: [String]) -> Never {
-    applyPostgresPipelining()
     let reg = openRegistry(arguments[0])
     let shared = arguments[1] == "shared"
     let path = cStrings([shared ? "/wir-bench/contention/shared" : "/wir-bench/contention/\(arguments[2])"])
