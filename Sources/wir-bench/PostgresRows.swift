@@ -46,6 +46,17 @@ func postgresRows(_ url: String, rounds: Int, perRound: Int, seconds: Double) {
         row.samples.removeAll()
         rows.append(row)
     }
+    // The floor: one round trip of a prepared `SELECT 1` on a connection of its own, in libpq.
+    var error = [CChar](repeating: 0, count: 256)
+    let raw = pqloader_load(&error, error.count) == 0 ? PQconnectdb(url) : nil
+    if let raw, PQstatus(raw) == CONNECTION_OK {
+        PQclear(PQprepare(raw, "one", "SELECT 1", 0, nil))
+        let row = Row("PostgreSQL one round trip (SELECT 1)") { PQclear(PQexecPrepared(raw, "one", 0, nil, nil, nil, 0)) }
+        row.run(perRound)
+        row.samples.removeAll()
+        rows.append(row)
+    }
+    defer { if let raw { PQfinish(raw) } }
     holds = [(0, 0), (0, 0)]
     for _ in 0..<rounds { for row in rows { row.run(perRound) } }
     PostgresPipelining.setDisabled(false)
@@ -53,6 +64,7 @@ func postgresRows(_ url: String, rounds: Int, perRound: Int, seconds: Double) {
         print(pad(row.name, 46) + pad(fixed(row.percentile(0.5)), 10) + pad(fixed(row.percentile(0.99)), 10))
         record(row.name, [("median_us", row.percentile(0.5)), ("p99_us", row.percentile(0.99))])
     }
+    if let raw { cpuRows(reg, raw, one, schema, pairs: rounds * perRound, modes) }
     for (hold, (suffix, _)) in zip(holds, modes) {
         let meanUs = Double(hold.1) / 1000 / Double(max(1, hold.0))
         print(pad("PostgreSQL lock held per write" + suffix, 46) + fixed(meanUs) + " µs (mean; bounds claims/s at "
@@ -70,6 +82,52 @@ func postgresRows(_ url: String, rounds: Int, perRound: Int, seconds: Double) {
         }
     }
     dropSchema(url, schema)
+}
+
+/// CPU time per claim+release, in this process and in the server process serving its
+/// registry handle (read from /proc: a server on this machine, readable by this user),
+/// and what that allows on this machine's cores whatever the locking.
+private func cpuRows(_ reg: OpaquePointer, _ raw: OpaquePointer, _ paths: [UnsafePointer<CChar>?], _ schema: String,
+                     pairs: Int, _ modes: [(String, Bool)]) {
+    let name = "wir[\(getpid())] \(schema)"                       // PostgresConnection.sessionName
+    let backend = name.withCString { value -> Int32? in
+        var values: [UnsafePointer<CChar>?] = [value]
+        PQclear(PQprepare(raw, "backend", "SELECT pid FROM pg_stat_activity WHERE application_name = $1", 1, nil))
+        guard let result = PQexecPrepared(raw, "backend", 1, &values, nil, nil, 0) else { return nil }
+        defer { PQclear(result) }
+        return PQntuples(result) == 1 ? Int32(String(cString: PQgetvalue(result, 0, 0))) : nil
+    }
+    guard let backend, cpuUs(backend) != nil else { return }
+    let cores = Double(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+    for (suffix, off) in modes {
+        PostgresPipelining.setDisabled(off)
+        let (client, server) = (cpuUs(getpid()) ?? 0, cpuUs(backend) ?? 0)
+        for _ in 0..<pairs {
+            let held = claim(reg, paths)
+            _ = wir_release(reg, held, WIR_OUTCOME_COMPLETED)
+            wir_claim_free(held)
+        }
+        let perClient = ((cpuUs(getpid()) ?? 0) - client) / Double(pairs)
+        let perServer = ((cpuUs(backend) ?? 0) - server) / Double(pairs)
+        print(pad("PostgreSQL CPU per claim+release" + suffix, 46) + "client \(fixed(perClient)) µs, server "
+              + "\(fixed(perServer)) µs (\(Int(cores)) cores: at most \(Int(cores * 1e6 / (perClient + perServer))) claims/s)")
+        record("PostgreSQL CPU per claim+release" + suffix, [("client_us", perClient), ("server_us", perServer)])
+    }
+    PostgresPipelining.setDisabled(false)
+}
+
+/// User and system CPU time of process `pid` so far, in µs (nil: not readable).
+private func cpuUs(_ pid: Int32) -> Double? {
+    guard let file = fopen("/proc/\(pid)/stat", "r") else { return nil }
+    defer { fclose(file) }
+    var buffer = [CChar](repeating: 0, count: 1024)
+    guard fgets(&buffer, Int32(buffer.count), file) != nil else { return nil }
+    let line = String(cString: buffer)
+    // Fields after the command's closing parenthesis: state is field 3, utime 14, stime 15.
+    guard let close = line.lastIndex(of: ")") else { return nil }
+    let fields = line[line.index(after: close)...].split(separator: " ")
+    guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+    return (user + system) * 1e6 / Double(sysconf(Int32(_SC_CLK_TCK)))
 }
 
 /// The round trips one claim, heartbeat and release make (after a first call
