@@ -113,9 +113,9 @@ struct PostgresTransaction: StoreTransaction {
         return try read(Self.expiredSQL, [String(nowMs), String(limit)]).rows.map(StoreRowDecoding.claim)
     }
 
-    static let claimSQL = "SELECT \(claimColumns) FROM claims WHERE task_id = $1"
+    static let claimSQL = "SELECT \(Self.claimColumns) FROM claims WHERE task_id = $1"
     static let entriesSQL = "SELECT entries FROM claims WHERE task_id = $1"
-    static let childrenSQL = "SELECT \(claimColumns) FROM claims WHERE parent_task_id = $1 AND parent_task_id <> '' "
+    static let childrenSQL = "SELECT \(Self.claimColumns) FROM claims WHERE parent_task_id = $1 AND parent_task_id <> '' "
         + "ORDER BY task_id"
     static let waitersSQL = """
         SELECT ticket, task_id, host, pid, start_time, boot_id, entries, enqueued_ms, expires_ms, parent_task_id,
