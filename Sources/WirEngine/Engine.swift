@@ -111,7 +111,7 @@ public struct Engine: Sendable {
     public func release(taskID: String, key: String, outcome: ReleaseOutcome,
                         in store: any RegistryStore) throws {
         let expected: [ExpectedRead] = [.claim(taskID: taskID), .entries(taskID: taskID), .children(of: taskID), .waiters]
-        try writing(store, expecting: expected) { context in
+        _ = try writing(store, expecting: expected) { context in
             try end(try ownClaim(taskID: taskID, key: key, context), reason: EndReason(outcome), context)
         }
     }
