@@ -164,15 +164,19 @@ struct PostgresTransaction: StoreTransaction {
 
     func insert(_ claim: ClaimRecord, entries: [PathEntry]) throws {
         forgetClaims(writing: claim.taskID, parent: claim.parentTaskID)
+        // The claim's row and its entry rows in one statement (no constraint ties the two tables).
+        let rows = Self.rowParameters(entries, claim.taskID)
         try write("""
+            WITH entry_rows AS (INSERT INTO claim_entries(path, task_id, entry)
+                                SELECT path, $1, entry FROM unnest($18::text[], $19::text[]) AS e(path, entry)
+                                ON CONFLICT DO NOTHING)
             INSERT INTO claims(\(Self.claimColumns), entries)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
             """, [claim.taskID, claim.key, String(claim.token), claim.owner.host, String(claim.owner.pid),
                   String(Int64(bitPattern: claim.owner.startTime)), claim.owner.bootID, String(claim.createdMs),
                   String(claim.expiresMs), String(claim.ttlMs), claim.label, OwnerList.encode(claim.owners),
                   claim.parentTaskID, String(claim.expiresBootMs), claim.leaseBootID,
-                  PathList.encode(claim.allowWrites), EntryList.encode(entries)])
-        try insertRows(entries, taskID: claim.taskID)
+                  PathList.encode(claim.allowWrites), EntryList.encode(entries), rows[0], rows[2]])
     }
 
     func rewriteEntries(_ entries: [PathEntry], adding: [PathEntry], removing: [PathEntry], taskID: String) throws {
@@ -221,8 +225,12 @@ struct PostgresTransaction: StoreTransaction {
     func delete(taskID: String) throws -> [PathEntry] {
         let entries = try self.entries(taskID: taskID)
         forgetClaims(writing: taskID, parent: nil)
-        try deleteRows(entries, taskID: taskID)
-        try write("DELETE FROM claims WHERE task_id = $1", [taskID])
+        // The entry rows and the claim's row in one statement.
+        try write("""
+            WITH entry_rows AS (DELETE FROM claim_entries c USING unnest($1::text[], $3::text[]) AS e(path, entry)
+                                WHERE c.path = e.path AND c.task_id = $2 AND c.entry = e.entry)
+            DELETE FROM claims WHERE task_id = $2
+            """, Self.rowParameters(entries, taskID))
         return entries
     }
 
