@@ -44,7 +44,8 @@ let package = Package(
         .target(name: "Wir", dependencies: ["WirHost", "WirRegistry", "CWir"], exclude: ["exports.map"]),
 
         // Claim+release latency through the C API (make bench).
-        .executableTarget(name: "wir-bench", dependencies: ["Wir", "CWir", "CSQLite", "CLibPQ", "CLibPQLoader"]),
+        .executableTarget(name: "wir-bench", dependencies: ["Wir", "CWir", "CSQLite", "CLibPQ", "CLibPQLoader",
+                                                          "WirPostgres"]),
         // A brute-force glob matcher written without the automaton: the oracle of tests and fuzzing.
         .target(name: "WirOracle"),
         // Fuzz harnesses: libFuzzer with -sanitize=fuzzer -DFUZZING (make fuzz), a replayer otherwise.

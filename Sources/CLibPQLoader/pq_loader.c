@@ -35,6 +35,10 @@
     X(char *, PQcmdTuples, (PGresult *res), (res)) \
     X(int, PQsetnonblocking, (PGconn *conn, int arg), (conn, arg)) \
     X(int, PQsendQuery, (PGconn *conn, const char *query), (conn, query)) \
+    X(int, PQsendQueryParams, (PGconn *conn, const char *command, int nParams, const Oid *paramTypes, \
+                               const char *const *paramValues, const int *paramLengths, const int *paramFormats, \
+                               int resultFormat), \
+      (conn, command, nParams, paramTypes, paramValues, paramLengths, paramFormats, resultFormat)) \
     X(int, PQsendPrepare, (PGconn *conn, const char *stmtName, const char *query, int nParams, \
                            const Oid *paramTypes), (conn, stmtName, query, nParams, paramTypes)) \
     X(int, PQsendQueryPrepared, (PGconn *conn, const char *stmtName, int nParams, const char *const *paramValues, \
@@ -47,6 +51,13 @@
     X(PGnotify *, PQnotifies, (PGconn *conn), (conn)) \
     X(int, PQlibVersion, (void), ())
 
+/* Pipeline mode (libpq 14 and later): optional. A libpq without it still loads, and
+   pqloader_has_pipeline() says 0; these must then not be called. */
+#define PQ_PIPELINE_FUNCTIONS(X) \
+    X(int, PQenterPipelineMode, (PGconn *conn), (conn)) \
+    X(int, PQexitPipelineMode, (PGconn *conn), (conn)) \
+    X(int, PQpipelineSync, (PGconn *conn), (conn))
+
 #define PQ_VOID_FUNCTIONS(X) \
     X(PQfinish, (PGconn *conn), (conn)) \
     X(PQclear, (PGresult *res), (res)) \
@@ -55,6 +66,7 @@
 #define POINTER(type, name, params, args) static type (*loaded_##name) params;
 #define VOID_POINTER(name, params, args) static void (*loaded_##name) params;
 PQ_VALUE_FUNCTIONS(POINTER)
+PQ_PIPELINE_FUNCTIONS(POINTER)
 PQ_VOID_FUNCTIONS(VOID_POINTER)
 
 /* Hidden: they serve wir's own code only, and must never stand in for a host
@@ -63,10 +75,12 @@ PQ_VOID_FUNCTIONS(VOID_POINTER)
 #define TRAMPOLINE(type, name, params, args) HIDDEN type name params { return loaded_##name args; }
 #define VOID_TRAMPOLINE(name, params, args) HIDDEN void name params { loaded_##name args; }
 PQ_VALUE_FUNCTIONS(TRAMPOLINE)
+PQ_PIPELINE_FUNCTIONS(TRAMPOLINE)
 PQ_VOID_FUNCTIONS(VOID_TRAMPOLINE)
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static char failure[512];
+static int has_pipeline;
 
 static void load(void) {
     void *library = dlopen("libpq.so.5", RTLD_NOW | RTLD_LOCAL);
@@ -85,6 +99,10 @@ static void load(void) {
 #define RESOLVE_VOID(name, params, args) RESOLVE(name)
     PQ_VALUE_FUNCTIONS(RESOLVE_VALUE)
     PQ_VOID_FUNCTIONS(RESOLVE_VOID)
+#define RESOLVE_OPTIONAL(type, name, params, args) *(void **)&loaded_##name = dlsym(library, #name);
+    PQ_PIPELINE_FUNCTIONS(RESOLVE_OPTIONAL)
+    has_pipeline = loaded_PQenterPipelineMode != NULL && loaded_PQexitPipelineMode != NULL
+        && loaded_PQpipelineSync != NULL;
 }
 
 int pqloader_load(char *error, size_t size) {
@@ -92,4 +110,9 @@ int pqloader_load(char *error, size_t size) {
     if (failure[0] == '\0') return 0;
     if (error != NULL && size > 0) snprintf(error, size, "%s", failure);
     return -1;
+}
+
+int pqloader_has_pipeline(void) {
+    pthread_once(&once, load);
+    return failure[0] == '\0' && has_pipeline;
 }

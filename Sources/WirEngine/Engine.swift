@@ -29,7 +29,9 @@ public struct Engine: Sendable {
     ///   - mayWait: false turns a queue decision into `.timedOut` (a timeout of 0).
     public func claim(_ request: ClaimRequest, ticket: Int64? = nil, mayWait: Bool = true,
                       in store: any RegistryStore) throws -> ClaimResult {
-        try writing(store) { context in
+        let expected: [ExpectedRead] = [.expiredClaims(limit: housekeepingBatch), .claim(taskID: request.taskID),
+                                        .holdings(request.entries.flatMap(\.indexBases)), .waiters, .token]
+        return try writing(store, expecting: expected) { context in
             try reapLapsed(limit: housekeepingBatch, context)
             try pruneIfDue(context)
             let existing = try extendable(request, context)
@@ -97,7 +99,7 @@ public struct Engine: Sendable {
     /// claim has ended, whatever the reason.
     public func heartbeat(taskID: String, key: String, ttlMs: Int64?,
                           in store: any RegistryStore) throws -> ClaimRecord {
-        try writing(store) { context in
+        try writing(store, expecting: [.claim(taskID: taskID)]) { context in
             var held = try ownClaim(taskID: taskID, key: key, context)
             context.lease.renew(&held, leaseMs: ttlMs ?? held.renewalLeaseMs)
             try context.tx.update(held)
@@ -108,7 +110,8 @@ public struct Engine: Sendable {
     /// Releases the claim `taskID` holds under `key`, recording `outcome`.
     public func release(taskID: String, key: String, outcome: ReleaseOutcome,
                         in store: any RegistryStore) throws {
-        try writing(store) { context in
+        let expected: [ExpectedRead] = [.claim(taskID: taskID), .entries(taskID: taskID), .children(of: taskID), .waiters]
+        _ = try writing(store, expecting: expected) { context in
             try end(try ownClaim(taskID: taskID, key: key, context), reason: EndReason(outcome), context)
         }
     }
@@ -354,10 +357,12 @@ public struct Engine: Sendable {
         return held
     }
 
-    /// Runs `body` in a write transaction, then wakes the waiters if it freed anything.
-    func writing<T>(_ store: any RegistryStore, _ body: (EngineContext) throws -> T) throws -> T {
+    /// Runs `body` in a write transaction, then wakes the waiters if it freed
+    /// anything. `expecting`: the reads `body` will likely make (`ExpectedRead`).
+    func writing<T>(_ store: any RegistryStore, expecting: [ExpectedRead] = [],
+                    _ body: (EngineContext) throws -> T) throws -> T {
         var wake: [Int64] = []
-        let result = try store.write { tx in
+        let result = try store.write(expecting: expecting) { tx in
             let context = EngineContext(tx: tx, lease: try leaseClock(in: tx), settings: try tx.settings())
             let value = try body(context)
             if context.freed { wake = try tx.waiters().map(\.ticket) }

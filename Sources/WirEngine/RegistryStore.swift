@@ -9,6 +9,15 @@ public protocol RegistryStore: AnyObject {
     /// Runs `body` in one write transaction, exclusive among every process
     /// using the store: committed if `body` returns, rolled back if it throws.
     func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
+    /// As `write(_:)`, naming reads the body is expected to make (`ExpectedRead`),
+    /// which the store may fetch ahead. The default ignores them.
+    func write<T>(expecting reads: [ExpectedRead], _ body: (any StoreTransaction) throws -> T) throws -> T
     /// Runs `body` against a consistent snapshot, without blocking writers.
     func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
+}
+
+extension RegistryStore {
+    public func write<T>(expecting reads: [ExpectedRead], _ body: (any StoreTransaction) throws -> T) throws -> T {
+        try write(body)
+    }
 }

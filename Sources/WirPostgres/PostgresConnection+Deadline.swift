@@ -65,6 +65,8 @@ extension PostgresConnection {
         guard let conn else { return nil }
         let limit = (deadline ?? PostgresTimeout.deadline(timeoutMs)).earlier(than: callDeadline)
         guard send(conn) == 1 else { return nil }
+        PostgresRoundTrips.add()
+        roundTrips += 1
         var flushed = PQflush(conn)
         while flushed == 1 {
             guard waitForSocket(Int16(POLLIN | POLLOUT), until: limit) else { throw timedOut(sql, limit) }
@@ -103,7 +105,7 @@ extension PostgresConnection {
     /// Waits until the socket is ready for `events` (or in error), or `deadline`
     /// passes; false when it passed first. A closed socket is "ready": libpq
     /// then reports why.
-    private func waitForSocket(_ events: Int16, until deadline: Deadline) -> Bool {
+    func waitForSocket(_ events: Int16, until deadline: Deadline) -> Bool {
         while true {
             let remaining = deadline.atMs - MonotonicClock.bootMs()
             guard remaining > 0 else { return false }
@@ -116,7 +118,7 @@ extension PostgresConnection {
     }
 
     /// Closes the connection that missed `deadline` and says so.
-    private func timedOut(_ sql: String, _ deadline: Deadline) -> WirError {
+    func timedOut(_ sql: String, _ deadline: Deadline) -> WirError {
         close()
         return WirError(.io, "PostgreSQL registry '\(location.redacted)': no answer \(deadline.reason) "
                         + "(during: \(Self.brief(sql))); the connection was closed (the next call opens a new one)")

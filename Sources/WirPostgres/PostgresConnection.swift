@@ -20,13 +20,17 @@ final class PostgresConnection {
     /// libpq's connection; nil once closed (it missed a deadline, or could not be opened).
     var conn: OpaquePointer?
     /// SQL text -> name of the server-side prepared statement.
-    private var prepared: [String: String] = [:]
+    var prepared: [String: String] = [:]
+    /// The number in the next prepared statement's name (`wir_N`), per session.
+    var nextStatement = 1
     private let openerPID = getpid()
     /// How long connecting, and each round trip, may take (`PostgresTimeout`).
     let timeoutMs: Int64
     /// How long a writer waits for the registry's lock before `.busy`, as SQLite's busy
     /// timeout: at most half of `timeoutMs`, so a wait for the lock ends before the deadline.
     let lockTimeoutMs: Int
+    /// Round trips made on this connection (`PostgresRoundTrips` counts the process's).
+    var roundTrips = 0
     /// A sooner end for every round trip while set (`bounded(by:)`).
     private(set) var callDeadline: Deadline?
     private let purpose: String?
@@ -70,6 +74,7 @@ final class PostgresConnection {
         if let conn, getpid() == openerPID { PQfinish(conn) }
         conn = nil
         prepared.removeAll()
+        nextStatement = 1
         configured = false
     }
 
@@ -146,7 +151,7 @@ final class PostgresConnection {
         if let cached = prepared[sql] {
             name = cached
         } else {
-            name = "wir_\(prepared.count + 1)"
+            name = newStatementName()
             try check(roundTrip(sql) { PQsendPrepare($0, name, sql, Int32(parameters.count), nil) }, doing: sql)
             prepared[sql] = name
         }
@@ -154,6 +159,12 @@ final class PostgresConnection {
             try check(roundTrip(sql) { PQsendQueryPrepared($0, name, Int32(values.count), values, nil, nil, 0) },
                       doing: sql)
         }
+    }
+
+    /// A name for a new prepared statement of this session.
+    func newStatementName() -> String {
+        defer { nextStatement += 1 }
+        return "wir_\(nextStatement)"
     }
 
     /// Reads and returns the payloads of notifications that arrived (LISTEN),
@@ -170,7 +181,7 @@ final class PostgresConnection {
 
     /// Turns a result into rows, or into the WirError its failure maps to.
     @discardableResult
-    private func check(_ result: OpaquePointer?, doing sql: String) throws -> PostgresRows {
+    func check(_ result: OpaquePointer?, doing sql: String) throws -> PostgresRows {
         guard let result else {
             throw WirError(isBroken ? .io : .outOfMemory, "PostgreSQL registry '\(location.redacted)': "
                            + Self.connectionMessage(conn, location) + " (during: \(Self.brief(sql)))")
@@ -213,7 +224,7 @@ final class PostgresConnection {
         return try body(copies)
     }
 
-    private static func withOptionalCStrings<T>(_ strings: [String?],
+    static func withOptionalCStrings<T>(_ strings: [String?],
                                                 _ body: ([UnsafePointer<CChar>?]) throws -> T) rethrows -> T {
         let copies = strings.map { $0.map { UnsafePointer(strdup($0)) } ?? nil }
         defer { copies.forEach { $0.map { free(UnsafeMutablePointer(mutating: $0)) } } }

@@ -23,6 +23,12 @@ struct PostgresRows {
         affected = Int(String(cString: PQcmdTuples(result))) ?? 0
     }
 
+    /// Rows made here (the answer a held-back write leaves for a later read).
+    init(values: [[String?]], affected: Int = 0) {
+        self.values = values
+        self.affected = affected
+    }
+
     var first: PostgresRow? { values.first.map(PostgresRow.init) }
     var rows: [PostgresRow] { values.map(PostgresRow.init) }
 }

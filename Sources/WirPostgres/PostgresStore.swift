@@ -1,4 +1,5 @@
 import WirEngine
+import WirHost
 
 /// A registry store in a PostgreSQL schema, shared by every process on every
 /// host that connects to it.
@@ -46,36 +47,49 @@ public final class PostgresStore: RegistryStore {
     public var backendPID: Int32 { connection.backendPID }
 
     public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
-        try transaction("BEGIN ISOLATION LEVEL READ COMMITTED", body) {
-            // The lock first, then the time: after a wait for the lock, now() would be stale.
-            let locked = try connection.query(
-                "WITH locked AS MATERIALIZED (\(PostgresSchema.lockStatement)) "
-                + "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint FROM locked",
-                [connection.location.schema.name])
-            return locked.first?.int64(0)
-        }
+        try write(expecting: [], body)
+    }
+
+    /// A write transaction in as few round trips as its reads need (`PostgresBatch`): BEGIN,
+    /// the lock, the server's time, the settings and the `expected` reads in one.
+    public func write<T>(expecting expected: [ExpectedRead], _ body: (any StoreTransaction) throws -> T) throws -> T {
+        // The lock first, then the time: after a wait for the lock, now() would be stale.
+        let locked = PostgresStatement("WITH locked AS MATERIALIZED (\(PostgresSchema.lockStatement)) "
+                                       + "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint FROM locked",
+                                       [connection.location.schema.name])
+        return try transaction("BEGIN ISOLATION LEVEL READ COMMITTED", then: locked,
+                               settings: PostgresStatement(PostgresTransaction.settingsSQL),
+                               expecting: expected, body)
     }
 
     public func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
-        try transaction("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", body) {
-            usesServerClock ? try PostgresTransaction.serverClock(connection) : nil
-        }
+        try transaction("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+                        then: usesServerClock ? PostgresStatement(PostgresTransaction.serverClockSQL) : nil,
+                        settings: nil, expecting: [], body)
     }
 
-    /// Begins with `begin`, runs `start` (which returns the server's time),
-    /// then `body`; commits if `body` returns, rolls back if anything throws.
-    private func transaction<T>(_ begin: String, _ body: (any StoreTransaction) throws -> T,
-                                start: () throws -> Int64?) throws -> T {
-        try self.begin(begin)
+    /// Begins with `begin` and `then` (whose first value is the server's time),
+    /// then runs `body`; commits if `body` returns, rolls back if anything throws.
+    private func transaction<T>(_ begin: String, then first: PostgresStatement?, settings: PostgresStatement?,
+                                expecting expected: [ExpectedRead],
+                                _ body: (any StoreTransaction) throws -> T) throws -> T {
+        try connection.ensureConnected()
+        let batch = PostgresBatch(connection: connection)
         do {
-            let now = try start()
+            let opening = [PostgresStatement(begin, unprepared: true)] + (first.map { [$0] } ?? [])
+            let reads = expected.map { ($0, PostgresTransaction.statement(for: $0)) }
+            let rows = try start(batch, opening, settings: settings, expecting: reads)
+            let lockedAt = MonotonicClock.nowNs()
+            let now = first == nil ? nil : rows.last?.first?.int64(0)
             if !verified {
                 let foreign = try PostgresSchema.foreignObjects(connection)
                 guard foreign.isEmpty else { throw PostgresSchema.foreignError(connection.location, foreign) }
                 verified = true
             }
-            let result = try body(PostgresTransaction(connection: connection, serverNowMs: usesServerClock ? now : nil))
-            try commit()
+            let result = try body(PostgresTransaction(connection: connection, batch: batch,
+                                                      serverNowMs: usesServerClock ? now : nil))
+            try commit(batch)
+            if settings != nil { PostgresRoundTrips.held(sinceNs: lockedAt) }      // a write transaction
             return result
         } catch {
             try? connection.execute("ROLLBACK")
@@ -84,23 +98,24 @@ public final class PostgresStore: RegistryStore {
     }
 
     /// Starts a transaction, reconnecting first if the connection was lost. A
-    /// BEGIN that finds the connection lost (the server restarted while this
+    /// start that finds the connection lost (the server restarted while this
     /// process was idle, or its server process stopped answering) is retried
     /// once on a new connection, if the call's deadline leaves time: nothing was
-    /// done yet.
-    private func begin(_ sql: String) throws {
-        try connection.ensureConnected()
+    /// done yet (the first statements only read and take the lock).
+    private func start(_ batch: PostgresBatch, _ opening: [PostgresStatement], settings: PostgresStatement?,
+                       expecting reads: [(ExpectedRead, PostgresStatement)]) throws -> [PostgresRows] {
         do {
-            try connection.execute(sql)
+            return try batch.start(opening, settingsStatement: settings, expecting: reads)
         } catch let error as WirError where error.code == .io && connection.isBroken && connection.hasTimeLeft {
             try connection.reconnect()
-            try connection.execute(sql)
+            return try batch.start(opening, settingsStatement: settings, expecting: reads)
         }
     }
 
-    private func commit() throws {
+    /// Sends the writes held back, and COMMIT.
+    private func commit(_ batch: PostgresBatch) throws {
         do {
-            try connection.execute("COMMIT")
+            try batch.commit()
         } catch let error as WirError where connection.isBroken {
             throw WirError(.io, error.message + "; the connection was lost during COMMIT, so the change may or may "
                            + "not have been made (claiming again under the same task id is safe)")

@@ -47,6 +47,27 @@ struct PostgresStoreTests {
         try expectMigratedConflictLog(store)
     }
 
+    /// #16: a claim, a heartbeat and a release are one round trip each way: BEGIN goes
+    /// with the lock and the reads the engine names ahead, the writes go with COMMIT.
+    /// (Without pipelining, a libpq older than 14, each statement is a round trip.)
+    @Test(.enabled(if: PostgresPipelining.isEnabled, "pipelining is off (WIR_PG_PIPELINE=0, or a libpq before 14)"))
+    func aClaimAHeartbeatAndAReleaseAreTwoRoundTripsEach() throws {
+        let store = try schema.store(serverClock: true)
+        let engine = Engine(clock: FakeClock(), liveness: FakeLiveness())
+        func roundTrips(_ body: () throws -> Void) rethrows -> Int {
+            let before = store.connection.roundTrips
+            try body()
+            return store.connection.roundTrips - before
+        }
+        _ = try engine.claim(try request("first", "/first"), in: store)     // the first call checks the schema
+        #expect(try roundTrips { _ = try engine.claim(try request("task", "/a/b/c"), in: store) } == 2)
+        #expect(try roundTrips { _ = try engine.heartbeat(taskID: "task", key: "key-task", ttlMs: nil, in: store) } == 2)
+        #expect(try roundTrips { try engine.release(taskID: "task", key: "key-task", outcome: .completed, in: store) }
+                == 2)
+        #expect(try store.read { try $0.claim(taskID: "task") } == nil)
+        #expect(try store.read { try $0.history(sinceMs: 0, limit: 10) }.map(\.claim.taskID) == ["task"])
+    }
+
     @Test func registriesInOtherSchemasOfOneDatabaseAreIndependent() throws {
         let other = ScratchSchema("other")
         let engine = Engine(clock: FakeClock(), liveness: FakeLiveness())

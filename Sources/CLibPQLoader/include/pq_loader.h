@@ -17,4 +17,8 @@
    NUL-terminated; the caller owns the buffer). */
 int pqloader_load(char *error, size_t size);
 
+/* 1 when the loaded libpq has pipeline mode (PQenterPipelineMode, PQexitPipelineMode,
+   PQpipelineSync: libpq 14 and later), else 0 (also when it could not be loaded). */
+int pqloader_has_pipeline(void);
+
 #endif
