@@ -15,9 +15,11 @@ extension Engine {
     /// on its behalf is told to look for itself (`EngineContext.mustLook`).
     func admitWaiters(_ context: EngineContext) throws {
         var examined = 0
+        var ahead: [Waiter] = []                            // still waiting, in ticket order
         for waiter in try context.tx.waiters() {
-            if isGone(waiter, context) {
-                try leaveQueue(ticket: waiter.ticket, outcome: goneOutcome(of: waiter, context), context)
+            let status = liveness.status(of: waiter.owner)
+            if isGone(waiter, status: status, context) {
+                try leaveQueue(waiter, outcome: goneOutcome(of: waiter, context), context)
                 continue
             }
             guard examined < Self.admissionBatch else {
@@ -25,23 +27,25 @@ extension Engine {
                 continue
             }
             examined += 1
-            switch try admitOnBehalf(waiter, context) {
+            switch try admitOnBehalf(waiter, alive: status == .alive, ahead: ahead, context) {
             case true?: context.handedOff.append(waiter.ticket)
-            case false?: continue
-            case nil: context.mustLook.append(waiter.ticket)
+            case false?: ahead.append(waiter)
+            case nil:
+                context.mustLook.append(waiter.ticket)
+                ahead.append(waiter)
             }
         }
     }
 
-    /// Admits `waiter` if nothing blocks it: true if admitted, false if still
-    /// blocked, nil if it must look for itself. Only a waiter seen alive here
-    /// is admitted (one judged by its lease alone, on another host or in
-    /// another pid namespace, could be dead, and a claim outlives a waiter's
-    /// place), and only as a new claim: one that would extend a claim in flight
-    /// under its task id, or whose request now fails (its parent ended), looks.
-    private func admitOnBehalf(_ waiter: Waiter, _ context: EngineContext) throws -> Bool? {
-        guard let terms = waiter.terms, liveness.status(of: waiter.owner) == .alive,
-              try context.tx.claim(taskID: waiter.taskID) == nil else { return nil }
+    /// Admits `waiter` if nothing blocks it (`ahead`: the waiters before it
+    /// still waiting): true if admitted, false if still blocked, nil if it
+    /// must look for itself. Only a waiter seen `alive` here is admitted (one
+    /// judged by its lease alone, on another host or in another pid namespace,
+    /// could be dead, and a claim outlives a waiter's place), and only as a
+    /// new claim: one that would extend a claim in flight under its task id,
+    /// or whose request now fails (its parent ended), looks.
+    private func admitOnBehalf(_ waiter: Waiter, alive: Bool, ahead: [Waiter], _ context: EngineContext) throws -> Bool? {
+        guard let terms = waiter.terms, alive, try context.tx.claim(taskID: waiter.taskID) == nil else { return nil }
         let request = ClaimRequest(taskID: waiter.taskID, key: nil, entries: waiter.entries, lease: terms.lease,
                                    policy: .queue, owner: waiter.owner, caller: waiter.owner, newKey: terms.key,
                                    label: terms.label,
@@ -51,9 +55,9 @@ extension Engine {
         do {
             let lineage = try Lineage(of: request, existing: nil, engine: self, context)
             let blocked = try obstacles(to: request.entries, of: request.taskID, ticket: waiter.ticket,
-                                        lineage: lineage, queue: true, context)
+                                        lineage: lineage, queue: true, waiters: ahead, context)
             guard blocked.conflicts.isEmpty else { return false }
-            try leaveQueue(ticket: waiter.ticket, outcome: .admitted, context)
+            try leaveQueue(waiter, outcome: .admitted, context)
             _ = try admit(request, existing: nil, parent: lineage.parent, context)
             return true
         } catch let error as WirError where Self.requestFailures.contains(error.code) {
@@ -91,8 +95,9 @@ extension Engine {
 
     /// True when a waiter will never look again, or may no longer be admitted:
     /// its owner died, it stopped renewing its place, or its timeout ran out.
-    func isGone(_ waiter: Waiter, _ context: EngineContext) -> Bool {
-        waiter.expiresMs <= context.now || timedOut(waiter, context) || liveness.status(of: waiter.owner) == .dead
+    func isGone(_ waiter: Waiter, status: OwnerStatus? = nil, _ context: EngineContext) -> Bool {
+        waiter.expiresMs <= context.now || timedOut(waiter, context)
+            || (status ?? liveness.status(of: waiter.owner)) == .dead
     }
 
     /// What the log says of a waiter that is gone: timed out, or abandoned.

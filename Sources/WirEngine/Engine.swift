@@ -76,12 +76,14 @@ public struct Engine: Sendable {
     /// of them without one) that do; claims and waiters in the request's line
     /// never block it. The one rule of who may be admitted, for a request and
     /// for a waiter admitted on its behalf (`admitWaiters`) alike.
+    /// `waiters`: the queue, if the caller has it at hand (nil: read it).
     func obstacles(to entries: [PathEntry], of taskID: String, ticket: Int64?, lineage: Lineage, queue: Bool,
-                   _ context: EngineContext) throws -> (conflicts: ConflictReport, blockers: [Blocker]) {
+                   waiters: [Waiter]? = nil, _ context: EngineContext) throws
+        -> (conflicts: ConflictReport, blockers: [Blocker]) {
         var (conflicts, blockers) = try holderConflicts(for: entries, excluding: taskID, lineage: lineage, context)
         if queue {
             let ahead = try waiterConflicts(for: entries, before: ticket, excluding: taskID, lineage: lineage,
-                                            found: !conflicts.isEmpty, context)
+                                            found: !conflicts.isEmpty, in: waiters ?? context.tx.waiters(), context)
             conflicts += ahead.conflicts
             blockers += ahead.blockers
         }
@@ -284,14 +286,14 @@ public struct Engine: Sendable {
     /// `found` says whether the holders already conflict: then running out of
     /// work ends the search (see `holderConflicts`).
     func waiterConflicts(for entries: [PathEntry], before ticket: Int64?, excluding taskID: String,
-                         lineage: Lineage, found: Bool, _ context: EngineContext) throws
+                         lineage: Lineage, found: Bool, in waiters: [Waiter], _ context: EngineContext) throws
         -> (conflicts: ConflictReport, blockers: [Blocker]) {
         var conflicts = ConflictReport()
         var blockers: [Blocker] = []
-        queue: for waiter in try context.tx.waiters() where waiter.taskID != taskID {
+        queue: for waiter in waiters where waiter.taskID != taskID {
             if let ticket, waiter.ticket >= ticket { break }
             if isGone(waiter, context) {
-                try leaveQueue(ticket: waiter.ticket, outcome: goneOutcome(of: waiter, context), context)
+                try leaveQueue(waiter, outcome: goneOutcome(of: waiter, context), context)
                 continue
             }
             if try lineage.isRelated(to: waiter.taskID, parent: waiter.parentTaskID, context) { continue }
@@ -334,6 +336,11 @@ public struct Engine: Sendable {
     /// Removes a waiter and records `outcome` in its log rows.
     func leaveQueue(ticket: Int64, outcome: ConflictOutcome, _ context: EngineContext) throws {
         guard let waiter = try context.tx.waiters().first(where: { $0.ticket == ticket }) else { return }
+        try leaveQueue(waiter, outcome: outcome, context)
+    }
+
+    func leaveQueue(_ waiter: Waiter, outcome: ConflictOutcome, _ context: EngineContext) throws {
+        let ticket = waiter.ticket
         try context.tx.dequeue(ticket: ticket)
         try context.tx.resolveLog(ticket: ticket, outcome: outcome, waitedMs: context.now - waiter.enqueuedMs)
         // A waiter behind one that gave up may now go first; one admitted holds what it waited for.

@@ -62,14 +62,16 @@ public enum ProcessIdentity {
     public static func stat(of pid: Int32) -> ProcStat? {
         guard pid > 0, let text = SystemFiles.read("/proc/\(pid)/stat") else { return nil }
         // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses,
-        // so the fields are counted from the last ')'.
-        guard let close = text.lastIndex(of: ")") else { return nil }
-        let fields = text[text.index(after: close)...].split(separator: " ")
+        // so the fields are counted from the last ')'. Read as bytes: every field
+        // after it is ASCII, and walking Characters cost more than the read itself.
+        let bytes = Array(text.utf8)
+        guard let close = bytes.lastIndex(of: UInt8(ascii: ")")) else { return nil }
+        let fields = bytes[(close + 1)...].split(separator: UInt8(ascii: " "), maxSplits: 20)
         // fields[0] is field 3 (state), [1] field 4 (ppid), [2] field 5 (pgrp); field 22 (starttime) is fields[19].
-        guard fields.count > 19, let parent = Int32(fields[1]), let group = Int32(fields[2]),
-              let start = UInt64(fields[19]) else { return nil }
-        let state = fields[0]
-        let exited = (state == "Z" || state == "X") && !hasOtherThreads(pid)
+        guard fields.count > 19, let parent = Int32(decimal: fields[1]), let group = Int32(decimal: fields[2]),
+              let start = UInt64(decimal: fields[19]) else { return nil }
+        let state = fields[0].first ?? 0
+        let exited = (state == UInt8(ascii: "Z") || state == UInt8(ascii: "X")) && !hasOtherThreads(pid)
         return ProcStat(parent: parent, group: group, startTime: start, isZombie: exited)
     }
 
@@ -130,11 +132,33 @@ public enum ProcessIdentity {
         var next = stat(of: pid)
         if let own = next?.group { groups.insert(own) }
         while let current = next, current.parent > 1, found.count < 256 {
-            guard let parent = owner(pid: current.parent) else { break }
-            found.append(parent)
-            next = stat(of: current.parent)
-            if let group = next?.group { groups.insert(group) }
+            // One read of each parent gives both its owner record and its own parent.
+            guard let parent = stat(of: current.parent), !parent.isZombie else { break }
+            found.append(Owner(host: hostName, pid: current.parent, startTime: parent.startTime, bootID: bootID,
+                               pidNamespace: pidNamespace))
+            groups.insert(parent.group)
+            next = parent
         }
         return found + groups.compactMap(groupOwner)
+    }
+}
+
+extension FixedWidthInteger {
+    /// The value of ASCII decimal digits (an optional leading '-'); nil for anything else.
+    init?<Digits: Collection>(decimal digits: Digits) where Digits.Element == UInt8 {
+        var value: Self = 0
+        var negative = false
+        var any = false
+        for (offset, byte) in digits.enumerated() {
+            if offset == 0 && byte == UInt8(ascii: "-") && Self.isSigned { negative = true; continue }
+            guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { return nil }
+            let (shifted, o1) = value.multipliedReportingOverflow(by: 10)
+            let (added, o2) = shifted.addingReportingOverflow(Self(byte - UInt8(ascii: "0")))
+            guard !o1 && !o2 else { return nil }
+            value = added
+            any = true
+        }
+        guard any else { return nil }
+        self = negative ? 0 - value : value
     }
 }

@@ -20,6 +20,21 @@ import WirEngine
         return []
     }
 
+    /// Stops `child` (SIGSTOP) once it sleeps in `poll`, its wait: stopped in
+    /// the middle of a transaction it would hold the registry's lock.
+    func stopWhileItWaits(_ child: Child) {
+        for _ in 0..<2000 {
+            let call = (try? String(contentsOfFile: "/proc/\(child.pid)/syscall", encoding: .utf8)) ?? ""
+            let wchan = (try? String(contentsOfFile: "/proc/\(child.pid)/wchan", encoding: .utf8)) ?? ""
+            if ["7", "271"].contains(call.split(separator: " ").first.map(String.init) ?? "") || wchan.contains("poll") {
+                kill(child.pid, SIGSTOP)
+                return
+            }
+            usleep(5000)
+        }
+        Issue.record("pid \(child.pid) never slept in poll")
+    }
+
     /// A holder owned by a sleeper (a waiter may not queue for what its own ancestor holds).
     func holder(_ registry: Registry, _ file: String, _ sleeper: Child) throws -> ClaimRecord? {
         guard case .admitted(let held, _, _) = try registry.claim(ClaimSpec(taskID: "holder", writes: [file],
@@ -43,7 +58,7 @@ import WirEngine
         guard let held = try holder(registry, file, sleeper) else { return }
         let waiter = try Child(BuiltProducts.probe, ["queue", place.registry, "waiter", "0", "60000", file])
         _ = expectLine(waiter, "queued")
-        kill(waiter.pid, SIGSTOP)
+        stopWhileItWaits(waiter)
         try registry.release(taskID: "holder", key: held.key, outcome: .completed)
         let claims = try registry.inFlight().claims.map(\.0)
         #expect(claims.map(\.taskID) == ["waiter"] && claims.first?.owner.pid == waiter.pid)
@@ -69,7 +84,7 @@ import WirEngine
         let next = try Child(BuiltProducts.probe, ["queue", place.registry, "next", "-1", "60000", file])
         _ = expectLine(next, "queued")
         dies.stop()                                     // kill -9
-        kill(next.pid, SIGSTOP)
+        stopWhileItWaits(next)
         try registry.release(taskID: "holder", key: held.key, outcome: .completed)
         #expect(try registry.inFlight().claims.map(\.0.taskID) == ["next"])
         kill(next.pid, SIGCONT)
