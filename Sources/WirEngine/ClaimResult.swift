@@ -9,4 +9,7 @@ public enum ClaimResult: Sendable, Equatable {
     case queued(ticket: Int64, conflicts: ConflictReport, blockers: [Blocker])
     /// Queue policy with no time left to wait: nothing was claimed.
     case timedOut(ConflictReport)
+    /// Queued earlier, and admitted since by a transaction that freed its way
+    /// (`Engine+QueueAdmission`): the claim made on its behalf.
+    case admittedInQueue(QueueAdmission)
 }

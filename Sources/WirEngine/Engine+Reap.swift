@@ -34,7 +34,7 @@ extension Engine {
                 }
             }
             for waiter in try context.tx.waiters() where isGone(waiter, context) {
-                try leaveQueue(ticket: waiter.ticket, outcome: .abandoned, context)
+                try leaveQueue(waiter, outcome: goneOutcome(of: waiter, context), context)
             }
             try pruneIfDue(force: true, context)
             return reaped

@@ -26,25 +26,24 @@ public struct Engine: Sendable {
     ///
     /// - Parameters:
     ///   - ticket: the request's place in the queue, when it is looking again.
+    ///     If a transaction admitted it on its behalf meanwhile, that claim is
+    ///     returned (`.admittedInQueue`).
     ///   - mayWait: false turns a queue decision into `.timedOut` (a timeout of 0).
-    public func claim(_ request: ClaimRequest, ticket: Int64? = nil, mayWait: Bool = true,
+    ///   - waitMs: how much longer it may wait if queued (nil: for ever); past
+    ///     that it is never admitted on its behalf.
+    public func claim(_ request: ClaimRequest, ticket: Int64? = nil, mayWait: Bool = true, waitMs: Int64? = nil,
                       in store: any RegistryStore) throws -> ClaimResult {
         let expected: [ExpectedRead] = [.expiredClaims(limit: housekeepingBatch), .claim(taskID: request.taskID),
                                         .holdings(request.entries.flatMap(\.indexBases)), .waiters, .token]
         return try writing(store, expecting: expected) { context in
             try reapLapsed(limit: housekeepingBatch, context)
             try pruneIfDue(context)
+            if ticket != nil, let admission = try admission(of: request, context) { return .admittedInQueue(admission) }
             let existing = try extendable(request, context)
             let lineage = try Lineage(of: request, existing: existing, engine: self, context)
             let policy = request.policy ?? context.settings.policy
-            var (conflicts, blockers) = try holderConflicts(for: request.entries, excluding: request.taskID,
-                                                            lineage: lineage, context)
-            if policy != .warn {
-                let ahead = try waiterConflicts(for: request.entries, before: ticket, excluding: request.taskID,
-                                                lineage: lineage, found: !conflicts.isEmpty, context)
-                conflicts += ahead.conflicts
-                blockers += ahead.blockers
-            }
+            let (conflicts, blockers) = try obstacles(to: request.entries, of: request.taskID, ticket: ticket,
+                                                      lineage: lineage, queue: policy != .warn, context)
             if conflicts.isEmpty || policy == .warn {
                 try log(conflicts, request, policy, .warned, ticket: nil, context)
                 if let ticket { try leaveQueue(ticket: ticket, outcome: .admitted, context) }
@@ -56,9 +55,14 @@ public struct Engine: Sendable {
                 if let ticket, try context.tx.renew(ticket: ticket, expiresMs: context.now + Self.waiterLeaseMs) {
                     return .queued(ticket: ticket, conflicts: conflicts, blockers: blockers)
                 }
+                let (deadline, overflowed) = context.now.addingReportingOverflow(max(0, waitMs ?? 0))
                 let waiter = Waiter(ticket: 0, taskID: request.taskID, owner: request.owner, entries: request.entries,
                                     enqueuedMs: context.now, expiresMs: context.now + Self.waiterLeaseMs,
-                                    parentTaskID: lineage.parent?.taskID ?? "")
+                                    parentTaskID: lineage.parent?.taskID ?? "",
+                                    deadlineMs: waitMs == nil || overflowed ? 0 : deadline,
+                                    terms: WaiterTerms(key: request.newKey, lease: request.lease, label: request.label,
+                                                       allowWrites: request.allowWrites,
+                                                       parentKey: lineage.parent?.key ?? ""))
                 let newTicket = try context.tx.enqueue(waiter)
                 try log(conflicts, request, policy, .queued, ticket: newTicket, context)
                 return .queued(ticket: newTicket, conflicts: conflicts, blockers: blockers)
@@ -67,6 +71,25 @@ public struct Engine: Sendable {
             else { try log(conflicts, request, policy, policy == .queue ? .timedOut : .refused, ticket: nil, context) }
             return policy == .queue ? .timedOut(conflicts) : .refused(conflicts)
         }
+    }
+
+    /// What blocks `entries` of task `taskID` now: the claims of other tasks
+    /// that overlap them and, with `queue`, the waiters ahead of `ticket` (all
+    /// of them without one) that do; claims and waiters in the request's line
+    /// never block it. The one rule of who may be admitted, for a request and
+    /// for a waiter admitted on its behalf (`admitWaiters`) alike.
+    /// `waiters`: the queue, if the caller has it at hand (nil: read it).
+    func obstacles(to entries: [PathEntry], of taskID: String, ticket: Int64?, lineage: Lineage, queue: Bool,
+                   waiters: [Waiter]? = nil, _ context: EngineContext) throws
+        -> (conflicts: ConflictReport, blockers: [Blocker]) {
+        var (conflicts, blockers) = try holderConflicts(for: entries, excluding: taskID, lineage: lineage, context)
+        if queue {
+            let ahead = try waiterConflicts(for: entries, before: ticket, excluding: taskID, lineage: lineage,
+                                            found: !conflicts.isEmpty, in: waiters ?? context.tx.waiters(), context)
+            conflicts += ahead.conflicts
+            blockers += ahead.blockers
+        }
+        return (conflicts, blockers)
     }
 
     /// The conflicts `request` would meet now, as a claim under the refuse
@@ -80,18 +103,20 @@ public struct Engine: Sendable {
         return try writing(store) { context in
             let existing = try blockingClaim(taskID: request.taskID, context)
             let lineage = try Lineage(of: request, existing: existing, engine: self, context)
-            var report = try holderConflicts(for: request.entries, excluding: request.taskID, lineage: lineage,
-                                             context).conflicts
-            report += try waiterConflicts(for: request.entries, before: nil, excluding: request.taskID,
-                                          lineage: lineage, found: !report.isEmpty, context).conflicts
-            return report
+            return try obstacles(to: request.entries, of: request.taskID, ticket: nil, lineage: lineage, queue: true,
+                                 context).conflicts
         }
     }
 
     /// Takes a queued request out of the queue (it timed out, was cancelled,
-    /// or its wait failed), recording `outcome` in its log rows.
-    public func abandon(ticket: Int64, outcome: ConflictOutcome, in store: any RegistryStore) throws {
-        try writing(store) { try leaveQueue(ticket: ticket, outcome: outcome, $0) }
+    /// or its wait failed), recording `outcome` in its log rows. A claim
+    /// admitted on its behalf meanwhile ends (`cancelled`): its waiter gave up.
+    public func abandon(ticket: Int64, of request: ClaimRequest, outcome: ConflictOutcome,
+                        in store: any RegistryStore) throws {
+        try writing(store) { context in
+            try leaveQueue(ticket: ticket, outcome: outcome, context)
+            if let admitted = try admission(of: request, context) { try end(admitted.record, reason: .cancelled, context) }
+        }
     }
 
     /// Renews the lease of the claim `taskID` holds under `key`: it lapses
@@ -264,14 +289,14 @@ public struct Engine: Sendable {
     /// `found` says whether the holders already conflict: then running out of
     /// work ends the search (see `holderConflicts`).
     func waiterConflicts(for entries: [PathEntry], before ticket: Int64?, excluding taskID: String,
-                         lineage: Lineage, found: Bool, _ context: EngineContext) throws
+                         lineage: Lineage, found: Bool, in waiters: [Waiter], _ context: EngineContext) throws
         -> (conflicts: ConflictReport, blockers: [Blocker]) {
         var conflicts = ConflictReport()
         var blockers: [Blocker] = []
-        queue: for waiter in try context.tx.waiters() where waiter.taskID != taskID {
+        queue: for waiter in waiters where waiter.taskID != taskID {
             if let ticket, waiter.ticket >= ticket { break }
             if isGone(waiter, context) {
-                try leaveQueue(ticket: waiter.ticket, outcome: .abandoned, context)
+                try leaveQueue(waiter, outcome: goneOutcome(of: waiter, context), context)
                 continue
             }
             if try lineage.isRelated(to: waiter.taskID, parent: waiter.parentTaskID, context) { continue }
@@ -311,15 +336,14 @@ public struct Engine: Sendable {
         }
     }
 
-    /// True when a waiter will never look again: its owner died, or it
-    /// stopped renewing its place.
-    func isGone(_ waiter: Waiter, _ context: EngineContext) -> Bool {
-        waiter.expiresMs <= context.now || liveness.status(of: waiter.owner) == .dead
-    }
-
     /// Removes a waiter and records `outcome` in its log rows.
     func leaveQueue(ticket: Int64, outcome: ConflictOutcome, _ context: EngineContext) throws {
         guard let waiter = try context.tx.waiters().first(where: { $0.ticket == ticket }) else { return }
+        try leaveQueue(waiter, outcome: outcome, context)
+    }
+
+    func leaveQueue(_ waiter: Waiter, outcome: ConflictOutcome, _ context: EngineContext) throws {
+        let ticket = waiter.ticket
         try context.tx.dequeue(ticket: ticket)
         try context.tx.resolveLog(ticket: ticket, outcome: outcome, waitedMs: context.now - waiter.enqueuedMs)
         // A waiter behind one that gave up may now go first; one admitted holds what it waited for.
@@ -357,15 +381,18 @@ public struct Engine: Sendable {
         return held
     }
 
-    /// Runs `body` in a write transaction, then wakes the waiters if it freed
-    /// anything. `expecting`: the reads `body` will likely make (`ExpectedRead`).
+    /// Runs `body` in a write transaction. If it freed anything, the same
+    /// transaction admits the waiters it unblocked (`admitWaiters`); after the
+    /// commit those, and the waiters that must look for themselves, are woken.
+    /// `expecting`: the reads `body` will likely make (`ExpectedRead`).
     func writing<T>(_ store: any RegistryStore, expecting: [ExpectedRead] = [],
                     _ body: (EngineContext) throws -> T) throws -> T {
         var wake: [Int64] = []
         let result = try store.write(expecting: expecting) { tx in
             let context = EngineContext(tx: tx, lease: try leaseClock(in: tx), settings: try tx.settings())
             let value = try body(context)
-            if context.freed { wake = try tx.waiters().map(\.ticket) }
+            if context.freed { try admitWaiters(context) }
+            wake = context.handedOff + context.mustLook
             return value
         }
         if !wake.isEmpty { wakeups?.wake(tickets: wake) }

@@ -10,6 +10,10 @@ final class EngineContext {
     let settings: RegistrySettings
     /// Set when the transaction freed an entry or left the queue: waiters must look again.
     var freed = false
+    /// Waiters admitted on their behalf in this transaction, in ticket order (`Engine+QueueAdmission`).
+    var handedOff: [Int64] = []
+    /// Waiters that must look for themselves (they could not be handed their claim).
+    var mustLook: [Int64] = []
     /// The work its overlap decisions may still do.
     let budget = OverlapBudget()
 

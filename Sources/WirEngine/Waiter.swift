@@ -11,9 +11,15 @@ public struct Waiter: Sendable, Equatable {
     /// The claim it waits to be made under ("" for none): it never waits for
     /// that claim or the claims above it.
     public var parentTaskID: String
+    /// When its timeout ends, in the registry's time (0: it waits for ever):
+    /// from then on it is gone, never admitted on its behalf.
+    public var deadlineMs: Int64
+    /// How to admit it on its behalf; nil for a row that cannot be (written
+    /// before the queue handed claims on): it is woken to look for itself.
+    public var terms: WaiterTerms?
 
     public init(ticket: Int64, taskID: String, owner: Owner, entries: [PathEntry], enqueuedMs: Int64, expiresMs: Int64,
-                parentTaskID: String = "") {
+                parentTaskID: String = "", deadlineMs: Int64 = 0, terms: WaiterTerms? = nil) {
         self.ticket = ticket
         self.taskID = taskID
         self.owner = owner
@@ -21,5 +27,7 @@ public struct Waiter: Sendable, Equatable {
         self.enqueuedMs = enqueuedMs
         self.expiresMs = expiresMs
         self.parentTaskID = parentTaskID
+        self.deadlineMs = deadlineMs
+        self.terms = terms
     }
 }

@@ -60,16 +60,43 @@ public enum ProcessIdentity {
 
     /// Reads `/proc/<pid>/stat`; nil if there is no such process.
     public static func stat(of pid: Int32) -> ProcStat? {
-        guard pid > 0, let text = SystemFiles.read("/proc/\(pid)/stat") else { return nil }
-        // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses,
-        // so the fields are counted from the last ')'.
-        guard let close = text.lastIndex(of: ")") else { return nil }
-        let fields = text[text.index(after: close)...].split(separator: " ")
-        // fields[0] is field 3 (state), [1] field 4 (ppid), [2] field 5 (pgrp); field 22 (starttime) is fields[19].
-        guard fields.count > 19, let parent = Int32(fields[1]), let group = Int32(fields[2]),
-              let start = UInt64(fields[19]) else { return nil }
-        let state = fields[0]
-        let exited = (state == "Z" || state == "X") && !hasOtherThreads(pid)
+        guard pid > 0 else { return nil }
+        // A process's stat line is a few hundred bytes: one read into a buffer on the stack.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1024) { buffer -> ProcStat? in
+            let fd = open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { return nil }
+            var count = 0
+            repeat { count = read(fd, buffer.baseAddress, buffer.count) } while count < 0 && errno == EINTR
+            close(fd)
+            guard count > 0 else { return nil }
+            return parseStat(UnsafeBufferPointer(rebasing: buffer[..<count]), pid: pid)
+        }
+    }
+
+    /// "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses,
+    /// so the fields are counted from the last ')'. Parsed as bytes: every field
+    /// after it is ASCII, and walking Characters cost more than the read itself.
+    static func parseStat(_ bytes: UnsafeBufferPointer<UInt8>, pid: Int32) -> ProcStat? {
+        guard let close = bytes.lastIndex(of: UInt8(ascii: ")")) else { return nil }
+        // Field 3 (state) is the first after it; 4 is ppid, 5 pgrp, 22 starttime.
+        var field = 2, index = close + 1
+        var state: UInt8 = 0, parent: Int32?, group: Int32?, start: UInt64?
+        while index < bytes.count && start == nil {
+            while index < bytes.count && bytes[index] == UInt8(ascii: " ") { index += 1 }
+            field += 1
+            let begin = index
+            while index < bytes.count && bytes[index] != UInt8(ascii: " ") && bytes[index] != UInt8(ascii: "\n") { index += 1 }
+            let value = UnsafeBufferPointer(rebasing: bytes[begin..<index])
+            switch field {
+            case 3: state = value.first ?? 0
+            case 4: parent = Int32(decimal: value)
+            case 5: group = Int32(decimal: value)
+            case 22: start = UInt64(decimal: value)
+            default: break
+            }
+        }
+        guard let start, let parent, let group else { return nil }
+        let exited = (state == UInt8(ascii: "Z") || state == UInt8(ascii: "X")) && !hasOtherThreads(pid)
         return ProcStat(parent: parent, group: group, startTime: start, isZombie: exited)
     }
 
@@ -130,11 +157,33 @@ public enum ProcessIdentity {
         var next = stat(of: pid)
         if let own = next?.group { groups.insert(own) }
         while let current = next, current.parent > 1, found.count < 256 {
-            guard let parent = owner(pid: current.parent) else { break }
-            found.append(parent)
-            next = stat(of: current.parent)
-            if let group = next?.group { groups.insert(group) }
+            // One read of each parent gives both its owner record and its own parent.
+            guard let parent = stat(of: current.parent), !parent.isZombie else { break }
+            found.append(Owner(host: hostName, pid: current.parent, startTime: parent.startTime, bootID: bootID,
+                               pidNamespace: pidNamespace))
+            groups.insert(parent.group)
+            next = parent
         }
         return found + groups.compactMap(groupOwner)
+    }
+}
+
+extension FixedWidthInteger {
+    /// The value of ASCII decimal digits (an optional leading '-'); nil for anything else.
+    init?<Digits: Collection>(decimal digits: Digits) where Digits.Element == UInt8 {
+        var value: Self = 0
+        var negative = false
+        var any = false
+        for (offset, byte) in digits.enumerated() {
+            if offset == 0 && byte == UInt8(ascii: "-") && Self.isSigned { negative = true; continue }
+            guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { return nil }
+            let (shifted, o1) = value.multipliedReportingOverflow(by: 10)
+            let (added, o2) = shifted.addingReportingOverflow(Self(byte - UInt8(ascii: "0")))
+            guard !o1 && !o2 else { return nil }
+            value = added
+            any = true
+        }
+        guard any else { return nil }
+        self = negative ? 0 - value : value
     }
 }

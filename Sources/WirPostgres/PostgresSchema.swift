@@ -127,6 +127,16 @@ enum PostgresSchema {
         """
         ALTER TABLE claims ADD COLUMN allow_writes text NOT NULL DEFAULT '';
         """,
+        // Version 6: what a waiter's claim would be, so that the transaction that frees its way
+        // admits it on its behalf (a row without a secret looks for itself), and its timeout.
+        """
+        ALTER TABLE waiters ADD COLUMN secret text NOT NULL DEFAULT '';
+        ALTER TABLE waiters ADD COLUMN lease_ms bigint NOT NULL DEFAULT 0;
+        ALTER TABLE waiters ADD COLUMN label text NOT NULL DEFAULT '';
+        ALTER TABLE waiters ADD COLUMN allow_writes text NOT NULL DEFAULT '';
+        ALTER TABLE waiters ADD COLUMN parent_secret text NOT NULL DEFAULT '';
+        ALTER TABLE waiters ADD COLUMN deadline_ms bigint NOT NULL DEFAULT 0;
+        """,
     ]
 
     static var latestVersion: Int64 { Int64(migrations.count) }

@@ -39,6 +39,15 @@ public struct HolderLease: Sendable, Equatable {
         endsMs = record.isWhileAlive && !sharedAcrossHosts ? nil : sentAtMs + leaseMs
     }
 
+    /// The lease of `record`, admitted on a waiter's behalf before the waiter
+    /// read it in a transaction sent at `sentAtMs`, which found `remainingMs`
+    /// of it left: the lease started at the admission, so it ends no earlier
+    /// than that much after the read was sent.
+    init(_ record: ClaimRecord, sentAtMs: Int64, remainingMs: Int64, sharedAcrossHosts: Bool) {
+        leaseMs = record.renewalLeaseMs
+        endsMs = record.isWhileAlive && !sharedAcrossHosts ? nil : sentAtMs + min(remainingMs, leaseMs)
+    }
+
     /// The last moment a renewal may finish (boot-clock ms); nil without a known lease.
     public var renewBy: Int64? { endsMs.map { $0 - Self.marginMs(leaseMs) } }
 

@@ -16,6 +16,13 @@ extension Registry {
         HolderLease(record, sentAtMs: sentAtMs, ttlMs: ttlMs, sharedAcrossHosts: store.sharedAcrossHosts)
     }
 
+    /// This process's reckoning of a claim admitted on its behalf, read by a
+    /// transaction sent at `sentAtMs` (boot clock).
+    func holderLease(_ admission: QueueAdmission, sentAtMs: Int64) -> HolderLease {
+        HolderLease(admission.record, sentAtMs: sentAtMs, remainingMs: admission.remainingMs,
+                    sharedAcrossHosts: store.sharedAcrossHosts)
+    }
+
     /// Renews the lease, as `heartbeat` (`ttlMs` 0: the claim's own), and brings
     /// `lease` up to date. It waits (for this handle, and for the registry) no
     /// later than the lease allows. Throws `.lost` when the claim has ended, and

@@ -106,9 +106,7 @@ public final class Registry: @unchecked Sendable {
                       whileQueued: ((_ ticket: Int64, _ conflicts: [Conflict], _ waitedMs: Int64) -> Void)? = nil)
         throws -> ClaimOutcome {
         let request = try spec.request(defaultOwner: selfOwner, caller: try caller())
-        let (decision, sentAtMs) = try waitForDecision(request, timeoutMs: spec.timeoutMs, whileQueued: whileQueued)
-        var lease: HolderLease?
-        if case .admitted(let record, _, _) = decision { lease = holderLease(record, sentAtMs: sentAtMs) }
+        let (decision, lease) = try waitForDecision(request, timeoutMs: spec.timeoutMs, whileQueued: whileQueued)
         return ClaimOutcome(taskID: request.taskID, requested: request.entries, result: decision, lease: lease)
     }
 

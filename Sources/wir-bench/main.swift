@@ -9,6 +9,7 @@
 //        wir-bench --profile REGISTRY N PATHS   (N claim+release, untimed: for callgrind)
 //        wir-bench --confine           the confinement rows alone (ConfineRows.swift; WIR_BENCH_CLI
 //                                      names the wir command for the wir run rows)
+//        wir-bench --handoff DIR       the queue hand-off rows alone, registries in DIR (HandOffRows.swift)
 //        wir-bench --postgres URL      the PostgreSQL rows alone (PostgresRows.swift); with
 //                                      WIR_BENCH_POSTGRES=URL, a full run adds them at its end
 #if canImport(Glibc)
@@ -150,7 +151,7 @@ func waitFor(_ pid: pid_t) {
 nonisolated(unsafe) let handoffPath = UnsafePointer(strdup("/wir-bench/handoff/state.json"))
 
 /// --handoff-holder REG: on "hold", claim the path and say "held"; on "release", release it
-/// and say when (CLOCK_MONOTONIC ns, taken just before the release); on "die", hold it and
+/// and say when (CLOCK_MONOTONIC ns, taken just before the release and when it returned); on "die", hold it and
 /// wait to be killed. A sibling of the waiter, not its parent: a process may not queue for a
 /// claim its own ancestor holds (WIR_EDEADLK).
 func handoffHolder(_ registryPath: String) -> Never {
@@ -164,8 +165,9 @@ func handoffHolder(_ registryPath: String) -> Never {
         case "release":
             let released = nowNs()
             guard wir_release(reg, held, WIR_OUTCOME_COMPLETED) == WIR_OK else { fatal("release") }
+            let returned = nowNs()
             wir_claim_free(held)
-            writeLine(1, "\(released)")
+            writeLine(1, "\(released) \(returned)")
         default:
             break
         }
@@ -249,6 +251,11 @@ case "--confine-cost": confineCost(Array(arguments[2...]))
 case "--confine" where arguments.count == 2:
     confinementRows(rounds: 60, scratch: "/tmp/wir-bench-\(getpid())-confine")
     exit(0)
+case "--handoff" where arguments.count == 3:
+    let registryPath = arguments[2] + "/wir-bench-\(getpid())-handoff.db"
+    handoffRows(registryPath: registryPath, rounds: 200)
+    for suffix in ["", "-wal", "-shm"] { unlink(registryPath + suffix) }
+    exit(0)
 case "--postgres" where arguments.count == 3:
     postgresRows(arguments[2], rounds: 10, perRound: 100, seconds: 2)
     exit(0)
@@ -320,41 +327,9 @@ for reg in [small, large] { wir_close(reg) }
 sqlite3_close(floorDB)
 close(heldFD)
 
-// MARK: - Queue hand-off across processes
+// MARK: - Queue hand-off across processes (HandOffRows.swift)
 
-func handoff(rounds: Int) {
-    let registryPath = file("handoff.db")
-    let holder = spawnSelf(["--handoff-holder", registryPath], pipes: true)
-    let waiter = spawnSelf(["--handoff-waiter", registryPath], pipes: true)
-    var latencies: [Double] = [], cpuShare: [Double] = []
-    for _ in 0..<rounds {
-        writeLine(holder.input, "hold")
-        guard readLine(holder.output) == "held" else { fatal("the holder died") }
-        writeLine(waiter.input, "go")
-        usleep(20_000)                               // the waiter queues and sleeps
-        writeLine(holder.input, "release")
-        guard let released = readLine(holder.output).flatMap({ UInt64($0) }) else { fatal("the holder died") }
-        guard let report = readLine(waiter.output) else { fatal("the waiter died") }
-        let fields = report.split(separator: " ").compactMap { Int64($0) }
-        latencies.append(Double(UInt64(fields[0]) &- released) / 1000)
-        cpuShare.append(Double(fields[1]) / Double(max(1, fields[2])))
-    }
-    close(waiter.input)
-    close(holder.input)
-    waitFor(waiter.pid)
-    waitFor(holder.pid)
-    latencies.sort()
-    cpuShare.sort()
-    func at(_ values: [Double], _ p: Double) -> Double { values[min(values.count - 1, Int(Double(values.count) * p))] }
-    print("queue hand-off across processes, \(rounds) rounds: release -> waiter admitted (µs)")
-    print(pad("hand-off", 34) + pad(fixed(at(latencies, 0.5)), 10) + pad(fixed(at(latencies, 0.99)), 10)
-          + "  (targets: p50 <= 500, p99 <= 5000)")
-    print("waiter CPU while waiting (% of the wait): median \(fixed(at(cpuShare, 0.5) * 100)), "
-          + "p99 \(fixed(at(cpuShare, 0.99) * 100))  (target <= 5)")
-    record("hand-off", [("median_us", at(latencies, 0.5)), ("p99_us", at(latencies, 0.99)),
-                        ("waiter_cpu_percent_median", at(cpuShare, 0.5) * 100)])
-}
-handoff(rounds: options.handoffs)
+handoffRows(registryPath: file("handoff.db"), rounds: options.handoffs)
 deathHandoff(rounds: 50)
 lossDelay(rounds: 10)
 

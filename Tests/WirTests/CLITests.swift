@@ -314,7 +314,7 @@ import Testing
         #expect(history.first?["duration_ms"] is Int && history.first?["label"] as? String == "nightly")
         #expect(try object(["reap", "--json"]) is [Any])
         let doctor = try #require(try object(["doctor", "--json"]) as? [String: Any])
-        #expect(doctor["integrity"] as? String == "ok" && doctor["schema_version"] as? Int == 8)
+        #expect(doctor["integrity"] as? String == "ok" && doctor["schema_version"] as? Int == 9)
         let claimed = try #require(try object(["claim", "--json", "--writes", "g", "--owner-pid", "\(getpid())"]) as? [String: Any])
         #expect(claimed["key"] is String && claimed["token"] is Int)
     }

@@ -42,11 +42,14 @@ final class EngineFixture {
                   ticket: Int64? = nil) throws -> (ClaimRecord, [CanonicalPath]) {
         let result = try claim(task, writes, reads: reads, pid: pid, host: host, ttl: ttl, key: key,
                                policy: policy, ticket: ticket)
-        guard case .admitted(let record, let entries, _) = result else {
+        switch result {
+        case .admitted(let record, let entries, _): return (record, entries.map(\.base))
+        // A waiter looking again finds the claim a release admitted on its behalf.
+        case .admittedInQueue(let admission): return (admission.record, admission.entries.map(\.base))
+        default:
             Issue.record("expected \(task) to be admitted, got \(result)")
             throw WirError(.conflict, "refused")
         }
-        return (record, entries.map(\.base))
     }
 
     func conflicts(_ task: String, _ writes: [String], reads: [String] = [], pid: Int32 = 2) throws -> [Conflict] {
@@ -55,8 +58,8 @@ final class EngineFixture {
     }
 
     /// Queues a request (queue policy) and returns its ticket; fails the test if it was not queued.
-    func queued(_ task: String, _ writes: [String], pid: Int32, ticket: Int64? = nil) throws -> Int64 {
-        let result = try claim(task, writes, pid: pid, policy: .queue, ticket: ticket)
+    func queued(_ task: String, _ writes: [String], pid: Int32, host: String = "here", ticket: Int64? = nil) throws -> Int64 {
+        let result = try claim(task, writes, pid: pid, host: host, policy: .queue, ticket: ticket)
         guard case .queued(let assigned, _, _) = result else {
             Issue.record("expected \(task) to be queued, got \(result)")
             return -1

@@ -16,8 +16,8 @@ import WirEngine
         _ = try f.admitted("unrelated", ["/b"], pid: 4, policy: .queue)
         _ = f.wakeups.take()
         try f.engine.release(taskID: "holder", key: holder.key, outcome: .completed, in: f.store)
-        #expect(f.wakeups.take() == [first, second])
-        // The later waiter looks first but must let the earlier one go.
+        // The release admitted the first waiter on its behalf and woke it; the second still waits.
+        #expect(f.wakeups.take() == [first])
         #expect(try f.queued("second", ["/a/x"], pid: 3, ticket: second) == second)
         let (admitted, _) = try f.admitted("first", ["/a"], pid: 2, policy: .queue, ticket: first)
         #expect(try f.queued("second", ["/a/x"], pid: 3, ticket: second) == second)
@@ -41,7 +41,8 @@ import WirEngine
     func refuseAlsoRespectsTheQueue(kind: StoreKind) throws {
         let f = try EngineFixture(kind)
         let (holder, _) = try f.admitted("holder", ["/a"], pid: 1)
-        _ = try f.queued("waiter", ["/a"], pid: 2)
+        _ = try f.admitted("other", ["/b"], pid: 4)
+        _ = try f.queued("waiter", ["/a", "/b"], pid: 2)
         try f.engine.release(taskID: "holder", key: holder.key, outcome: .completed, in: f.store)
         // Nothing holds /a now, but a waiter is ahead: a refuse claim may not jump it.
         let report = try f.conflicts("jumper", ["/a/x"], pid: 3)
@@ -69,13 +70,15 @@ import WirEngine
     @Test(arguments: StoreKind.allCases)
     func deadOrSilentWaitersLeaveTheQueue(kind: StoreKind) throws {
         let f = try EngineFixture(kind)
-        let (holder, _) = try f.admitted("holder", ["/a"], pid: 1)
+        let (holder, _) = try f.admitted("holder", ["/a"], pid: 1, ttl: 600_000)
         _ = try f.queued("dies", ["/a"], pid: 5)
         _ = try f.queued("silent", ["/a"], pid: 6)
         let last = try f.queued("last", ["/a"], pid: 7)
         f.liveness.kill(pid: 5)
+        f.clock.advance(ms: Engine.waiterLeaseMs / 2)
+        #expect(try f.queued("last", ["/a"], pid: 7, ticket: last) == last)
+        f.clock.advance(ms: Engine.waiterLeaseMs / 2)      // "silent" stopped renewing its place
         try f.engine.release(taskID: "holder", key: holder.key, outcome: .completed, in: f.store)
-        f.clock.advance(ms: Engine.waiterLeaseMs)          // "silent" stopped renewing its place
         _ = try f.admitted("last", ["/a"], pid: 7, policy: .queue, ticket: last)
         let abandoned = try f.conflictLog().filter { $0.contains(":abandoned:") }
         #expect(Set(abandoned.map { $0.split(separator: ">")[0] }) == ["dies", "silent"])

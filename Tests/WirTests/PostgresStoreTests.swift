@@ -102,6 +102,17 @@ struct PostgresStoreTests {
         try checkAllowedWritesAfterMigration(in: store)
     }
 
+    /// Version 6 keeps what a waiter's claim would be; a waiter queued before has none.
+    @Test func aVersionFiveRegistryKeepsItsWaiters() throws {
+        let raw = try connection()
+        try raw.execute("CREATE SCHEMA \(schema.name)")
+        for step in PostgresSchema.migrations[..<5] { try raw.execute(step) }
+        try raw.execute("UPDATE meta SET value = '5' WHERE name = 'schema_version'; " + waiterBeforeTerms)
+        let store = try schema.store()
+        #expect(try store.schemaVersion() == PostgresSchema.latestVersion)
+        try checkWaiterTermsAfterMigration(in: store)
+    }
+
     @Test func aRegistryOfANewerWirIsRefusedUnchanged() throws {
         _ = try schema.store()
         let raw = try connection()

@@ -86,6 +86,22 @@ import WirStorage
         try checkAllowedWritesAfterMigration(in: store)
     }
 
+    /// Version 9 keeps what a waiter's claim would be; a waiter queued before has none.
+    @Test func aVersionEightRegistryKeepsItsWaiters() throws {
+        let path = dir.file("v8.db")
+        do {
+            let connection = try SQLiteConnection(path: path, busyTimeoutMs: 100)
+            for step in SQLiteSchema.migrations[..<8] { try connection.execute(step) }
+            try connection.execute(waiterBeforeTerms + """
+                PRAGMA application_id = \(SQLiteSchema.applicationID);
+                PRAGMA user_version = 8;
+                """)
+        }
+        let store = try SQLiteStore(path: path)
+        #expect(try store.schemaVersion() == SQLiteSchema.latestVersion)
+        try checkWaiterTermsAfterMigration(in: store)
+    }
+
     /// A confined process may write the registry's -wal and -shm but create no file beside it, so
     /// they stay when the last connection closes (SQLite would delete them), the WAL emptied, so
     /// that the next process to open the registry has nothing to replay.

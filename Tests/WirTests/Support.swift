@@ -103,3 +103,17 @@ func checkBatchedHoldings(in store: any RegistryStore) throws {
         #expect(found == expected, "\(bases)")
     }
 }
+
+/// A waiter row as written before waiters kept their claim's terms (SQLite 8, PostgreSQL 5).
+let waiterBeforeTerms = """
+    INSERT INTO waiters(task_id, host, pid, start_time, boot_id, entries, enqueued_ms, expires_ms, parent_task_id, pid_ns)
+    VALUES ('queued', 'h', 2, 2, 'b', 'w /q', 5, 9000000000000, '', '');
+    """
+
+/// After the migration that keeps waiters' terms: the old waiter is still queued, with none (it
+/// is woken to look for itself), and waits for ever.
+func checkWaiterTermsAfterMigration(in store: any RegistryStore) throws {
+    let waiters = try store.read { try $0.waiters() }
+    #expect(waiters.map(\.taskID) == ["queued"])
+    #expect(waiters.first?.terms == nil && waiters.first?.deadlineMs == 0)
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+import WirEngine
+@testable import WirHost
+@testable import WirRegistry
+
+/// The queue's direct hand-off across real processes, on a registry file and
+/// on PostgreSQL: the release itself admits the waiter, which only reads it.
+@Suite struct QueueHandOffProcessTests {
+    let dir = TempDir()
+
+    /// Reads lines until one starts with `prefix`; returns its fields.
+    func expectLine(_ child: Child, _ prefix: String) -> [Substring] {
+        for _ in 0..<10 {
+            let line = child.readLine()
+            if line.hasPrefix(prefix) { return line.split(separator: " ") }
+            if line.isEmpty { break }
+        }
+        Issue.record("no '\(prefix)' line from pid \(child.pid)")
+        return []
+    }
+
+    /// Stops `child` (SIGSTOP) once it sleeps in `poll`, its wait: stopped in
+    /// the middle of a transaction it would hold the registry's lock.
+    func stopWhileItWaits(_ child: Child) {
+        for _ in 0..<2000 {
+            let call = (try? String(contentsOfFile: "/proc/\(child.pid)/syscall", encoding: .utf8)) ?? ""
+            let wchan = (try? String(contentsOfFile: "/proc/\(child.pid)/wchan", encoding: .utf8)) ?? ""
+            if ["7", "271"].contains(call.split(separator: " ").first.map(String.init) ?? "") || wchan.contains("poll") {
+                kill(child.pid, SIGSTOP)
+                return
+            }
+            usleep(5000)
+        }
+        Issue.record("pid \(child.pid) never slept in poll")
+    }
+
+    /// A holder owned by a sleeper (a waiter may not queue for what its own ancestor holds).
+    func holder(_ registry: Registry, _ file: String, _ sleeper: Child) throws -> ClaimRecord? {
+        guard case .admitted(let held, _, _) = try registry.claim(ClaimSpec(taskID: "holder", writes: [file],
+                                                                            ownerPID: sleeper.pid)).result else {
+            Issue.record("the holder was not admitted")
+            return nil
+        }
+        return held
+    }
+
+    /// The waiter is stopped (SIGSTOP) while the holder releases: the claim is
+    /// in flight, owned by the waiter, as soon as the release returns, before
+    /// the waiter has run at all; continued, the waiter returns it as admitted.
+    @Test(arguments: RegistryKind.allCases)
+    func theReleaseItselfAdmitsAStoppedWaiter(kind: RegistryKind) throws {
+        let place = KindRegistry(kind, in: dir)
+        let file = dir.file("state.json")
+        let registry = try Registry(path: place.registry)
+        let sleeper = try Child("/bin/sleep", ["30"])
+        defer { sleeper.stop() }
+        guard let held = try holder(registry, file, sleeper) else { return }
+        let waiter = try Child(BuiltProducts.probe, ["queue", place.registry, "waiter", "0", "60000", file])
+        _ = expectLine(waiter, "queued")
+        stopWhileItWaits(waiter)
+        try registry.release(taskID: "holder", key: held.key, outcome: .completed)
+        let claims = try registry.inFlight().claims.map(\.0)
+        #expect(claims.map(\.taskID) == ["waiter"] && claims.first?.owner.pid == waiter.pid)
+        #expect(try registry.who(file).claims.map(\.0.taskID) == ["waiter"])
+        #expect(try registry.inFlight().waiters.isEmpty)
+        kill(waiter.pid, SIGCONT)
+        #expect(expectLine(waiter, "admitted").count == 3)
+        #expect(waiter.finish().status == 0)
+        #expect(try registry.history().map(\.claim.taskID) == ["holder", "waiter"])
+    }
+
+    /// A waiter killed while it waits is never admitted; the next one is.
+    @Test(arguments: RegistryKind.allCases)
+    func aKilledWaiterIsNotAdmittedAndTheNextOneIs(kind: RegistryKind) throws {
+        let place = KindRegistry(kind, in: dir)
+        let file = dir.file("state.json")
+        let registry = try Registry(path: place.registry)
+        let sleeper = try Child("/bin/sleep", ["30"])
+        defer { sleeper.stop() }
+        guard let held = try holder(registry, file, sleeper) else { return }
+        let dies = try Child(BuiltProducts.probe, ["queue", place.registry, "dies", "0", "60000", file])
+        _ = expectLine(dies, "queued")
+        let next = try Child(BuiltProducts.probe, ["queue", place.registry, "next", "-1", "60000", file])
+        _ = expectLine(next, "queued")
+        dies.stop()                                     // kill -9
+        stopWhileItWaits(next)
+        try registry.release(taskID: "holder", key: held.key, outcome: .completed)
+        #expect(try registry.inFlight().claims.map(\.0.taskID) == ["next"])
+        kill(next.pid, SIGCONT)
+        _ = expectLine(next, "admitted")
+        #expect(try registry.conflictLog().filter { $0.taskID == "dies" }.map(\.outcome) == [.abandoned])
+    }
+}
