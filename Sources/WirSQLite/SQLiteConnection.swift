@@ -19,6 +19,8 @@ final class SQLiteConnection {
     /// parent still uses. It is leaked there instead, as SQLite advises.
     private let openerPID = getpid()
     private let busyWait: BusyWait
+    /// What earlier transactions read that this one may reuse.
+    let sinceCommit = SQLiteSinceCommit()
 
     /// Opens (creating if missing) a database file.
     init(path: String, busyTimeoutMs: Int32) throws {
