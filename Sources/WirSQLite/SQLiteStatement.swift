@@ -29,7 +29,13 @@ final class SQLiteStatement: StoreRow {
             let rc: Int32
             switch value {
             case .integer(let number): rc = sqlite3_bind_int64(raw, index, number)
-            case .text(let text): rc = sqlite3_bind_text(raw, index, text, -1, sqliteTransient)
+            case .text(var text):
+                // The string's own UTF-8 bytes with their length: no C string is made.
+                rc = text.withUTF8 { bytes in
+                    bytes.withMemoryRebound(to: CChar.self) {
+                        sqlite3_bind_text(raw, index, $0.baseAddress ?? emptyText, Int32($0.count), sqliteTransient)
+                    }
+                }
             case .null: rc = sqlite3_bind_null(raw, index)
             }
             guard rc == SQLITE_OK else { throw connection.failure(rc, doing: "bind") }
@@ -85,3 +91,6 @@ final class SQLiteStatement: StoreRow {
 
 /// SQLite copies bound text before the call returns.
 private let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+/// Text of no bytes (a null pointer would bind NULL).
+private let emptyLiteral: StaticString = ""
+private var emptyText: UnsafePointer<CChar> { UnsafeRawPointer(emptyLiteral.utf8Start).assumingMemoryBound(to: CChar.self) }
