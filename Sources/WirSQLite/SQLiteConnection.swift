@@ -79,6 +79,7 @@ final class SQLiteConnection {
         let statement = try sql.utf8Start.withMemoryRebound(to: CChar.self, capacity: sql.utf8CodeUnitCount + 1) {
             try prepare($0, flags: UInt32(SQLITE_PREPARE_PERSISTENT), describing: sql.description)
         }
+        statement.reused = true
         statements[key] = statement
         return statement
     }
