@@ -45,7 +45,9 @@ let package = Package(
 
         // Claim+release latency through the C API (make bench).
         .executableTarget(name: "wir-bench", dependencies: ["Wir", "CWir", "CSQLite", "CLibPQ", "CLibPQLoader",
-                                                          "WirPostgres"]),
+                                                          "WirPostgres", "CSameStatements"]),
+        // The bench's yardsticks in C on libsqlite3: wir's statements run by hand, and a statement counter.
+        .target(name: "CSameStatements", linkerSettings: [.linkedLibrary("sqlite3"), .linkedLibrary("dl")]),
         // A brute-force glob matcher written without the automaton: the oracle of tests and fuzzing.
         .target(name: "WirOracle"),
         // Fuzz harnesses: libFuzzer with -sanitize=fuzzer -DFUZZING (make fuzz), a replayer otherwise.

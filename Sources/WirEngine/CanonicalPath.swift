@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 /// An absolute path in canonical form: components separated by single slashes,
 /// no `.` or `..`, no trailing slash; the root is "/".
 ///
@@ -53,11 +56,23 @@ public struct CanonicalPath: Sendable, Hashable, Comparable, CustomStringConvert
         return CanonicalPath(canonical: slash == 0 ? "/" : String(decoding: bytes[..<slash], as: UTF8.self))
     }
 
-    /// Every path of `paths` and every ancestor of one, each once, in order of
-    /// first appearance: what a store looks up for a claim's entries at once.
+    /// Every path of `paths` and every ancestor of one, each once (the paths in
+    /// byte order, each after its ancestors): what a store looks up for a claim's
+    /// entries at once.
     public static func selfAndAncestors(ofAll paths: [CanonicalPath]) -> [CanonicalPath] {
+        if paths.count == 1 { return paths[0].selfAndAncestors }    // distinct already: no set to hash into
+        // Each name of the path before it in byte order, and all of those were taken with it
+        // (or before): only the others need the set, which then holds each prefix about once.
         var seen = Set<CanonicalPath>()
-        return paths.flatMap(\.selfAndAncestors).filter { seen.insert($0).inserted }
+        var result: [CanonicalPath] = []
+        var previous: CanonicalPath?
+        for path in paths.sorted() {
+            for name in path.selfAndAncestors where !(previous?.isWithin(name) ?? false) && seen.insert(name).inserted {
+                result.append(name)
+            }
+            previous = path
+        }
+        return result
     }
 
     /// Open byte range (lower, upper) holding the strings of every strict
@@ -70,10 +85,23 @@ public struct CanonicalPath: Sendable, Hashable, Comparable, CustomStringConvert
 
     /// True when `self` is a strict ancestor directory of `other`, component-wise.
     public func isAncestor(of other: CanonicalPath) -> Bool {
-        let mine = value.utf8, theirs = other.value.utf8
-        if isRoot { return theirs.count > 1 }
-        guard theirs.count > mine.count, theirs.starts(with: mine) else { return false }
-        return theirs[theirs.index(theirs.startIndex, offsetBy: mine.count)] == UInt8(ascii: "/")
+        other.lies(within: self, orAt: false)
+    }
+
+    /// True when `self` is `directory` (if `orAt`) or lies beneath it: one
+    /// `memcmp` of the bytes (both are canonical: absolute, no trailing slash).
+    private func lies(within directory: CanonicalPath, orAt: Bool) -> Bool {
+        var mine = value, theirs = directory.value       // withUTF8 needs var; native strings are not copied
+        return mine.withUTF8 { path in
+            theirs.withUTF8 { above in
+                if above.isEmpty { return path.isEmpty ? orAt : path[0] == UInt8(ascii: "/") }
+                if above.count == 1 { return orAt || path.count > 1 }          // the root
+                guard path.count >= above.count, memcmp(path.baseAddress!, above.baseAddress!, above.count) == 0 else {
+                    return false
+                }
+                return path.count == above.count ? orAt : path[above.count] == UInt8(ascii: "/")
+            }
+        }
     }
 
     /// True when the two paths' subtrees intersect: equal, or one is an ancestor.
@@ -83,7 +111,7 @@ public struct CanonicalPath: Sendable, Hashable, Comparable, CustomStringConvert
 
     /// True when `self` is `other` or lies beneath it.
     public func isWithin(_ other: CanonicalPath) -> Bool {
-        self == other || other.isAncestor(of: self)
+        lies(within: other, orAt: true)
     }
 
     public static func == (a: CanonicalPath, b: CanonicalPath) -> Bool {

@@ -46,11 +46,17 @@ public struct ClaimRequest: Sendable {
     /// `entries` each once, sorted: two that share a principal name (two
     /// spellings of one file) become one with the names of both.
     public static func merged(_ entries: [PathEntry]) -> [PathEntry] {
-        var byPrincipal: [PathEntry: PathEntry] = [:]
-        for entry in entries {
-            byPrincipal[entry] = byPrincipal[entry].map { $0.adding(aliases: entry.names) } ?? entry
+        // Sorted (stably), equal entries are neighbours, in the order given: no hashing.
+        var result: [PathEntry] = []
+        result.reserveCapacity(entries.count)
+        for entry in entries.sorted() {
+            if let last = result.last, last == entry {
+                result[result.count - 1] = last.adding(aliases: entry.names)
+            } else {
+                result.append(entry)
+            }
         }
-        return byPrincipal.values.sorted()
+        return result
     }
 
     /// True when the caller owns `claim`: it is one of its owners, or runs

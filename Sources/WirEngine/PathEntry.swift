@@ -8,40 +8,37 @@
 /// overlaps any name of the other. The principal name (`text`) is the
 /// resolution: what listings show, and what equality, hashing and order go by.
 public struct PathEntry: Hashable, Sendable, Comparable, CustomStringConvertible {
-    public let access: Access
+    /// The fields, in one immutable object: sorting, hashing and passing
+    /// entries around copies one reference, not six.
+    private let fields: Fields
+
+    public var access: Access { fields.access }
     /// The canonical path, or the absolute glob pattern.
-    public let text: String
+    public var text: String { fields.text }
     /// The directory the entry lies within: the path itself, or a glob's
     /// leading components without wildcards. Stores index entries by it.
-    public let base: CanonicalPath
-    public let glob: Glob?
+    public var base: CanonicalPath { fields.base }
+    public var glob: Glob? { fields.glob }
     /// Other names of the same files, each a path or a glob (never with
     /// aliases of its own), with the same access.
-    public let aliases: [PathEntry]
+    public var aliases: [PathEntry] { fields.aliases }
     /// A glob's automaton, built once (an overlap decision compares each
     /// held glob with every requested entry).
-    private let globAutomaton: AutomatonBox?
+    private var globAutomaton: AutomatonBox? { fields.automaton }
 
     /// A plain path.
     public init(_ access: Access, _ path: CanonicalPath, aliases: [PathEntry] = []) {
-        self.access = access
-        text = path.value
-        base = path
-        glob = nil
-        globAutomaton = nil
-        self.aliases = PathEntry.distinct(aliases, besides: path.value)
+        fields = Fields(access: access, text: path.value, base: path, glob: nil, automaton: nil,
+                        aliases: PathEntry.distinct(aliases, besides: path.value))
     }
 
     /// A glob whose leading wildcard-free components are `base` (already
     /// canonical) and whose `pattern` is absolute and starts with `base`.
     public init(_ access: Access, pattern: String, base: CanonicalPath, aliases: [PathEntry] = []) throws {
-        self.access = access
-        text = pattern
-        self.base = base
         let glob = try Glob(absolute: pattern)
-        self.glob = glob
-        globAutomaton = AutomatonBox(PatternAutomaton(glob.components))
-        self.aliases = PathEntry.distinct(aliases, besides: pattern)
+        fields = Fields(access: access, text: pattern, base: base, glob: glob,
+                        automaton: AutomatonBox(PatternAutomaton(glob.components)),
+                        aliases: PathEntry.distinct(aliases, besides: pattern))
     }
 
     /// The same entry with `more` names (merged with its own).
@@ -51,7 +48,7 @@ public struct PathEntry: Hashable, Sendable, Comparable, CustomStringConvertible
         return copy
     }
 
-    public var isGlob: Bool { glob != nil }
+    public var isGlob: Bool { fields.automaton != nil }          // a glob has one, a path none
     public var description: String { (access == .read ? "read " : "") + text }
 
     /// The principal name, then the aliases: every name of the entry's files.
@@ -106,30 +103,20 @@ public struct PathEntry: Hashable, Sendable, Comparable, CustomStringConvertible
     }
 
     private init(copying other: PathEntry, keepingAliases: Bool = true) {
-        access = other.access
-        text = other.text
-        base = other.base
-        glob = other.glob
-        globAutomaton = other.globAutomaton
-        aliases = keepingAliases ? other.aliases : []
+        fields = keepingAliases || other.aliases.isEmpty ? other.fields : other.fields.with(aliases: [])
     }
 
     private mutating func setAliases(_ names: [PathEntry]) {
-        self = PathEntry(access: access, text: text, base: base, glob: glob, automaton: globAutomaton, aliases: names)
+        self = PathEntry(fields: fields.with(aliases: names))
     }
 
-    private init(access: Access, text: String, base: CanonicalPath, glob: Glob?, automaton: AutomatonBox?,
-                 aliases: [PathEntry]) {
-        self.access = access
-        self.text = text
-        self.base = base
-        self.glob = glob
-        globAutomaton = automaton
-        self.aliases = aliases
+    private init(fields: Fields) {
+        self.fields = fields
     }
 
     /// `names` without their own aliases, without `principal`, each once, sorted.
     private static func distinct(_ names: [PathEntry], besides principal: String) -> [PathEntry] {
+        if names.isEmpty { return [] }
         var seen: Set<String> = [principal]
         return names.map { PathEntry(copying: $0, keepingAliases: false) }
             .filter { seen.insert(($0.isGlob ? "g " : "") + $0.text).inserted }.sorted()
@@ -147,7 +134,8 @@ public struct PathEntry: Hashable, Sendable, Comparable, CustomStringConvertible
     /// neither tabs nor newlines can be part of one; identity names
     /// (`PathEntry.identityRoot`) start with a byte no path may hold.
     public var encoded: String {
-        (access == .write ? "w " : "r ") + names.map { ($0.isGlob ? "g " : "") + $0.text }.joined(separator: "\t")
+        if aliases.isEmpty { return (access == .write ? "w " : "r ") + (isGlob ? "g " : "") + text }
+        return (access == .write ? "w " : "r ") + names.map { ($0.isGlob ? "g " : "") + $0.text }.joined(separator: "\t")
     }
 
     /// Reads the storage form back; each glob's `base` is recomputed.
@@ -155,6 +143,11 @@ public struct PathEntry: Hashable, Sendable, Comparable, CustomStringConvertible
         // Compared as bytes: the prefixes are ASCII, and Character views are slow.
         let bytes = encoded.utf8
         let access: Access = bytes.first == UInt8(ascii: "r") ? .read : .write
+        // One plain path (the usual entry): no names to split.
+        if !bytes.dropFirst(2).starts(with: "g ".utf8) && !bytes.contains(UInt8(ascii: "\t")) {
+            self.init(access, CanonicalPath(canonical: String(decoding: bytes.dropFirst(2), as: UTF8.self)))
+            return
+        }
         let names = try bytes.dropFirst(2).split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false)
             .map { name -> PathEntry in
                 guard name.starts(with: "g ".utf8) else {
@@ -171,6 +164,7 @@ public struct PathEntry: Hashable, Sendable, Comparable, CustomStringConvertible
     /// index rows a store keeps for it, so that an overlap query finds it
     /// under any name.
     public var indexBases: [CanonicalPath] {
+        if aliases.isEmpty { return [base] }
         var seen: Set<CanonicalPath> = []
         return names.map(\.base).filter { seen.insert($0).inserted }
     }
@@ -220,6 +214,30 @@ public struct PathEntry: Hashable, Sendable, Comparable, CustomStringConvertible
         if order != 0 { return order < 0 }
         if a.access != b.access { return a.access == .read }
         return !a.isGlob && b.isGlob
+    }
+}
+
+/// An entry's fields, shared by its copies. Immutable: thread-safe.
+private final class Fields: Sendable {
+    let access: Access
+    let text: String
+    let base: CanonicalPath
+    let glob: Glob?
+    let automaton: AutomatonBox?
+    let aliases: [PathEntry]
+
+    init(access: Access, text: String, base: CanonicalPath, glob: Glob?, automaton: AutomatonBox?,
+         aliases: [PathEntry]) {
+        self.access = access
+        self.text = text
+        self.base = base
+        self.glob = glob
+        self.automaton = automaton
+        self.aliases = aliases
+    }
+
+    func with(aliases: [PathEntry]) -> Fields {
+        Fields(access: access, text: text, base: base, glob: glob, automaton: automaton, aliases: aliases)
     }
 }
 

@@ -45,9 +45,12 @@ public final class MountTable: @unchecked Sendable {
     /// The mount `path` lies under: the deepest mount point above it (the last
     /// one mounted there, which covers the others).
     static func mount(of path: CanonicalPath, in table: [Mount]) -> Mount? {
-        table.enumerated().filter { path.isWithin($0.element.point) }
-            .max { ($0.element.point.value.utf8.count, $0.offset) < ($1.element.point.value.utf8.count, $1.offset) }?
-            .element
+        var deepest: Mount?
+        for mount in table where path.isWithin(mount.point)
+            && mount.point.value.utf8.count >= deepest?.point.value.utf8.count ?? 0 {
+            deepest = mount
+        }
+        return deepest
     }
 
     /// `path` below `directory`, without it ("" for the directory itself).

@@ -111,7 +111,9 @@ public enum PathResolver {
     public static func entry(_ text: String, _ access: Access) throws -> PathEntry {
         guard Glob.isPattern(text) else {
             let resolved = try canonicalize(text)
-            let aliases = [try spelling(text), MountTable.shared.rootName(of: resolved), inodeName(resolved)]
+            // A text already canonical is its own spelling: no name to add, nothing to fold.
+            let spelled = CanonicalPath(canonical: text) == resolved ? nil : try spelling(text)
+            let aliases = [spelled, MountTable.shared.rootName(of: resolved), inodeName(resolved)]
             return PathEntry(access, resolved, aliases: aliases.compactMap { $0 }.map { PathEntry(access, $0) })
         }
         try checkText(text)

@@ -19,6 +19,8 @@ final class SQLiteConnection {
     /// parent still uses. It is leaked there instead, as SQLite advises.
     private let openerPID = getpid()
     private let busyWait: BusyWait
+    /// What earlier transactions read that this one may reuse.
+    let sinceCommit = SQLiteSinceCommit()
 
     /// Opens (creating if missing) a database file.
     init(path: String, busyTimeoutMs: Int32) throws {
@@ -77,6 +79,7 @@ final class SQLiteConnection {
         let statement = try sql.utf8Start.withMemoryRebound(to: CChar.self, capacity: sql.utf8CodeUnitCount + 1) {
             try prepare($0, flags: UInt32(SQLITE_PREPARE_PERSISTENT), describing: sql.description)
         }
+        statement.reused = true
         statements[key] = statement
         return statement
     }

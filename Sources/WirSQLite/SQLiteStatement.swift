@@ -17,19 +17,36 @@ final class SQLiteStatement: StoreRow {
     /// The SQL text the statement was prepared from.
     var sql: String { sqlite3_sql(raw).map { String(cString: $0) } ?? "" }
 
+    /// Ready to run again. The bindings stay: every use binds all of the
+    /// statement's parameters (`bind` checks in debug builds), so none is stale.
     func reset() {
         sqlite3_reset(raw)
-        sqlite3_clear_bindings(raw)
+        bound = false
     }
 
+    /// Whether `bind` ran since the last `reset` (checked in debug builds).
+    private var bound = false
+    /// A statement of the connection's cache, run again and again (one prepared
+    /// for one use has nothing bound from before).
+    var reused = false
+
+    /// Binds `values` to parameters 1, 2 … in order: all of the statement's parameters.
     @discardableResult
     func bind(_ values: SQLiteValue...) throws -> SQLiteStatement {
+        assert(values.count == Int(sqlite3_bind_parameter_count(raw)), "bind every parameter of \(sql)")
+        bound = true
         for (offset, value) in values.enumerated() {
             let index = Int32(offset + 1)
             let rc: Int32
             switch value {
             case .integer(let number): rc = sqlite3_bind_int64(raw, index, number)
-            case .text(let text): rc = sqlite3_bind_text(raw, index, text, -1, sqliteTransient)
+            case .text(var text):
+                // The string's own UTF-8 bytes with their length: no C string is made.
+                rc = text.withUTF8 { bytes in
+                    bytes.withMemoryRebound(to: CChar.self) {
+                        sqlite3_bind_text(raw, index, $0.baseAddress ?? emptyText, Int32($0.count), sqliteTransient)
+                    }
+                }
             case .null: rc = sqlite3_bind_null(raw, index)
             }
             guard rc == SQLITE_OK else { throw connection.failure(rc, doing: "bind") }
@@ -39,6 +56,7 @@ final class SQLiteStatement: StoreRow {
 
     /// Advances to the next row: true if there is one, false when done.
     func step() throws -> Bool {
+        assert(bound || !reused || sqlite3_bind_parameter_count(raw) == 0, "bind the parameters of \(sql) before running it")
         let rc = sqlite3_step(raw)
         switch rc {
         case SQLITE_ROW: return true
@@ -85,3 +103,6 @@ final class SQLiteStatement: StoreRow {
 
 /// SQLite copies bound text before the call returns.
 private let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+/// Text of no bytes (a null pointer would bind NULL).
+private let emptyLiteral: StaticString = ""
+private var emptyText: UnsafePointer<CChar> { UnsafeRawPointer(emptyLiteral.utf8Start).assumingMemoryBound(to: CChar.self) }

@@ -82,23 +82,29 @@ public final class SQLiteStore: RegistryStore {
     public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
         // IMMEDIATE takes the write lock up front: a DEFERRED transaction that
         // upgrades later fails with SQLITE_BUSY_SNAPSHOT under contention.
-        try transaction(try connection(), "BEGIN IMMEDIATE", body)
+        try transaction(try connection(), writing: true, body)
     }
 
     public func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
-        try transaction(try connection(), "BEGIN", body)
+        try transaction(try connection(), writing: false, body)
     }
 
-    private func transaction<T>(_ connection: SQLiteConnection, _ begin: StaticString,
+    private func transaction<T>(_ connection: SQLiteConnection, writing: Bool,
                                 _ body: (any StoreTransaction) throws -> T) throws -> T {
         try checkStillThere()
-        try connection.statement(begin).run()
+        try connection.statement(writing ? "BEGIN IMMEDIATE" : "BEGIN").run()
         do {
-            try verifySchema(connection)
+            // The schema checked at this connection's last commit is the schema still
+            // if nobody has committed since (`SQLiteSinceCommit`).
+            if !connection.sinceCommit.unchanged(connection.db, writing: writing) {
+                try verifySchema(connection)
+            }
             let result = try body(SQLiteTransaction(connection: connection))
             try connection.statement("COMMIT").run()
+            connection.sinceCommit.committed(connection.db)
             return result
         } catch {
+            connection.sinceCommit.forget()
             try? connection.statement("ROLLBACK").run()
             throw error
         }

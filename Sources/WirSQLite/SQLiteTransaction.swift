@@ -37,7 +37,7 @@ struct SQLiteTransaction: StoreTransaction {
         }
         // Entries based beneath one: a range scan of the primary key per base, both bounds exclusive.
         let below = try connection.statement("SELECT entry, task_id FROM claim_entries WHERE path > ?1 AND path < ?2")
-        for base in Set(bases) {
+        for base in bases.count == 1 ? bases : Array(Set(bases)) {
             let range = base.descendantRange
             below.reset()
             found.formUnion(try below.bind(.text(range.lower), .text(range.upper)).rows(StoreRowDecoding.holding))
@@ -294,12 +294,17 @@ struct SQLiteTransaction: StoreTransaction {
         return removed
     }
 
+    /// Read once, then kept while no other connection commits (`SQLiteSinceCommit`).
     func settings() throws -> RegistrySettings {
+        if let kept = connection.sinceCommit.settings { return kept }
         let rows = try connection.statement("SELECT name, value FROM settings").rows { ($0.text(0), $0.text(1)) }
-        return RegistrySettings(stored: rows)
+        let settings = RegistrySettings(stored: rows)
+        connection.sinceCommit.settings = settings
+        return settings
     }
 
     func save(_ settings: RegistrySettings) throws {
+        connection.sinceCommit.forget()
         let row = try connection.statement("INSERT OR REPLACE INTO settings(name, value) VALUES (?1, ?2)")
         for (name, value) in settings.stored {
             row.reset()

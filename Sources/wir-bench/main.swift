@@ -7,6 +7,8 @@
 // usage: wir-bench [--live N] [--rounds R] [--per-round K] [--handoffs H]
 //                  [--seconds S] [--dir DIR] [--json FILE]
 //        wir-bench --profile REGISTRY N PATHS   (N claim+release, untimed: for callgrind)
+//        wir-bench --profile-deep REGISTRY N    (the same, one path 8 components deep)
+//        wir-bench --profile-same REGISTRY N    (the same statements by hand in C: SameStatementsRows.swift)
 //        wir-bench --confine           the confinement rows alone (ConfineRows.swift; WIR_BENCH_CLI
 //                                      names the wir command for the wir run rows)
 //        wir-bench --handoff DIR       the queue hand-off rows alone, registries in DIR (HandOffRows.swift)
@@ -241,6 +243,8 @@ func profile(_ arguments: [String]) -> Never {
 let arguments = CommandLine.arguments
 switch arguments.dropFirst().first {
 case "--profile": profile(Array(arguments[2...]))
+case "--profile-deep": profileDeep(Array(arguments[2...]), byHand: false)
+case "--profile-same": profileDeep(Array(arguments[2...]), byHand: true)
 case "--handoff-waiter": handoffWaiter(arguments[2])
 case "--handoff-holder": handoffHolder(arguments[2])
 case "--term-recorder": termRecorder()
@@ -292,6 +296,7 @@ print("wir-bench: populating registries (10 and \(options.live) live claims) in 
 let small = populated(file("small.db"), live: 10)
 let large = populated(file("large.db"), live: options.live)
 let one = paths(1), sixteen = paths(16), sixtyFour = paths(64)
+let sameStatements = SameStatementsRows(wirRegistry: small, dir: options.dir, file: file)
 
 let rows = [
     Row("raw SQLite floor (2 txns)") { step(0); step(2); step(1); step(0); step(3); step(1) },
@@ -301,7 +306,7 @@ let rows = [
     Row("wir 16 paths, 10 live", claimRelease(small, sixteen)),
     Row("wir 64 paths, 10 live", claimRelease(small, sixtyFour)),
     Row("wir 1 path, \(options.live) live", claimRelease(large, one)),
-]
+] + sameStatements.rows
 for _ in 0..<options.rounds {
     for row in rows { row.run(options.perRound) }
 }
@@ -323,6 +328,9 @@ for (name, ratio, target) in ratios {
     print("ratio \(name): \(fixed(ratio))\(verdict)")
     record("ratio " + name, [("ratio", ratio)])
 }
+sameStatements.printRatios()
+sameStatements.printCounts(wirRegistry: small, wirRegistryPath: file("small.db"), sixtyFour: sixtyFour)
+sameStatements.close()
 for reg in [small, large] { wir_close(reg) }
 sqlite3_close(floorDB)
 close(heldFD)
@@ -362,6 +370,7 @@ for mode in ["disjoint", "shared"] {
         record("contention \(mode) \(processes)", [("claims_per_second", rate), ("max_wait_ms", maxWait / 1000),
                                                     ("fairness", fairness), ("share", share)])
         for suffix in ["", "-wal", "-shm"] { unlink(registryPath + suffix) }
+        if mode == "disjoint" && processes == 8 { printFairnessTarget(maxWaitMs: maxWait / 1000, share: share) }
     }
 }
 

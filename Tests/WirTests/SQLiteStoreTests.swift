@@ -182,6 +182,30 @@ import WirStorage
         #expect(try store.write { try $0.issueToken() } == 1, "the token counter rolled back too")
     }
 
+    /// A connection keeps the settings between its write transactions while no other
+    /// connection commits (`SQLiteSinceCommit`): what another one saves, and what it saves
+    /// itself, is what its next transaction reads.
+    @Test func keptSettingsGiveWayToSettingsSavedSince() throws {
+        let path = dir.file("settings.db")
+        let store = try SQLiteStore(path: path), other = try SQLiteStore(path: path)
+        #expect(try store.write { try $0.settings() }.policy == .refuse)
+        #expect(try store.write { try $0.settings() }.policy == .refuse)
+        try other.write { try $0.save(RegistrySettings(policy: .queue)) }
+        #expect(try store.write { try $0.settings() }.policy == .queue, "saved by another connection")
+        try store.write { try $0.save(RegistrySettings(policy: .warn)) }
+        #expect(try store.write { try $0.settings() }.policy == .warn, "saved by this one")
+        #expect(try other.write { try $0.settings() }.policy == .warn)
+        struct Boom: Error {}
+        #expect(throws: Boom.self) {
+            try store.write { tx in
+                try tx.save(RegistrySettings(policy: .refuse))
+                _ = try tx.settings()
+                throw Boom()
+            }
+        }
+        #expect(try store.write { try $0.settings() }.policy == .warn, "a rolled-back save is not kept")
+    }
+
     @Test func batchedHoldingsMatchABruteForceScan() throws {
         try checkBatchedHoldings(in: try SQLiteStore(path: dir.file("batch.db")))
     }
