@@ -127,15 +127,10 @@ enum PostgresSchema {
         """
         ALTER TABLE claims ADD COLUMN allow_writes text NOT NULL DEFAULT '';
         """,
-        // Version 6: what a waiter's claim would be, so that the transaction that frees its way
-        // admits it on its behalf (a row without a secret looks for itself), and its timeout.
+        // Version 6: what a waiter's claim would be, and its timeout, so that the transaction that
+        // frees its way admits it on its behalf (WaiterTermsText; '': it looks for itself).
         """
-        ALTER TABLE waiters ADD COLUMN secret text NOT NULL DEFAULT '';
-        ALTER TABLE waiters ADD COLUMN lease_ms bigint NOT NULL DEFAULT 0;
-        ALTER TABLE waiters ADD COLUMN label text NOT NULL DEFAULT '';
-        ALTER TABLE waiters ADD COLUMN allow_writes text NOT NULL DEFAULT '';
-        ALTER TABLE waiters ADD COLUMN parent_secret text NOT NULL DEFAULT '';
-        ALTER TABLE waiters ADD COLUMN deadline_ms bigint NOT NULL DEFAULT 0;
+        ALTER TABLE waiters ADD COLUMN terms text NOT NULL DEFAULT '';
         """,
     ]
 

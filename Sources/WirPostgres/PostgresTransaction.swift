@@ -119,7 +119,7 @@ struct PostgresTransaction: StoreTransaction {
         + "ORDER BY task_id"
     static let waitersSQL = """
         SELECT ticket, task_id, host, pid, start_time, boot_id, entries, enqueued_ms, expires_ms, parent_task_id,
-               pid_ns, secret, lease_ms, label, allow_writes, parent_secret, deadline_ms
+               pid_ns, terms
         FROM waiters ORDER BY ticket
         """
 
@@ -240,16 +240,14 @@ struct PostgresTransaction: StoreTransaction {
 
     func enqueue(_ waiter: Waiter) throws -> Int64 {
         forgetWaiters()
-        let terms = waiter.terms
         guard let row = try read("""
             INSERT INTO waiters(task_id, host, pid, start_time, boot_id, entries, enqueued_ms, expires_ms, parent_task_id,
-                                pid_ns, secret, lease_ms, label, allow_writes, parent_secret, deadline_ms)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING ticket
+                                pid_ns, terms)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ticket
             """, [waiter.taskID, waiter.owner.host, String(waiter.owner.pid), String(Int64(bitPattern: waiter.owner.startTime)),
                   waiter.owner.bootID, EntryList.encode(waiter.entries), String(waiter.enqueuedMs),
-                  String(waiter.expiresMs), waiter.parentTaskID, waiter.owner.pidNamespace, terms?.key ?? "",
-                  String(terms?.lease.stored ?? 0), terms?.label ?? "", PathList.encode(terms?.allowWrites ?? []),
-                  terms?.parentKey ?? "", String(waiter.deadlineMs)]).first else {
+                  String(waiter.expiresMs), waiter.parentTaskID, waiter.owner.pidNamespace,
+                  WaiterTermsText.encode(waiter.terms, deadlineMs: waiter.deadlineMs)]).first else {
             throw WirError(.internalError, "registry '\(connection.location.redacted)': no ticket for a waiter")
         }
         return row.int64(0)

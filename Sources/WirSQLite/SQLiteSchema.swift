@@ -148,15 +148,10 @@ enum SQLiteSchema {
         """
         ALTER TABLE claims ADD COLUMN allow_writes TEXT NOT NULL DEFAULT '';  -- PathList
         """,
-        // Version 9: what a waiter's claim would be, so that the transaction that frees its way
-        // admits it on its behalf (a row without a secret looks for itself), and its timeout.
+        // Version 9: what a waiter's claim would be, and its timeout, so that the transaction that
+        // frees its way admits it on its behalf (WaiterTermsText; '': it looks for itself).
         """
-        ALTER TABLE waiters ADD COLUMN secret TEXT NOT NULL DEFAULT '';
-        ALTER TABLE waiters ADD COLUMN lease_ms INTEGER NOT NULL DEFAULT 0;     -- Lease.stored
-        ALTER TABLE waiters ADD COLUMN label TEXT NOT NULL DEFAULT '';
-        ALTER TABLE waiters ADD COLUMN allow_writes TEXT NOT NULL DEFAULT '';   -- PathList
-        ALTER TABLE waiters ADD COLUMN parent_secret TEXT NOT NULL DEFAULT '';
-        ALTER TABLE waiters ADD COLUMN deadline_ms INTEGER NOT NULL DEFAULT 0;  -- 0: none
+        ALTER TABLE waiters ADD COLUMN terms TEXT NOT NULL DEFAULT '';
         """,
     ]
 

@@ -168,7 +168,7 @@ struct SQLiteTransaction: StoreTransaction {
     func waiters() throws -> [Waiter] {
         let query = try connection.statement("""
             SELECT ticket, task_id, host, pid, start_time, boot_id, entries, enqueued_ms, expires_ms, parent_task_id,
-                   pid_ns, secret, lease_ms, label, allow_writes, parent_secret, deadline_ms
+                   pid_ns, terms
             FROM waiters ORDER BY ticket
             """)
         return try query.rows(StoreRowDecoding.waiter)
@@ -177,17 +177,14 @@ struct SQLiteTransaction: StoreTransaction {
     func enqueue(_ waiter: Waiter) throws -> Int64 {
         let row = try connection.statement("""
             INSERT INTO waiters(task_id, host, pid, start_time, boot_id, entries, enqueued_ms, expires_ms, parent_task_id,
-                                pid_ns, secret, lease_ms, label, allow_writes, parent_secret, deadline_ms)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                                pid_ns, terms)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
             """)
-        let terms = waiter.terms
         try row.bind(.text(waiter.taskID), .text(waiter.owner.host), .integer(Int64(waiter.owner.pid)),
                      .integer(Int64(bitPattern: waiter.owner.startTime)), .text(waiter.owner.bootID),
                      .text(EntryList.encode(waiter.entries)), .integer(waiter.enqueuedMs), .integer(waiter.expiresMs),
-                     .text(waiter.parentTaskID), .text(waiter.owner.pidNamespace), .text(terms?.key ?? ""),
-                     .integer(terms?.lease.stored ?? 0), .text(terms?.label ?? ""),
-                     .text(PathList.encode(terms?.allowWrites ?? [])), .text(terms?.parentKey ?? ""),
-                     .integer(waiter.deadlineMs))
+                     .text(waiter.parentTaskID), .text(waiter.owner.pidNamespace),
+                     .text(WaiterTermsText.encode(waiter.terms, deadlineMs: waiter.deadlineMs)))
         try row.run()
         return sqlite3_last_insert_rowid(connection.db)     // the ticket (INTEGER PRIMARY KEY)
     }

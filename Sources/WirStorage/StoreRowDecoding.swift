@@ -25,20 +25,15 @@ public enum StoreRowDecoding {
     }
 
     /// ticket, task_id, host, pid, start_time, boot_id, entries, enqueued_ms, expires_ms, parent_task_id, pid_ns,
-    /// secret, lease_ms, label, allow_writes, parent_secret, deadline_ms. A row without a secret has no
-    /// terms to be admitted on (one written before they were kept).
+    /// terms (`WaiterTermsText`: none in a row written before they were kept).
     public static func waiter(_ row: some StoreRow) throws -> Waiter {
-        let key = row.text(11)
+        let (terms, deadline) = WaiterTermsText.decode(row.text(11))
         return Waiter(ticket: row.int64(0), taskID: row.text(1),
                       owner: Owner(host: row.text(2), pid: Int32(truncatingIfNeeded: row.int64(3)),
                                    startTime: UInt64(bitPattern: row.int64(4)), bootID: row.text(5),
                                    pidNamespace: row.text(10)),
                       entries: try EntryList.decode(row.text(6)), enqueuedMs: row.int64(7), expiresMs: row.int64(8),
-                      parentTaskID: row.text(9), deadlineMs: row.int64(16),
-                      terms: key.isEmpty ? nil : WaiterTerms(key: key, lease: Lease(stored: row.int64(12)),
-                                                             label: row.text(13),
-                                                             allowWrites: PathList.decode(row.text(14)),
-                                                             parentKey: row.text(15)))
+                      parentTaskID: row.text(9), deadlineMs: deadline, terms: terms)
     }
 
     /// task_id, token, host, pid, entries, created_ms, ended_ms, reason, label, forced_by

@@ -259,6 +259,7 @@ case "--handoff" where arguments.count == 3:
     let registryPath = arguments[2] + "/wir-bench-\(getpid())-handoff.db"
     handoffRows(registryPath: registryPath, rounds: 200)
     for suffix in ["", "-wal", "-shm"] { unlink(registryPath + suffix) }
+    rmdir(registryPath + ".wake")                     // empty: each waiter removed its socket
     exit(0)
 case "--postgres" where arguments.count == 3:
     postgresRows(arguments[2], rounds: 10, perRound: 100, seconds: 2)

@@ -20,19 +20,21 @@ import WirEngine
         return []
     }
 
-    /// Stops `child` (SIGSTOP) once it sleeps in `poll`, its wait: stopped in
-    /// the middle of a transaction it would hold the registry's lock.
+    /// Stops `child` (SIGSTOP) once it sleeps in its queue wait: a `poll` on at least three
+    /// descriptors (its wake-up listener, its cancel eventfd, the holder's pidfd). Stopped
+    /// anywhere else it could be inside a transaction (a PostgreSQL round trip polls one
+    /// socket) and hold the registry's lock.
     func stopWhileItWaits(_ child: Child) {
-        for _ in 0..<2000 {
-            let call = (try? String(contentsOfFile: "/proc/\(child.pid)/syscall", encoding: .utf8)) ?? ""
-            let wchan = (try? String(contentsOfFile: "/proc/\(child.pid)/wchan", encoding: .utf8)) ?? ""
-            if ["7", "271"].contains(call.split(separator: " ").first.map(String.init) ?? "") || wchan.contains("poll") {
+        for _ in 0..<4000 {
+            let call = ((try? String(contentsOfFile: "/proc/\(child.pid)/syscall", encoding: .utf8)) ?? "")
+                .split(separator: " ").map(String.init)
+            if call.count > 2, call[0] == "7", let fds = Int(call[2].dropFirst(2), radix: 16), fds >= 3 {
                 kill(child.pid, SIGSTOP)
                 return
             }
-            usleep(5000)
+            usleep(2000)
         }
-        Issue.record("pid \(child.pid) never slept in poll")
+        Issue.record("pid \(child.pid) never slept in its queue wait")
     }
 
     /// A holder owned by a sleeper (a waiter may not queue for what its own ancestor holds).
