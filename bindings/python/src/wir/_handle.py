@@ -131,18 +131,33 @@ class Handle:
         """A wir_claim_opts from Python's values (the library judges them)."""
         if policy not in _native.POLICIES:
             raise ValueError(f"policy must be refuse, queue or warn, not {policy!r}")
-        parent_task, parent_key = _parent(parent)
+        # Only the fields that differ from zero are set: this runs on every claim.
+        options = _native.ClaimOpts(_native.WIR_CLAIM_OPTS_VERSION)
+        options.timeout_ms = millis(timeout, -1, "timeout")
+        if task_id is not None:
+            options.task_id = c_string(task_id, "the task id")
+        if ttl is not REGISTRY_DEFAULT:
+            options.ttl_ms = ttl_ms(ttl)
+        if policy is not None:
+            options.policy = _native.POLICIES[policy]
+        if key is not None:
+            options.key = c_string(key, "the key")
+        if owner_pid:
+            options.owner_pid = int64(owner_pid, "owner_pid")
+        if label is not None:
+            options.label = c_string(label, "the label")
+        if parent is not None:
+            options.parent_task_id, options.parent_key = _parent(parent)
         write_list, read_list = c_strings(writes, "the path"), c_strings(reads, "the path")
         allow_list = c_strings(allow_writes, "the allowed write")
-        return _native.ClaimOpts(
-            version=_native.WIR_CLAIM_OPTS_VERSION, task_id=c_string_or_none(task_id, "the task id"),
-            writes=(c_char_p * len(write_list))(*write_list), n_writes=len(write_list),
-            ttl_ms=ttl_ms(ttl), policy=_native.POLICIES[policy], timeout_ms=millis(timeout, -1, "timeout"),
-            key=c_string_or_none(key, "the key"), owner_pid=int64(owner_pid or 0, "owner_pid"),
-            reads=(c_char_p * len(read_list))(*read_list), n_reads=len(read_list),
-            label=c_string_or_none(label, "the label"),
-            parent_task_id=parent_task, parent_key=parent_key,
-            allow_writes=(c_char_p * len(allow_list))(*allow_list), n_allow_writes=len(allow_list))
+        if write_list:
+            options.writes, options.n_writes = (c_char_p * len(write_list))(*write_list), len(write_list)
+        if read_list:
+            options.reads, options.n_reads = (c_char_p * len(read_list))(*read_list), len(read_list)
+        if allow_list:
+            options.allow_writes = (c_char_p * len(allow_list))(*allow_list)
+            options.n_allow_writes = len(allow_list)
+        return options
 
     def set_warn(self, callback: Callable[[tuple[Conflict, ...], str], None] | None) -> None:
         """Calls ``callback(conflicts, task_id)`` for claims admitted under warn despite overlaps."""
