@@ -7,6 +7,7 @@ import logging
 import os
 import threading
 import traceback
+import weakref
 from ctypes import byref, c_char_p, c_void_p
 from typing import Callable, Iterable
 
@@ -17,6 +18,8 @@ from ._native import lib, read_conflicts
 from ._units import REGISTRY_DEFAULT, c_string, c_string_or_none, c_strings, int64, millis, ttl_ms
 
 logger = logging.getLogger("wir")
+#: Every handle of this process, so that a forked child can give each a new lock (see ``Handle``).
+_handles: "weakref.WeakSet[Handle]" = weakref.WeakSet()
 #: The claim a thread is making, for the wait callback's log lines.
 _claiming = threading.local()
 
@@ -63,7 +66,8 @@ def _parent(parent) -> tuple[bytes | None, bytes | None]:
 class Handle:
     """One ``wir_registry *``. Thread-safe. In a child made by ``fork`` the parent's handle is left
     alone and a new one is opened on first use (the library refuses with WIR_EFORK while the
-    parent had a registry open)."""
+    parent had a registry open). Its lock is a new one in the child: another thread of the parent
+    may have held it at the fork, and that thread does not exist in the child."""
 
     def __init__(self, requested: str | None):
         self._requested = requested
@@ -76,6 +80,7 @@ class Handle:
         #: Renews and watches the claims made with heartbeat=True.
         self.keeper = Keeper()
         self._open()
+        _handles.add(self)
 
     def _open(self) -> None:
         pointer = c_void_p()
@@ -180,3 +185,11 @@ class Handle:
 
         self._warn_c = _native.WarnFn(trampoline)
         lib.wir_set_warn_callback(self._pointer, self._warn_c, None)
+
+
+def _new_locks_in_child() -> None:
+    for handle in list(_handles):
+        handle._lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_new_locks_in_child)
