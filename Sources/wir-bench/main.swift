@@ -9,6 +9,7 @@
 //        wir-bench --profile REGISTRY N PATHS   (N claim+release, untimed: for callgrind)
 //        wir-bench --confine           the confinement rows alone (ConfineRows.swift; WIR_BENCH_CLI
 //                                      names the wir command for the wir run rows)
+//        wir-bench --cli-startup       the wir command's start-up rows alone (CLIRows.swift; WIR_BENCH_CLI)
 //        wir-bench --postgres URL      the PostgreSQL rows alone (PostgresRows.swift); with
 //                                      WIR_BENCH_POSTGRES=URL, a full run adds them at its end
 #if canImport(Glibc)
@@ -249,6 +250,9 @@ case "--confine-cost": confineCost(Array(arguments[2...]))
 case "--confine" where arguments.count == 2:
     confinementRows(rounds: 60, scratch: "/tmp/wir-bench-\(getpid())-confine")
     exit(0)
+case "--cli-startup" where arguments.count == 2:
+    cliStartupRows(rounds: 60, scratch: "/tmp/wir-bench-\(getpid())-cli")
+    exit(0)
 case "--postgres" where arguments.count == 3:
     postgresRows(arguments[2], rounds: 10, perRound: 100, seconds: 2)
     exit(0)
@@ -409,6 +413,7 @@ func coldStarts(_ count: Int) {
 }
 coldStarts(30)
 confinementRows(rounds: 60, scratch: file("confine"))
+cliStartupRows(rounds: 60, scratch: file("cli"))
 
 if let url = getenv("WIR_BENCH_POSTGRES").map({ String(cString: $0) }), !url.isEmpty {
     postgresRows(url, rounds: options.rounds, perRound: options.perRound, seconds: options.seconds)
