@@ -75,7 +75,8 @@ func cliStartupRows(rounds: Int, scratch dir: String) {
         print("wir run -- true over true, \(registry): \(fixed(median(added))) ms (median of \(rounds) pairs)  "
               + verdict(median(added), 3))
         print("wir ls, \(registry): \(fixed(median(ls))) ms  " + verdict(median(ls), 3))
-        record("cli start-up, \(registry)", [("true_median_ms", median(bare)), ("run_true_median_ms", median(run)),
-                                               ("run_over_true_median_ms", median(added)), ("ls_median_ms", median(ls))])
+        record("cli start-up, \(registry)",
+               [("true_median_ms", median(bare)), ("run_true_median_ms", median(run)),
+                ("run_over_true_median_ms", median(added)), ("ls_median_ms", median(ls))])
     }
 }

@@ -36,7 +36,8 @@ struct Config: ParsableCommand {
     }
 
     struct Set: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "set", abstract: "Store a default for every process.")
+        static let configuration = CommandConfiguration(commandName: "set",
+                                                         abstract: "Store a default for every process.")
         @OptionGroup var registry: RegistryOptions
         @Argument(help: ArgumentHelp("policy, ttl, grace, log_days, history_days or confine.", valueName: "name"))
         var name: String

@@ -12,7 +12,8 @@ Rows, measured in the same run, alternating in short rounds, on the same registr
 - ``filelock acquire+release``: the yardstick Python users know.
 
 Prints medians, p99 and the ratios with their targets (issue #16: Python ≤ 1.3× C).
-Needs ``cc``, wir.h (found beside this file in the repository) and ``pip install filelock``.
+Needs a C compiler (``$CC``, else ``cc``), wir.h (found beside this file in the repository) and
+``pip install filelock``.
 """
 
 from __future__ import annotations
@@ -54,8 +55,8 @@ def build_c(directory: str) -> str:
     for name in ("libwir.so", f"libwir.so.{major}"):      # the link name and the soname, beside the program
         os.symlink(library, os.path.join(directory, name))
     program = os.path.join(directory, "claim_release")
-    subprocess.run(["cc", "-O2", "-std=c99", "-I", str(HEADER_DIR), str(HERE / "claim_release.c"), "-o", program,
-                    "-L", directory, "-lwir", f"-Wl,-rpath,{directory}"], check=True)
+    subprocess.run([os.environ.get("CC", "cc"), "-O2", "-std=c99", "-I", str(HEADER_DIR), str(HERE / "claim_release.c"),
+                    "-o", program, "-L", directory, "-lwir", f"-Wl,-rpath,{directory}"], check=True)
     return program
 
 
