@@ -79,10 +79,19 @@ static inline void wir_child_say(const char *text, int number) {
    command never runs unclaimed. With a Landlock ruleset (`ruleset` >= 0, else
    -1) the child restricts itself to it after the gate and before execve, and
    exits 126 without running anything if the kernel refuses. Returns the
-   child's pid, or -1 and errno. Only async-signal-safe calls run in the child. */
+   child's pid, or -1 and errno. Only async-signal-safe calls run in the child.
+   It forks with glibc's _Fork where there is one: no pthread_atfork handler
+   runs, so the registries of the process stay open across it (the child never
+   uses them: it execs). fork would close their SQLite connections first, and
+   the last connection's close checkpoints the WAL with five fdatasyncs before
+   the command starts, then opens it again (measured in BENCHMARKS.md). */
 static inline int wir_spawn_gated(const char *path, char *const argv[], char *const envp[],
                                   int gate_read, int gate_write, int ruleset) {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+    pid_t pid = _Fork();
+#else
     pid_t pid = fork();
+#endif
     if (pid != 0) return pid;
     setpgid(0, 0);
     close(gate_write);

@@ -12,6 +12,7 @@
 //        wir-bench --confine           the confinement rows alone (ConfineRows.swift; WIR_BENCH_CLI
 //                                      names the wir command for the wir run rows)
 //        wir-bench --handoff DIR       the queue hand-off rows alone, registries in DIR (HandOffRows.swift)
+//        wir-bench --cli-startup       the wir command's start-up rows alone (CLIRows.swift; WIR_BENCH_CLI)
 //        wir-bench --postgres URL      the PostgreSQL rows alone (PostgresRows.swift); with
 //                                      WIR_BENCH_POSTGRES=URL, a full run adds them at its end
 #if canImport(Glibc)
@@ -261,6 +262,9 @@ case "--handoff" where arguments.count == 3:
     for suffix in ["", "-wal", "-shm"] { unlink(registryPath + suffix) }
     rmdir(registryPath + ".wake")                     // empty: each waiter removed its socket
     exit(0)
+case "--cli-startup" where arguments.count == 2:
+    cliStartupRows(rounds: 60, scratch: "/tmp/wir-bench-\(getpid())-cli")
+    exit(0)
 case "--postgres" where arguments.count == 3:
     postgresRows(arguments[2], rounds: 10, perRound: 100, seconds: 2)
     exit(0)
@@ -394,6 +398,7 @@ func coldStarts(_ count: Int) {
 }
 coldStarts(30)
 confinementRows(rounds: 60, scratch: file("confine"))
+cliStartupRows(rounds: 60, scratch: file("cli"))
 
 if let url = getenv("WIR_BENCH_POSTGRES").map({ String(cString: $0) }), !url.isEmpty {
     postgresRows(url, rounds: options.rounds, perRound: options.perRound, seconds: options.seconds)

@@ -2,7 +2,7 @@
 import Glibc
 #endif
 import CLinux
-import Foundation
+import FoundationEssentials
 import WirEngine
 
 /// The command `wir run` runs: found on PATH, started in a process group of

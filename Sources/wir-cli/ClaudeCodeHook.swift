@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import WirRegistry
 
 /// Claude Code's hook protocol. Input: one JSON object on stdin with
@@ -21,20 +21,20 @@ enum ClaudeCodeHook: AgentHookProtocol {
                             "NotebookEdit": "notebook_path"]
 
     static func event(from input: [UInt8]) throws -> AgentHookEvent {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(input))) as? [String: Any] else {
+        guard case .object(let object)? = try? JSONDecoder().decode(HookJSON.self, from: Data(input)) else {
             throw HookInputError("the input is not a JSON object (Claude Code writes one on stdin)")
         }
-        guard let session = object["session_id"] as? String, !session.isEmpty else {
+        guard let session = object["session_id"]?.string, !session.isEmpty else {
             throw HookInputError("the input has no session_id")
         }
-        guard let event = object["hook_event_name"] as? String else {
+        guard let event = object["hook_event_name"]?.string else {
             throw HookInputError("the input has no hook_event_name")
         }
-        let cwd = object["cwd"] as? String ?? ""
+        let cwd = object["cwd"]?.string ?? ""
         switch event {
         case "PreToolUse":
-            guard let tool = object["tool_name"] as? String, let field = editTools[tool] else { break }
-            guard let path = (object["tool_input"] as? [String: Any])?[field] as? String, !path.isEmpty else {
+            guard let tool = object["tool_name"]?.string, let field = editTools[tool] else { break }
+            guard let path = object["tool_input"]?.object?[field]?.string, !path.isEmpty else {
                 throw HookInputError("\(tool) has no tool_input.\(field)")
             }
             return AgentHookEvent(session: session, cwd: cwd, action: .edit([path]))

@@ -5,6 +5,7 @@ import WirRegistry
 /// `wir config get|set policy|ttl|grace|log_days|history_days|confine`.
 struct Config: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "config",
         abstract: "Read or set the registry's defaults: policy, ttl, grace, log_days, history_days, confine.",
         discussion: """
             policy: refuse, queue or warn ($WIR_POLICY overrides it for a process, a claim's own policy \
@@ -19,7 +20,7 @@ struct Config: ParsableCommand {
         subcommands: [Get.self, Set.self])
 
     struct Get: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print a default.")
+        static let configuration = CommandConfiguration(commandName: "get", abstract: "Print a default.")
         @OptionGroup var registry: RegistryOptions
         @Argument(help: ArgumentHelp("policy, ttl, grace, log_days, history_days or confine.", valueName: "name"))
         var name: String
@@ -35,7 +36,8 @@ struct Config: ParsableCommand {
     }
 
     struct Set: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Store a default for every process.")
+        static let configuration = CommandConfiguration(commandName: "set",
+                                                         abstract: "Store a default for every process.")
         @OptionGroup var registry: RegistryOptions
         @Argument(help: ArgumentHelp("policy, ttl, grace, log_days, history_days or confine.", valueName: "name"))
         var name: String

@@ -4,6 +4,7 @@ import WirRegistry
 /// `wir doctor`: the registry's health.
 struct Doctor: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "doctor",
         abstract: "Check the registry: location, schema version, SQLite or PostgreSQL version, integrity, counts.",
         discussion: "Exits 74 if the integrity check finds damage, or the registry holds schema objects wir did not "
             + "make (foreign_objects: a trigger, say; wir refuses such a registry until they are dropped); 66 if "

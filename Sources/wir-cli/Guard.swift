@@ -1,5 +1,8 @@
 import ArgumentParser
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import FoundationEssentials
 import WirEngine
 import WirHost
 import WirRegistry
@@ -8,6 +11,7 @@ import WirRegistry
 /// the claims other tasks hold; a commit touching one is refused, naming its holder.
 struct Guard: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "guard",
         abstract: "Refuse a git commit that touches paths other tasks have claimed (a pre-commit hook).",
         discussion: """
             Checks the staged paths (git diff --cached --name-only --no-renames -z, run in the current \
@@ -31,7 +35,7 @@ struct Guard: ParsableCommand {
 
     func run() throws {
         if install { return try installHook() }
-        let top = try git(["rev-parse", "--show-toplevel"]).trimmingCharacters(in: .newlines)
+        let top = Self.trimmed(try git(["rev-parse", "--show-toplevel"]))
         let staged = try git(["diff", "--cached", "--name-only", "--no-renames", "-z"])
             .split(separator: "\0").map { top + "/" + $0 }
         guard !staged.isEmpty else { return }
@@ -61,7 +65,7 @@ struct Guard: ParsableCommand {
 
     /// Writes the pre-commit hook, keeping one that was there as `pre-commit.before-wir`.
     private func installHook() throws {
-        var hooks = try git(["rev-parse", "--git-path", "hooks"]).trimmingCharacters(in: .newlines)
+        var hooks = Self.trimmed(try git(["rev-parse", "--git-path", "hooks"]))
         if !hooks.hasPrefix("/") { hooks = FileManager.default.currentDirectoryPath + "/" + hooks }
         let hook = hooks + "/pre-commit"
         let manager = FileManager.default
@@ -75,8 +79,8 @@ struct Guard: ParsableCommand {
                 Failure.say("wir guard: \(hooks)/\(Self.chained) exists already; move one of the hooks away first")
                 throw ExitCode(Failure.usage)
             }
-            do { try manager.moveItem(atPath: hook, toPath: hooks + "/" + Self.chained) } catch {
-                Failure.say("wir guard: cannot move \(hook) aside: \(error.localizedDescription)")
+            guard rename(hook, hooks + "/" + Self.chained) == 0 else {
+                Failure.say("wir guard: cannot move \(hook) aside: \(SystemFiles.describe(errno))")
                 throw ExitCode(Failure.ioError)
             }
         }
@@ -100,29 +104,69 @@ struct Guard: ParsableCommand {
                                                  ? " (the hook that was there runs after it, as \(Self.chained))" : ""))
     }
 
-    static func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+    static func quoted(_ text: String) -> String { "'" + text.replacing("'", with: "'\\''") + "'" }
+
+    /// `text` without the line breaks around it (git ends its answers with one).
+    static func trimmed(_ text: String) -> String {
+        String(text.drop(while: \.isNewline).reversed().drop(while: \.isNewline).reversed())
+    }
 
     /// Runs git with `arguments` in the current directory; its output, or a one-line failure.
     private func git(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git"] + arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        do { try process.run() } catch {
-            Failure.say("wir guard: cannot run git: \(error.localizedDescription)")
+        let run: (status: Int32, output: [UInt8], problem: [UInt8])
+        do { run = try Self.spawn(["/usr/bin/env", "git"] + arguments) } catch let error as SpawnError {
+            Failure.say("wir guard: cannot run git: \(error.message)")
             throw ExitCode(Failure.ioError)
         }
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let problem = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let first = String(decoding: problem, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
+        guard run.status == 0 else {
+            let first = String(decoding: run.problem, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
             Failure.say("wir guard: git \(arguments.joined(separator: " ")) failed: \(first)")
             throw ExitCode(Failure.usage)
         }
-        return String(decoding: output, as: UTF8.self)
+        return String(decoding: run.output, as: UTF8.self)
+    }
+
+    private struct SpawnError: Error { let message: String }
+
+    /// Runs `argv` with its standard output and error read into memory; its exit status (or 128 +
+    /// the signal that ended it) and both outputs.
+    private static func spawn(_ argv: [String]) throws -> (status: Int32, output: [UInt8], problem: [UInt8]) {
+        var out: [Int32] = [-1, -1], err: [Int32] = [-1, -1]
+        guard pipe(&out) == 0 else { throw SpawnError(message: SystemFiles.describe(errno)) }
+        guard pipe(&err) == 0 else {
+            out.forEach { close($0) }
+            throw SpawnError(message: SystemFiles.describe(errno))
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, out[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, err[1], 2)
+        for end in out + err { posix_spawn_file_actions_addclose(&actions, end) }
+        let cArguments = argv.map { strdup($0) } + [nil]
+        defer { cArguments.forEach { free($0) } }
+        var pid: pid_t = 0
+        let started = posix_spawn(&pid, argv[0], &actions, nil, cArguments, environ)
+        close(out[1])
+        close(err[1])
+        defer { close(out[0]); close(err[0]) }
+        guard started == 0 else { throw SpawnError(message: SystemFiles.describe(started)) }
+        let output = readAll(out[0])
+        let problem = readAll(err[0])
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let signal = status & 0x7f
+        return (signal == 0 ? (status >> 8) & 0xff : 128 + signal, output, problem)
+    }
+
+    private static func readAll(_ fd: Int32) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count > 0 { bytes += buffer[..<count]; continue }
+            if count < 0 && errno == EINTR { continue }
+            return bytes
+        }
     }
 }

@@ -5,6 +5,7 @@ import WirRegistry
 /// `wir heartbeat TASK --key KEY`.
 struct Heartbeat: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "heartbeat",
         abstract: "Renew a claim's lease.",
         discussion: "Exits 1 if the claim has ended: the script no longer holds its paths and should stop writing.")
 

@@ -4,6 +4,7 @@ import WirRegistry
 /// `wir history`: claims that ended, and why.
 struct History: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "history",
         abstract: "Show ended claims: completed, failed, cancelled, expired or owner-dead, and how long each held.")
 
     @OptionGroup var registry: RegistryOptions

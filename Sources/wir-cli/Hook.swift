@@ -12,6 +12,7 @@ import WirRegistry
 /// call renews; it is released when the session ends.
 struct Hook: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "hook",
         abstract: "Claim the files a coding agent edits, for its session (an agent's hook).",
         discussion: """
             Reads the agent's hook input on stdin and answers in its protocol. Agents: claude-code. \

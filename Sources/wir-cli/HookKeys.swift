@@ -1,4 +1,7 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import FoundationEssentials
 import WirHost
 
 /// Where `wir hook` keeps the key of each session's claim between its calls

@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
 import WirEngine
 import WirHost
 import WirRegistry
@@ -19,10 +18,8 @@ final class LeaseKeeper: @unchecked Sendable {
     private let group: pid_t
     private let policy: LossPolicy
     private let killAfterMs: Int64
-    private let stopped = NSCondition()
-    private var done = false
+    private let stopped = StopSignal()
     private var lostFlag = false
-    private var thread: Thread?
     /// How often the claim is looked at.
     static let checkMs: Int64 = 250
 
@@ -41,7 +38,7 @@ final class LeaseKeeper: @unchecked Sendable {
 
     func start() {
         let renewEvery = max(Self.checkMs, record.renewalLeaseMs / 3)
-        let thread = Thread { [self] in
+        BackgroundThread.start { [self] in
             var lease = self.lease
             var lastRenewal = MonotonicClock.nowMs()
             while !waitStopped(ms: Self.checkMs) {
@@ -60,8 +57,6 @@ final class LeaseKeeper: @unchecked Sendable {
                 }
             }
         }
-        self.thread = thread
-        thread.start()
     }
 
     /// Says why, then stops the command as the policy says (saying it first: wir run
@@ -92,17 +87,7 @@ final class LeaseKeeper: @unchecked Sendable {
     }
 
     /// Sleeps `ms` unless stopped first; true when stopped.
-    private func waitStopped(ms: Int64) -> Bool {
-        stopped.lock()
-        defer { stopped.unlock() }
-        if !done { _ = stopped.wait(until: Date(timeIntervalSinceNow: Double(ms) / 1000)) }
-        return done
-    }
+    private func waitStopped(ms: Int64) -> Bool { stopped.sleep(ms: ms) }
 
-    func stop() {
-        stopped.lock()
-        done = true
-        stopped.signal()
-        stopped.unlock()
-    }
+    func stop() { stopped.stop() }
 }

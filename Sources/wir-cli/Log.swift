@@ -8,6 +8,7 @@ import WirRegistry
 /// `wir log`: the conflict log, what is stomping what.
 struct Log: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "log",
         abstract: "Show the conflict log: every refused, queued, timed-out and warned overlap.",
         discussion: """
             One row per overlapping pair; a refusal its task repeats against the same holder and paths is \

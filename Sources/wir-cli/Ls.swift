@@ -4,7 +4,8 @@ import WirRegistry
 
 /// `wir ls`: what is in flight.
 struct Ls: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the claims in flight and the queued claims.")
+    static let configuration = CommandConfiguration(commandName: "ls",
+                                                    abstract: "List the claims in flight and the queued claims.")
 
     @OptionGroup var registry: RegistryOptions
     @OptionGroup var output: OutputOptions

@@ -5,6 +5,7 @@ import WirRegistry
 /// `wir reap`: end lapsed and dead-owner claims now.
 struct Reap: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "reap",
         abstract: "Reap claims whose lease lapsed or whose owner died, now, and say which.")
 
     @OptionGroup var registry: RegistryOptions

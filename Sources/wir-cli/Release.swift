@@ -5,6 +5,7 @@ import WirRegistry
 /// `wir release TASK --key KEY`.
 struct Release: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "release",
         abstract: "Release a claim made by `wir claim` (or any claim, given its key).",
         discussion: "Exits 1 if the claim had already ended (released, expired or reaped).")
 

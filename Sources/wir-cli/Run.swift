@@ -10,6 +10,7 @@ import WirRegistry
 /// claim, release.
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "run",
         abstract: "Run a command under a claim on the paths it will write.",
         discussion: """
             Claims the paths and runs the command in a process group of its own, with WIR_TASK_ID, WIR_KEY, \

@@ -1,18 +1,18 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
+import WirHost
 import WirRegistry
 
 /// Takes INT, TERM and HUP (blocked in every thread) with sigwait: before the
 /// command runs, a signal cancels a queued claim; after, it is passed on.
 final class SignalRelay: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var child: pid_t = 0
     private var signal: Int32?
 
     init(signals: sigset_t, registry: Registry) {
-        let thread = Thread { [self] in
+        BackgroundThread.start { [self] in
             var waiting = signals
             var caught: Int32 = 0
             while sigwait(&waiting, &caught) == 0 {
@@ -23,7 +23,6 @@ final class SignalRelay: @unchecked Sendable {
                 if target != 0 { kill(target, caught) } else { registry.cancel() }
             }
         }
-        thread.start()
     }
 
     /// The signal that arrived before the command started, if any.

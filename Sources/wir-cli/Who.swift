@@ -5,6 +5,7 @@ import WirRegistry
 /// `wir who PATH`: who holds or waits on a path.
 struct Who: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "who",
         abstract: "Show who holds a path (an entry that matches it or lies above it) and who waits for it.")
 
     @OptionGroup var registry: RegistryOptions

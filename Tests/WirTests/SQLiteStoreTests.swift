@@ -19,6 +19,13 @@ import WirStorage
 
     /// Version 6: conflict-log rows gain a count and a last time; rows written before keep
     /// their meaning (one attempt, last changed when they were written or their wait ended).
+    @Test func theWrittenOutSchemaObjectsAreThoseTheMigrationsMake() {
+        // A start-up shortcut: a registry with exactly these objects is checked without running the
+        // migrations in memory. A new migration that adds an object must add it there too.
+        #expect(!SQLiteSchema.ownObjects.isEmpty)
+        #expect(SQLiteSchema.knownObjects == SQLiteSchema.ownObjects)
+    }
+
     @Test func aVersionFiveRegistryMigratesItsConflictLog() throws {
         let path = dir.file("v5.db")
         let raw = try SQLiteConnection(path: path, busyTimeoutMs: 100)

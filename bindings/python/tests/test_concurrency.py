@@ -1,7 +1,9 @@
 import multiprocessing
+import os
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 
@@ -128,3 +130,25 @@ def test_spawned_workers_get_the_registry_by_path_and_errors_cross_back(registry
             with pytest.raises(wir.ClaimConflict) as refused:
                 pool.map(_spawned_claim, [(registry, target)])
     assert refused.value.conflicts[0].holder_task_id == "parent"
+
+
+def test_a_child_forked_while_another_thread_uses_the_handle_claims_on_its_own(registry, tmp_path):
+    # Another thread may hold the handle's lock at the moment of a fork; that thread does not exist
+    # in the child, so the child must not wait for the lock its copy of the handle left held.
+    with registry._handle._lock:
+        pid = os.fork()
+        if pid == 0:
+            status = 1
+            try:
+                with registry.claim(writes=[tmp_path / "child"]):
+                    status = 0
+            finally:
+                os._exit(status)
+    deadline = time.monotonic() + 30
+    while (done := os.waitpid(pid, os.WNOHANG))[0] == 0:
+        if time.monotonic() > deadline:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+            raise AssertionError("the child hung on the handle lock it inherited")
+        time.sleep(0.05)
+    assert os.waitstatus_to_exitcode(done[1]) == 0

@@ -52,9 +52,11 @@ class Claim:
         #: For a claim that extended one this process held: the entries it added (see the class).
         self._added: tuple[str, ...] | None = None
         self._read_fields()
-        self._renew_every = max(Keeper.CHECK_SECONDS, (self.expires_ms / 1000 - time.time()) / 3)
-        self._renewed = time.monotonic()
+        #: Whether the keeper renews and watches it (heartbeat=True).
+        self._kept = heartbeat
         if heartbeat:
+            self._renew_every = max(Keeper.CHECK_SECONDS, (self.expires_ms / 1000 - time.time()) / 3)
+            self._renewed = time.monotonic()
             handle.keeper.add(self)
 
     def _read_fields(self) -> None:
@@ -64,10 +66,20 @@ class Claim:
         self.key: str = key.decode() if key else ""
         self.token: int = lib.wir_claim_token(pointer)
         self.expires_ms: int = lib.wir_claim_expires_ms(pointer)
-        self.paths: tuple[str, ...] = tuple(lib.wir_claim_path(pointer, i).decode()
-                                            for i in range(lib.wir_claim_path_count(pointer)))
+        #: Read when first asked for (most claims never are): see ``paths``.
+        self._paths: tuple[str, ...] | None = None
         #: Under the warn policy: the overlaps it was admitted despite.
-        self.conflicts: tuple[Conflict, ...] = read_conflicts(pointer)
+        self.conflicts: tuple[Conflict, ...] = read_conflicts(pointer) if lib.wir_claim_conflict_count(pointer) else ()
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        """The claim's entries as the registry stores them (canonical paths and globs)."""
+        paths = self._paths
+        if paths is None:
+            pointer = self._pointer
+            paths = self._paths = tuple(lib.wir_claim_path(pointer, i).decode()
+                                        for i in range(lib.wir_claim_path_count(pointer)))
+        return paths
 
     @property
     def expires_at(self):
@@ -139,7 +151,8 @@ class Claim:
         Raises ClaimLost if the claim had already ended."""
         if outcome not in _native.OUTCOMES:
             raise ValueError(f"outcome must be one of {sorted(_native.OUTCOMES)}, not {outcome!r}")
-        self._handle.keeper.remove(self)
+        if self._kept:
+            self._handle.keeper.remove(self)
         with self._lock:
             try:
                 lib.wir_release(self._handle.use(), self._pointer, _native.OUTCOMES[outcome])
@@ -149,7 +162,9 @@ class Claim:
                 raise
             finally:
                 self.released = True
-        logger.debug("wir: task %r released (%s): %s", self.task_id, outcome, shown(self.paths))
+                held_claims.remove(self._handle.path, self)
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("wir: task %r released (%s): %s", self.task_id, outcome, shown(self.paths))
 
     def grow(self, writes: Iterable[str] = (), reads: Iterable[str] = (), *, policy: str | None = None,
              timeout: float | None = None) -> None:
@@ -168,8 +183,7 @@ class Claim:
         array = (c_char_p * len(encoded))(*encoded)
         with self._lock:
             lib.wir_shrink(self._handle.use(), self._pointer, array, len(encoded))
-            self.paths = tuple(lib.wir_claim_path(self._pointer, i).decode()
-                               for i in range(lib.wir_claim_path_count(self._pointer)))
+            self._paths = None
 
     def _extends(self, outer: "Claim") -> None:
         """This claim grew ``outer``'s (a nested claim under its task id): remember what it added, and
@@ -194,6 +208,7 @@ class Claim:
                     raise
             finally:
                 self.released = True
+                held_claims.remove(self._handle.path, self)
             return
         if kind is None:
             outcome = "completed"
@@ -239,6 +254,21 @@ class HeldClaims:
     def add(self, registry: str, claim: Claim) -> None:
         with self._lock:
             self._held.setdefault((registry, claim.task_id), []).append(weakref.ref(claim))
+
+    def remove(self, registry: str, claim: Claim) -> None:
+        """Forgets ``claim`` (released), and its task id once no claim under it is held, so that
+        the map does not grow with every task id this process ever used."""
+        with self._lock:
+            key = (registry, claim.task_id)
+            refs = self._held.get(key)
+            if refs is None:
+                return
+            alive = [ref for ref in refs
+                     if (held := ref()) is not None and held is not claim and not held.released and not held.lost]
+            if alive:
+                self._held[key] = alive
+            else:
+                del self._held[key]
 
 
 held_claims = HeldClaims()

@@ -7,6 +7,7 @@ import logging
 import os
 import threading
 import traceback
+import weakref
 from ctypes import byref, c_char_p, c_void_p
 from typing import Callable, Iterable
 
@@ -17,6 +18,8 @@ from ._native import lib, read_conflicts
 from ._units import REGISTRY_DEFAULT, c_string, c_string_or_none, c_strings, int64, millis, ttl_ms
 
 logger = logging.getLogger("wir")
+#: Every handle of this process, so that a forked child can give each a new lock (see ``Handle``).
+_handles: "weakref.WeakSet[Handle]" = weakref.WeakSet()
 #: The claim a thread is making, for the wait callback's log lines.
 _claiming = threading.local()
 
@@ -63,7 +66,8 @@ def _parent(parent) -> tuple[bytes | None, bytes | None]:
 class Handle:
     """One ``wir_registry *``. Thread-safe. In a child made by ``fork`` the parent's handle is left
     alone and a new one is opened on first use (the library refuses with WIR_EFORK while the
-    parent had a registry open)."""
+    parent had a registry open). Its lock is a new one in the child: another thread of the parent
+    may have held it at the fork, and that thread does not exist in the child."""
 
     def __init__(self, requested: str | None):
         self._requested = requested
@@ -76,6 +80,7 @@ class Handle:
         #: Renews and watches the claims made with heartbeat=True.
         self.keeper = Keeper()
         self._open()
+        _handles.add(self)
 
     def _open(self) -> None:
         pointer = c_void_p()
@@ -131,18 +136,33 @@ class Handle:
         """A wir_claim_opts from Python's values (the library judges them)."""
         if policy not in _native.POLICIES:
             raise ValueError(f"policy must be refuse, queue or warn, not {policy!r}")
-        parent_task, parent_key = _parent(parent)
+        # Only the fields that differ from zero are set: this runs on every claim.
+        options = _native.ClaimOpts(_native.WIR_CLAIM_OPTS_VERSION)
+        options.timeout_ms = millis(timeout, -1, "timeout")
+        if task_id is not None:
+            options.task_id = c_string(task_id, "the task id")
+        if ttl is not REGISTRY_DEFAULT:
+            options.ttl_ms = ttl_ms(ttl)
+        if policy is not None:
+            options.policy = _native.POLICIES[policy]
+        if key is not None:
+            options.key = c_string(key, "the key")
+        if owner_pid:
+            options.owner_pid = int64(owner_pid, "owner_pid")
+        if label is not None:
+            options.label = c_string(label, "the label")
+        if parent is not None:
+            options.parent_task_id, options.parent_key = _parent(parent)
         write_list, read_list = c_strings(writes, "the path"), c_strings(reads, "the path")
         allow_list = c_strings(allow_writes, "the allowed write")
-        return _native.ClaimOpts(
-            version=_native.WIR_CLAIM_OPTS_VERSION, task_id=c_string_or_none(task_id, "the task id"),
-            writes=(c_char_p * len(write_list))(*write_list), n_writes=len(write_list),
-            ttl_ms=ttl_ms(ttl), policy=_native.POLICIES[policy], timeout_ms=millis(timeout, -1, "timeout"),
-            key=c_string_or_none(key, "the key"), owner_pid=int64(owner_pid or 0, "owner_pid"),
-            reads=(c_char_p * len(read_list))(*read_list), n_reads=len(read_list),
-            label=c_string_or_none(label, "the label"),
-            parent_task_id=parent_task, parent_key=parent_key,
-            allow_writes=(c_char_p * len(allow_list))(*allow_list), n_allow_writes=len(allow_list))
+        if write_list:
+            options.writes, options.n_writes = (c_char_p * len(write_list))(*write_list), len(write_list)
+        if read_list:
+            options.reads, options.n_reads = (c_char_p * len(read_list))(*read_list), len(read_list)
+        if allow_list:
+            options.allow_writes = (c_char_p * len(allow_list))(*allow_list)
+            options.n_allow_writes = len(allow_list)
+        return options
 
     def set_warn(self, callback: Callable[[tuple[Conflict, ...], str], None] | None) -> None:
         """Calls ``callback(conflicts, task_id)`` for claims admitted under warn despite overlaps."""
@@ -165,3 +185,11 @@ class Handle:
 
         self._warn_c = _native.WarnFn(trampoline)
         lib.wir_set_warn_callback(self._pointer, self._warn_c, None)
+
+
+def _new_locks_in_child() -> None:
+    for handle in list(_handles):
+        handle._lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_new_locks_in_child)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import json
+import logging
 import os
 import subprocess
 import threading
@@ -112,7 +113,8 @@ class Registry:
         if claim.conflicts:
             logger.warning("wir: task %r admitted despite overlaps (policy warn): %s", claim.task_id,
                            describe(claim.conflicts))
-        logger.debug("wir: task %r admitted (token %d): %s", claim.task_id, claim.token, shown(claim.paths))
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("wir: task %r admitted (token %d): %s", claim.task_id, claim.token, shown(claim.paths))
         return claim
 
     def writes_to(self, writes: Iterable[str | os.PathLike] = (), reads: Iterable[str | os.PathLike] = (),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 from datetime import datetime, timezone
 
 from ._errors import InvalidArgument
@@ -30,6 +31,7 @@ class _RegistryDefault:
 
 REGISTRY_DEFAULT = _RegistryDefault()
 WIR_TTL_WHILE_ALIVE = -1
+_FS_ENCODING, _FS_ERRORS = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
 
 
 def _refuse(message: str) -> InvalidArgument:
@@ -39,7 +41,10 @@ def _refuse(message: str) -> InvalidArgument:
 
 def c_string(value: "str | bytes | os.PathLike", what: str) -> bytes:
     """A string, bytes or path as the bytes of a C string; refuses a NUL byte, where C would cut it."""
-    encoded = os.fsencode(value) if isinstance(value, (str, bytes, os.PathLike)) else str(value).encode()
+    if type(value) is str:               # the common case, as os.fsencode encodes it, without its checks
+        encoded = value.encode(_FS_ENCODING, _FS_ERRORS)
+    else:
+        encoded = os.fsencode(value) if isinstance(value, (str, bytes, os.PathLike)) else str(value).encode()
     if b"\0" in encoded:
         raise _refuse(f"{what} {value!r} holds a NUL byte, which a C string cannot hold")
     return encoded
@@ -51,9 +56,9 @@ def c_string_or_none(value, what: str) -> bytes | None:
 
 def c_strings(items, what: str) -> list[bytes]:
     """Paths as the bytes the C API takes (a lone string is refused: it would be split into characters)."""
-    if isinstance(items, (str, bytes, os.PathLike)):
+    if type(items) is not list and type(items) is not tuple and isinstance(items, (str, bytes, os.PathLike)):
         raise TypeError("pass a list of paths, not a single path")
-    return [c_string(item, what) for item in items]
+    return [c_string(item, what) for item in items] if items else []
 
 
 def int64(value: int, what: str) -> int:
