@@ -36,6 +36,18 @@ final class Child {
     deinit { stop() }
 
     /// Reads one line of the child's output (blocking).
+    /// Reads lines until one starts with `prefix` (at most 10); returns its
+    /// fields, or records an issue and returns none.
+    func expectLine(_ prefix: String) -> [Substring] {
+        for _ in 0..<10 {
+            let line = readLine()
+            if line.hasPrefix(prefix) { return line.split(separator: " ") }
+            if line.isEmpty { break }
+        }
+        Issue.record("no '\(prefix)' line from pid \(pid)")
+        return []
+    }
+
     func readLine() -> String {
         var bytes: [UInt8] = []
         while true {
@@ -51,5 +63,19 @@ final class Child {
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
+
+extension Registry {
+    /// Claims `file` for task "holder", owned by `sleeper` rather than by this
+    /// process (a waiter may not queue for what its own ancestor holds); nil,
+    /// with an issue recorded, if it is not admitted.
+    func holder(of file: String, ownedBy sleeper: Child) throws -> ClaimRecord? {
+        guard case .admitted(let held, _, _) = try claim(ClaimSpec(taskID: "holder", writes: [file],
+                                                                   ownerPID: sleeper.pid)).result else {
+            Issue.record("the holder was not admitted")
+            return nil
+        }
+        return held
     }
 }

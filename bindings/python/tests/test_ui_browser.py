@@ -131,6 +131,17 @@ return {left: Math.min(...lefts) - box.left - 10, right: right - box.left + 6, w
 """
 
 
+def drag_across_the_chart(browser):
+    """Drags over the timeline's bars from their left end to their right end (a zoom to that
+    span); returns the span as it was before."""
+    span = browser.execute_script(CHART_SPAN)
+    chart = browser.find_element("css selector", "#timeline svg.tl")
+    (ActionChains(browser)
+     .move_to_element_with_offset(chart, round(span["left"] - span["width"] / 2), round(40 - span["height"] / 2))
+     .click_and_hold().move_by_offset(round(span["right"] - span["left"]), 0).release().perform())
+    return span
+
+
 def test_the_page_shows_holders_waiters_refusals_and_follows_a_release(browser, tmp_path):
     registry = tmp_path / "registry.db"
     project = tmp_path / "proj"
@@ -228,11 +239,7 @@ def test_the_page_shows_holders_waiters_refusals_and_follows_a_release(browser, 
                                                    "window.outerHeight - window.innerHeight];")
             browser.set_window_size(1440, height + frame + 2)
             wait_for(browser, "return window.innerHeight >= document.documentElement.scrollHeight;")
-            span = browser.execute_script(CHART_SPAN)
-            chart = browser.find_element("css selector", "#timeline svg.tl")
-            (ActionChains(browser)
-             .move_to_element_with_offset(chart, round(span["left"] - span["width"] / 2), round(40 - span["height"] / 2))
-             .click_and_hold().move_by_offset(round(span["right"] - span["left"]), 0).release().perform())
+            span = drag_across_the_chart(browser)
             wait_for(browser, "return document.getElementById('window').value === 'custom' && "
                               "document.querySelectorAll('#timeline .tl-row').length >= 10 && "
                               "document.querySelectorAll('#timeline rect.hold').length >= 7;")
@@ -257,11 +264,7 @@ def test_the_page_shows_holders_waiters_refusals_and_follows_a_release(browser, 
         assert browser.execute_script("return document.querySelectorAll('img, [onerror]').length") == 0
         # It zooms within what it holds.
         whole = browser.execute_script("return document.getElementById('window-text').textContent")
-        span = browser.execute_script(CHART_SPAN)
-        chart = browser.find_element("css selector", "#timeline svg.tl")
-        (ActionChains(browser)
-         .move_to_element_with_offset(chart, round(span["left"] - span["width"] / 2), round(40 - span["height"] / 2))
-         .click_and_hold().move_by_offset(round(span["right"] - span["left"]), 0).release().perform())
+        drag_across_the_chart(browser)
         wait_for(browser, "return document.getElementById('window-text').textContent !== arguments[0] && "
                           "document.querySelectorAll('#timeline rect.hold').length >= 6;", whole)
         assert no_alert(browser) and console_errors(browser) == []
